@@ -1,0 +1,38 @@
+package cases
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/auth"
+	"fuyi/internal/web"
+)
+
+// Routes lists every URL of the 行政复议 case feature.
+func (h *Handler) Routes(r *web.Router) {
+	const api = "/api/v1"
+	W, O, C := auth.RoleWindow, auth.RoleOfficer, auth.RoleChief
+
+	// JSON API
+	r.Staff(fiber.MethodPost, api+"/cases", h.apiCreate, W, C, O)
+	r.Staff(fiber.MethodGet, api+"/cases", h.apiList)
+	r.Staff(fiber.MethodGet, api+"/cases/:id", h.apiGet)
+	r.Staff(fiber.MethodGet, api+"/cases/:id/receipt.pdf", h.receiptPDF)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/review", h.apiReview, C)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/correction-received", h.apiCorrectionReceived, C, O, W)
+
+	// Staff pages
+	r.Staff(fiber.MethodGet, "/", h.pageHome)
+	r.Staff(fiber.MethodGet, "/cases", h.pageList)
+	r.Staff(fiber.MethodGet, "/cases/new", h.pageIntake, W, C, O)
+	r.Staff(fiber.MethodPost, "/cases/new", h.pageIntakeSubmit, W, C, O)
+	r.Staff(fiber.MethodGet, "/review", h.pageReviewQueue, C)
+	r.Staff(fiber.MethodGet, "/cases/:id", h.pageDetail)
+	r.Staff(fiber.MethodGet, "/cases/:id/receipt", h.pageReceipt)
+	r.Staff(fiber.MethodGet, "/cases/:id/receipt.pdf", h.receiptPDF)
+	r.Staff(fiber.MethodPost, "/cases/:id/review", h.pageReviewSubmit, C)
+	r.Staff(fiber.MethodPost, "/cases/:id/correction-received", h.pageCorrectionReceivedSubmit, C, O, W)
+
+	// Public
+	r.Public(fiber.MethodGet, "/status", h.pageStatus)
+	r.Public(fiber.MethodGet, api+"/public/status", h.apiStatus)
+}

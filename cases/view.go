@@ -1,0 +1,157 @@
+package cases
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/internal/audit"
+	"fuyi/internal/date"
+)
+
+// View is the JSON shape of a case (GET /cases/{id} and every action's answer).
+type View struct {
+	ID                int64          `json:"id"`
+	RegistrationNo    string         `json:"registration_no"`
+	QueryCode         string         `json:"query_code"`
+	Status            Status         `json:"status"`
+	StatusLabel       string         `json:"status_label"`
+	CaseNo            *string        `json:"case_no"`
+	ReceivedOn        date.Date      `json:"received_on"`
+	Channel           string         `json:"channel"`
+	WindowCode        string         `json:"window_code"`
+	Applicants        []Party        `json:"applicants"`
+	ThirdParties      []Party        `json:"third_parties"`
+	Agents            []Party        `json:"agents"`
+	RespondentAgency  AgencyRef      `json:"respondent_agency"`
+	AgencyID          int            `json:"respondent_agency_id"`
+	Act               ActView        `json:"act"`
+	Requests          string         `json:"requests"`
+	Facts             string         `json:"facts"`
+	ReviewDueOn       date.Date      `json:"review_due_on"`
+	LateFiling        *LateFiling    `json:"late_filing"`
+	Procedure         *string        `json:"procedure"`
+	SimplifiedGrounds []string       `json:"simplified_grounds"`
+	Complex           bool           `json:"complex"`
+	ComplexReason     string         `json:"complex_reason,omitempty"`
+	AcceptedOn        date.Date      `json:"accepted_on"`
+	DeemedAccepted    bool           `json:"deemed_accepted"`
+	RejectedOn        date.Date      `json:"rejected_on"`
+	RejectReason      string         `json:"reject_reason,omitempty"`
+	Correction        *Correction    `json:"correction"`
+	Deadlines         []DeadlineView `json:"deadlines"`
+	Assignment        *Assignment    `json:"assignment"`
+	Hearings          []any          `json:"hearings"`
+	Events            []audit.Event  `json:"events"`
+	Version           int            `json:"version"`
+	Extra             map[string]any `json:"-"`
+}
+
+// AgencyRef names an agency.
+type AgencyRef struct {
+	ID       int    `json:"id"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+}
+
+// ActView is the contested act.
+type ActView struct {
+	Title   string    `json:"title"`
+	DocNo   string    `json:"doc_no"`
+	MadeOn  date.Date `json:"made_on"`
+	KnownOn date.Date `json:"known_on"`
+	Matter  string    `json:"matter"`
+}
+
+// LateFiling flags an application that seems filed after the period.
+type LateFiling struct {
+	LastDay date.Date `json:"last_day"`
+	Note    string    `json:"note"`
+}
+
+// DeadlineView is a deadline as shown, with its status on today's date.
+type DeadlineView struct {
+	Kind   string    `json:"kind"`
+	Label  string    `json:"label"`
+	Ref    string    `json:"ref,omitempty"`
+	DueOn  date.Date `json:"due_on"`
+	Basis  string    `json:"basis"`
+	Status string    `json:"status"`
+	MetOn  date.Date `json:"met_on,omitempty"`
+}
+
+// StatusLabel is the Chinese status.
+func (d DeadlineView) StatusLabel() string { return StatusLabel(d.Status) }
+
+// Officer on a case team.
+type Officer struct {
+	ID        int64  `db:"id" json:"id"`
+	Username  string `db:"username" json:"username"`
+	Name      string `db:"name" json:"name"`
+	Qualified bool   `db:"qualified" json:"qualified"`
+	Lead      bool   `db:"lead" json:"lead"`
+}
+
+// Assignment is the current team of a case.
+type Assignment struct {
+	Officers      []Officer `json:"officers"`
+	LeadOfficerID *int64    `json:"lead_officer_id"`
+	Required      int       `json:"required"`
+	Understaffed  bool      `json:"understaffed"`
+}
+
+// BuildView loads everything a case page or API answer shows.
+func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date) (*View, error) {
+	st := NewStore(db)
+	v := &View{ID: c.ID, RegistrationNo: c.RegistrationNo, QueryCode: c.QueryCode, Status: c.Status,
+		StatusLabel: c.Status.Label(), CaseNo: c.CaseNo, ReceivedOn: c.ReceivedOn, Channel: c.Channel,
+		WindowCode: c.WindowCode, AgencyID: c.AgencyID,
+		RespondentAgency: AgencyRef{ID: c.AgencyID, Name: c.AgencyName, Category: c.AgencyCategory},
+		Act:              ActView{Title: c.ActTitle, DocNo: c.ActDocNo, MadeOn: c.ActMadeOn, KnownOn: c.ActKnownOn, Matter: c.Matter},
+		Requests:         c.Requests, Facts: c.Facts, Procedure: c.Procedure, SimplifiedGrounds: nonNil(c.SimplifiedGrounds),
+		Complex: c.Complex, ComplexReason: c.ComplexReason, AcceptedOn: c.AcceptedOn, DeemedAccepted: c.DeemedAccepted,
+		RejectedOn: c.RejectedOn, RejectReason: c.RejectReason, Version: c.Version,
+		Applicants: []Party{}, ThirdParties: []Party{}, Agents: []Party{}, Hearings: []any{}}
+	if c.LateNote != "" {
+		v.LateFiling = &LateFiling{LastDay: c.ApplyLastDay, Note: c.LateNote}
+	}
+	ps, err := st.Parties(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		switch p.Role {
+		case "applicant":
+			v.Applicants = append(v.Applicants, p)
+		case "third_party":
+			v.ThirdParties = append(v.ThirdParties, p)
+		case "agent":
+			v.Agents = append(v.Agents, p)
+		}
+	}
+	if v.Correction, err = st.Correction(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	ds, err := st.Deadlines(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.Deadlines = make([]DeadlineView, 0, len(ds))
+	for _, d := range ds {
+		v.Deadlines = append(v.Deadlines, DeadlineView{Kind: d.Kind, Label: d.Label(), Ref: d.Ref, DueOn: d.DueOn,
+			Basis: d.Basis, Status: d.StatusOn(today), MetOn: d.MetOn})
+		if d.Kind == DeadlineReview {
+			v.ReviewDueOn = d.DueOn
+		}
+	}
+	if v.Assignment, err = st.Assignment(ctx, c); err != nil {
+		return nil, err
+	}
+	if v.Events, err = audit.ForCase(ctx, db, c.ID); err != nil {
+		return nil, err
+	}
+	if v.Events == nil {
+		v.Events = []audit.Event{}
+	}
+	return v, nil
+}

@@ -1,0 +1,150 @@
+// Package accounts serves login and logout (API sessions and the staff UI) and the reference lists
+// (windows, agencies, officers) that forms and clients need.
+package accounts
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/internal/auth"
+	"fuyi/internal/web"
+)
+
+// Handler serves the account endpoints.
+type Handler struct {
+	DB           *sqlx.DB
+	Sessions     *auth.Sessions
+	CookieSecure bool
+}
+
+// Routes lists the URLs of this feature.
+func (h *Handler) Routes(r *web.Router) {
+	const api = "/api/v1"
+	r.Public(fiber.MethodPost, api+"/sessions", h.apiLogin)
+	r.Staff(fiber.MethodDelete, api+"/sessions/current", h.apiLogout)
+	r.Staff(fiber.MethodGet, api+"/me", h.apiMe)
+	r.Staff(fiber.MethodGet, api+"/windows", h.apiWindows)
+	r.Staff(fiber.MethodGet, api+"/agencies", h.apiAgencies)
+	r.Staff(fiber.MethodGet, api+"/officers", h.apiOfficers)
+	r.Public(fiber.MethodGet, "/login", h.pageLogin)
+	r.Public(fiber.MethodPost, "/login", h.pageLoginSubmit)
+	r.Staff(fiber.MethodPost, "/logout", h.pageLogout)
+}
+
+func (h *Handler) apiLogin(c *fiber.Ctx) error {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	s, err := h.Sessions.Login(c.UserContext(), strings.TrimSpace(in.Username), in.Password, c.IP(), "api")
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": s.Token, "user": s.User})
+}
+
+func (h *Handler) apiLogout(c *fiber.Ctx) error {
+	if err := h.Sessions.Logout(c.UserContext(), web.CurrentSession(c).Token); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) apiMe(c *fiber.Ctx) error { return c.JSON(web.CurrentUser(c)) }
+
+func (h *Handler) apiWindows(c *fiber.Ctx) error {
+	var ws []struct {
+		ID      int    `db:"id" json:"id"`
+		Code    string `db:"code" json:"code"`
+		Name    string `db:"name" json:"name"`
+		Address string `db:"address" json:"address"`
+		Phone   string `db:"phone" json:"phone"`
+	}
+	if err := h.DB.SelectContext(c.UserContext(), &ws, `SELECT id, code, name, address, phone FROM windows WHERE active ORDER BY code`); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": ws, "total": len(ws)})
+}
+
+// Agency is a respondent agency of the directory.
+type Agency struct {
+	ID       int    `db:"id" json:"id"`
+	Name     string `db:"name" json:"name"`
+	Category string `db:"category" json:"category"`
+	Level    string `db:"level" json:"level"`
+	LegalRep string `db:"legal_rep" json:"legal_rep"`
+	Address  string `db:"address" json:"address"`
+}
+
+func (h *Handler) apiAgencies(c *fiber.Ctx) error {
+	var as []Agency
+	if err := h.DB.SelectContext(c.UserContext(), &as, `SELECT id, name, category, level, legal_rep, address FROM agencies WHERE active ORDER BY id`); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": as, "total": len(as)})
+}
+
+func (h *Handler) apiOfficers(c *fiber.Ctx) error {
+	us, err := auth.NewStore(h.DB).ByRole(c.UserContext(), auth.RoleOfficer)
+	if err != nil {
+		return err
+	}
+	type officer struct {
+		ID        int64  `json:"id"`
+		Username  string `json:"username"`
+		Name      string `json:"name"`
+		Qualified bool   `json:"qualified"`
+	}
+	out := make([]officer, 0, len(us))
+	for _, u := range us {
+		out = append(out, officer{u.ID, u.Username, u.Name, u.Qualified})
+	}
+	return c.JSON(fiber.Map{"items": out, "total": len(out)})
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	return next
+}
+
+func (h *Handler) pageLogin(c *fiber.Ctx) error {
+	if web.CurrentUser(c) != nil {
+		return c.Redirect(safeNext(c.Query("next")))
+	}
+	return web.Render(c, "login", fiber.Map{"Title": "登录", "Next": safeNext(c.Query("next"))})
+}
+
+func (h *Handler) pageLoginSubmit(c *fiber.Ctx) error {
+	username := strings.TrimSpace(c.FormValue("username"))
+	s, err := h.Sessions.Login(c.UserContext(), username, c.FormValue("password"), c.IP(), "web")
+	if err != nil {
+		if _, status, ok := web.Classify(err); ok && (status == fiber.StatusUnauthorized || status == fiber.StatusTooManyRequests) {
+			e, _, _ := web.Classify(err)
+			c.Status(status)
+			return web.Render(c, "login", fiber.Map{"Title": "登录", "Error": e.Message, "Username": username, "Next": safeNext(c.FormValue("next"))})
+		}
+		return err
+	}
+	web.SetSessionCookie(c, s.Token, h.Sessions.TTL, h.CookieSecure)
+	return c.Redirect(safeNext(c.FormValue("next")), fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageLogout(c *fiber.Ctx) error {
+	if s := web.CurrentSession(c); s != nil {
+		if err := h.Sessions.Logout(c.UserContext(), s.Token); err != nil {
+			return err
+		}
+	}
+	web.ClearSessionCookie(c)
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}

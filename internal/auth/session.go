@@ -1,0 +1,146 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"golang.org/x/crypto/bcrypt"
+
+	"fuyi/internal/apperr"
+)
+
+var (
+	ErrBadLogin    = apperr.New(apperr.Unauthorized, "auth.bad_credentials", "用户名或密码错误")
+	ErrNotLoggedIn = apperr.New(apperr.Unauthorized, "auth.required", "请先登录")
+	ErrTooMany     = apperr.New(apperr.TooMany, "auth.rate_limited", "登录失败次数过多，请15分钟后再试")
+)
+
+// Rate limits: failures within the window per username and per client address.
+const (
+	limitWindow      = 15 * time.Minute
+	limitPerUsername = 5
+	limitPerIP       = 30
+)
+
+// Session is a logged-in user with its CSRF token.
+type Session struct {
+	User  *User
+	Token string
+	CSRF  string
+}
+
+// Sessions creates, finds and ends sessions.
+type Sessions struct {
+	db  *sqlx.DB
+	TTL time.Duration
+}
+
+func NewSessions(db *sqlx.DB, ttl time.Duration) *Sessions { return &Sessions{db: db, TTL: ttl} }
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(t string) []byte { h := sha256.Sum256([]byte(t)); return h[:] }
+
+const countFailures = `SELECT
+	count(*) FILTER (WHERE username = $1),
+	count(*) FILTER (WHERE ip = $2)
+FROM login_attempts WHERE NOT ok AND at > now() - $3::interval AND (username = $1 OR ip = $2)`
+
+const queryLogin = `SELECT id, password_hash FROM users WHERE username = $1 AND active`
+
+// dummyHash makes failed lookups cost as much as a real comparison, so timing does not reveal usernames.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("fuyi-dummy-password"), bcrypt.DefaultCost)
+
+// Login checks the credentials under the rate limit and opens a session of the given kind ("web" or "api").
+func (s *Sessions) Login(ctx context.Context, username, password, ip, kind string) (*Session, error) {
+	var byUser, byIP int
+	interval := fmt.Sprintf("%d seconds", int(limitWindow.Seconds()))
+	if err := s.db.QueryRowxContext(ctx, countFailures, username, ip, interval).Scan(&byUser, &byIP); err != nil {
+		return nil, fmt.Errorf("auth: count failures: %w", err)
+	}
+	if byUser >= limitPerUsername || byIP >= limitPerIP {
+		return nil, ErrTooMany
+	}
+	var row struct {
+		ID   int64  `db:"id"`
+		Hash string `db:"password_hash"`
+	}
+	err := s.db.GetContext(ctx, &row, queryLogin, username)
+	if errors.Is(err, sql.ErrNoRows) {
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	} else if err != nil {
+		return nil, fmt.Errorf("auth: login: %w", err)
+	}
+	ok := err == nil && bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) == nil
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO login_attempts (username, ip, ok) VALUES ($1, $2, $3)`, username, ip, ok); err != nil {
+		return nil, fmt.Errorf("auth: record attempt: %w", err)
+	}
+	if !ok {
+		return nil, ErrBadLogin
+	}
+	token, csrf := randomToken(32), randomToken(24)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf_token, expires_at)
+		VALUES ($1, $2, $3, $4, now() + $5::interval)`, hashToken(token), row.ID, kind, csrf,
+		fmt.Sprintf("%d seconds", int(s.TTL.Seconds())))
+	if err != nil {
+		return nil, fmt.Errorf("auth: create session: %w", err)
+	}
+	u, err := NewStore(s.db).ByID(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: u, Token: token, CSRF: csrf}, nil
+}
+
+const querySession = `SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`
+
+// Find returns the session for a token, or ErrNotLoggedIn.
+func (s *Sessions) Find(ctx context.Context, token string) (*Session, error) {
+	if token == "" {
+		return nil, ErrNotLoggedIn
+	}
+	var row struct {
+		UserID int64  `db:"user_id"`
+		CSRF   string `db:"csrf_token"`
+	}
+	if err := s.db.GetContext(ctx, &row, querySession, hashToken(token)); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotLoggedIn
+		}
+		return nil, fmt.Errorf("auth: find session: %w", err)
+	}
+	u, err := NewStore(s.db).ByID(ctx, row.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: u, Token: token, CSRF: row.CSRF}, nil
+}
+
+// Logout ends the session of a token.
+func (s *Sessions) Logout(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
+	return err
+}
+
+// Purge removes expired sessions and old login attempts.
+func (s *Sessions) Purge(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < now()`); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE at < now() - interval '1 day'`)
+	return err
+}

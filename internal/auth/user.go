@@ -1,0 +1,188 @@
+// Package auth holds staff users, their roles, password hashing, sessions (in the database, so several server
+// processes share them) and the login rate limit.
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"golang.org/x/crypto/bcrypt"
+
+	"fuyi/internal/apperr"
+)
+
+// Role of a staff user.
+type Role string
+
+const (
+	RoleWindow  Role = "window"  // 司法所 申请接收窗口
+	RoleOfficer Role = "officer" // 行政复议人员 (qualified or not)
+	RoleChief   Role = "chief"   // 复议机构负责人
+	RoleBureau  Role = "bureau"  // 司法局
+)
+
+// Label is the Chinese name of the role.
+func (r Role) Label() string {
+	switch r {
+	case RoleWindow:
+		return "司法所窗口"
+	case RoleOfficer:
+		return "办案人员"
+	case RoleChief:
+		return "复议机构负责人"
+	case RoleBureau:
+		return "司法局"
+	}
+	return string(r)
+}
+
+func (r Role) Valid() bool {
+	return r == RoleWindow || r == RoleOfficer || r == RoleChief || r == RoleBureau
+}
+
+// User is a staff member.
+type User struct {
+	ID         int64  `db:"id" json:"id"`
+	Username   string `db:"username" json:"username"`
+	Name       string `db:"name" json:"name"`
+	Role       Role   `db:"role" json:"role"`
+	WindowID   *int   `db:"window_id" json:"-"`
+	WindowCode string `db:"window_code" json:"window_code"`
+	Qualified  bool   `db:"qualified" json:"qualified"`
+	Active     bool   `db:"active" json:"-"`
+}
+
+// Is reports whether the user has one of the roles.
+func (u *User) Is(roles ...Role) bool {
+	for _, r := range roles {
+		if u.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+var ErrUserNotFound = apperr.New(apperr.NotFound, "user.not_found", "用户不存在")
+
+// Store reads and writes users.
+type Store struct{ db sqlx.ExtContext }
+
+func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
+
+const userColumns = `u.id, u.username, u.name, u.role, u.window_id, coalesce(w.code, '') AS window_code, u.qualified, u.active`
+
+const queryUserByID = `SELECT ` + userColumns + ` FROM users u LEFT JOIN windows w ON w.id = u.window_id WHERE u.id = $1`
+
+func (s *Store) ByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := sqlx.GetContext(ctx, s.db, &u, queryUserByID, id); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrUserNotFound
+		}
+		return nil, fmt.Errorf("auth: user %d: %w", id, err)
+	}
+	return &u, nil
+}
+
+const queryUsersByRole = `SELECT ` + userColumns + ` FROM users u LEFT JOIN windows w ON w.id = u.window_id
+WHERE u.role = $1 AND u.active ORDER BY u.id`
+
+// ByRole lists the active users of a role.
+func (s *Store) ByRole(ctx context.Context, role Role) ([]User, error) {
+	var us []User
+	if err := sqlx.SelectContext(ctx, s.db, &us, queryUsersByRole, role); err != nil {
+		return nil, fmt.Errorf("auth: users by role: %w", err)
+	}
+	return us, nil
+}
+
+const queryAllUsers = `SELECT ` + userColumns + ` FROM users u LEFT JOIN windows w ON w.id = u.window_id ORDER BY u.role, u.id`
+
+func (s *Store) All(ctx context.Context) ([]User, error) {
+	var us []User
+	if err := sqlx.SelectContext(ctx, s.db, &us, queryAllUsers); err != nil {
+		return nil, fmt.Errorf("auth: users: %w", err)
+	}
+	return us, nil
+}
+
+// NewUser is the input for creating a user.
+type NewUser struct {
+	Username   string
+	Name       string
+	Role       Role
+	WindowCode string
+	Qualified  bool
+	Password   string
+}
+
+var usernameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,31}$`)
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// BcryptCost is the bcrypt work factor for new passwords.
+var BcryptCost = bcrypt.DefaultCost
+
+func (n NewUser) validate() error {
+	f := apperr.Fields{}
+	if !usernameRe.MatchString(n.Username) {
+		f.Add("username", "用户名须为2–32位小写字母、数字、下划线、点或连字符，且以字母或数字开头")
+	}
+	if strings.TrimSpace(n.Name) == "" || utf8.RuneCountInString(n.Name) > 50 {
+		f.Add("name", "姓名不能为空，且不超过50字")
+	}
+	if !n.Role.Valid() {
+		f.Add("role", "角色须为 window、officer、chief 或 bureau 之一")
+	}
+	if n.Role == RoleWindow && n.WindowCode == "" {
+		f.Add("window", "窗口人员须指定所属司法所代码")
+	}
+	if n.Role != RoleWindow && n.WindowCode != "" {
+		f.Add("window", "只有窗口人员可以指定司法所")
+	}
+	if n.Qualified && n.Role != RoleOfficer && n.Role != RoleChief {
+		f.Add("qualified", "只有办案人员或复议机构负责人可以标记为具备法律职业资格")
+	}
+	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
+		f.Add("password", "密码至少%d位", MinPasswordLength)
+	}
+	return f.Err()
+}
+
+const insertUser = `INSERT INTO users (username, name, role, window_id, qualified, password_hash)
+VALUES ($1, $2, $3, (SELECT id FROM windows WHERE code = nullif($4, '')), $5, $6)
+ON CONFLICT (username) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, window_id = EXCLUDED.window_id,
+	qualified = EXCLUDED.qualified, password_hash = EXCLUDED.password_hash, active = true
+RETURNING id`
+
+// Upsert creates the user or, when the username exists, updates it (used by `fuyi user add` and the demo seed).
+func (s *Store) Upsert(ctx context.Context, n NewUser) (int64, error) {
+	if err := n.validate(); err != nil {
+		return 0, err
+	}
+	if n.Role == RoleWindow {
+		var ok bool
+		if err := sqlx.GetContext(ctx, s.db, &ok, `SELECT EXISTS (SELECT 1 FROM windows WHERE code = $1)`, n.WindowCode); err != nil {
+			return 0, err
+		}
+		if !ok {
+			return 0, apperr.Rule("user.window_unknown", "司法所代码 %s 不存在", n.WindowCode)
+		}
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), BcryptCost)
+	if err != nil {
+		return 0, fmt.Errorf("auth: hash: %w", err)
+	}
+	var id int64
+	if err := sqlx.GetContext(ctx, s.db, &id, insertUser, n.Username, n.Name, n.Role, n.WindowCode, n.Qualified, string(hash)); err != nil {
+		return 0, fmt.Errorf("auth: insert user: %w", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,78 @@
+// Package config reads the configuration from the environment. Every variable is listed in the README.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config of the server and commands.
+type Config struct {
+	DatabaseURL        string        // DATABASE_URL
+	Addr               string        // FUYI_ADDR
+	LogFormat          string        // FUYI_LOG_FORMAT: json or text
+	DBMaxConns         int           // FUYI_DB_MAX_CONNS
+	SessionTTL         time.Duration // FUYI_SESSION_HOURS
+	CookieSecure       bool          // FUYI_COOKIE_SECURE
+	MinOfficers        int           // FUYI_MIN_OFFICERS
+	MinOfficersComplex int           // FUYI_MIN_OFFICERS_COMPLEX
+	BodyLimit          int           // FUYI_BODY_LIMIT_KB
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(key string, def, min, max int) (int, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, fmt.Errorf("config: %s must be an integer between %d and %d, got %q", key, min, max, v)
+	}
+	return n, nil
+}
+
+// Load reads the environment.
+func Load() (Config, error) {
+	c := Config{
+		DatabaseURL:  os.Getenv("DATABASE_URL"),
+		Addr:         env("FUYI_ADDR", "127.0.0.1:8080"),
+		LogFormat:    env("FUYI_LOG_FORMAT", "json"),
+		CookieSecure: os.Getenv("FUYI_COOKIE_SECURE") == "true",
+	}
+	var err error
+	if c.DBMaxConns, err = envInt("FUYI_DB_MAX_CONNS", 20, 2, 500); err != nil {
+		return c, err
+	}
+	hours, err := envInt("FUYI_SESSION_HOURS", 12, 1, 24*30)
+	if err != nil {
+		return c, err
+	}
+	c.SessionTTL = time.Duration(hours) * time.Hour
+	if c.MinOfficers, err = envInt("FUYI_MIN_OFFICERS", 2, 2, 20); err != nil {
+		return c, err
+	}
+	if c.MinOfficersComplex, err = envInt("FUYI_MIN_OFFICERS_COMPLEX", 3, 2, 20); err != nil {
+		return c, err
+	}
+	if c.MinOfficersComplex < c.MinOfficers {
+		return c, fmt.Errorf("config: FUYI_MIN_OFFICERS_COMPLEX (%d) must not be below FUYI_MIN_OFFICERS (%d)", c.MinOfficersComplex, c.MinOfficers)
+	}
+	kb, err := envInt("FUYI_BODY_LIMIT_KB", 2048, 64, 102400)
+	if err != nil {
+		return c, err
+	}
+	c.BodyLimit = kb * 1024
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return c, fmt.Errorf("config: FUYI_LOG_FORMAT must be json or text, got %q", c.LogFormat)
+	}
+	return c, nil
+}

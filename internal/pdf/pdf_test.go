@@ -1,0 +1,112 @@
+package pdf
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// extract runs pdftotext (poppler-utils) on a PDF and returns its text with all whitespace removed.
+func extract(t *testing.T, b []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext (poppler-utils) is required: make test installs it, or apt-get install poppler-utils")
+	}
+	f, err := os.CreateTemp(t.TempDir(), "*.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(b)
+	f.Close()
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", f.Name(), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return squash(string(out))
+}
+
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+const sample = `申请人不服被申请人于2025年8月1日作出的《行政处罚决定书》（栖市监罚〔2025〕345号），于2025年9月26日向本机关提出行政复议申请，本机关依法予以受理。被申请人认为：申请人销售的商品不符合GB 2760-2014标准，“证据确凿”，依据《中华人民共和国食品安全法》第一百二十四条之规定作出处罚。本机关认为，被申请人作出的行政处罚决定认定事实清楚，证据确凿，适用依据正确，程序合法，内容适当。ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ。`
+
+// Every character of every block must come back out of the PDF: gofpdf's own wrapping drops one character
+// per wrapped line, ours must not.
+func TestRenderLosesNoCharacter(t *testing.T) {
+	var blocks []Block
+	for i := 0; i < 12; i++ {
+		blocks = append(blocks, Block{Kind: Para, Text: sample})
+	}
+	doc := Document{Title: "测试", PageNumbers: true, Blocks: append([]Block{
+		{Kind: Title, Text: "行政复议决定书"}, {Kind: Right, Text: "栖政复〔2025〕1号"}}, blocks...)}
+	b, err := Render(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := extract(t, b)
+	var want strings.Builder
+	want.WriteString("行政复议决定书栖政复〔2025〕1号")
+	for range blocks {
+		want.WriteString(squash(sample))
+	}
+	// page numbers are interleaved: remove them from the extracted text before comparing
+	for i := 9; i >= 1; i-- {
+		got = strings.ReplaceAll(got, "—"+string(rune('0'+i))+"—", "")
+	}
+	if got != want.String() {
+		t.Fatalf("extracted text differs from input\n got: %s\nwant: %s", got, want.String())
+	}
+}
+
+// Runes outside the BMP (rare name characters such as 𬭚) must not crash rendering; they print as 〓.
+func TestRenderNonBMPDoesNotPanic(t *testing.T) {
+	b, err := Render(Document{Blocks: []Block{{Kind: Para, Text: "申请人王𬭚，住某市。\x00\t"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := extract(t, b); got != "申请人王〓，住某市。" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestWrapKeepsPunctuationOffLineStart(t *testing.T) {
+	w := func(r rune) float64 { return 1 }
+	// 10 characters fit; the 11th is a closing mark and must hang on line one, not start line two.
+	lines := wrap("一二三四五六七八九十。下一行", w, 10, 0)
+	if lines[0].text != "一二三四五六七八九十。" || lines[1].text != "下一行" {
+		t.Fatalf("got %+v", lines)
+	}
+	// an opening mark must not end a line: it moves down with the word it opens
+	lines = wrap("一二三四五六七八九《十》", w, 10, 0)
+	if lines[0].text != "一二三四五六七八九" || lines[1].text != "《十》" {
+		t.Fatalf("got %+v", lines)
+	}
+	var all strings.Builder
+	for _, l := range wrap(sample, w, 7, 2) {
+		all.WriteString(l.text)
+	}
+	if squash(all.String()) != squash(sample) {
+		t.Fatal("wrap lost characters")
+	}
+}
+
+func BenchmarkRenderDecision(b *testing.B) {
+	var blocks []Block
+	for i := 0; i < 10; i++ {
+		blocks = append(blocks, Block{Kind: Para, Text: sample})
+	}
+	doc := Document{Title: "决定书", PageNumbers: true, Blocks: blocks}
+	for i := 0; i < b.N; i++ {
+		if _, err := Render(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

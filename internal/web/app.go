@@ -1,0 +1,170 @@
+// Package web is the HTTP plumbing shared by the features: the Fiber app, error mapping, logging,
+// authentication and CSRF middleware, JSON binding, pagination and the HTML view engine.
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/database"
+)
+
+// Options configure the app.
+type Options struct {
+	Logger       *slog.Logger
+	Views        fiber.Views
+	BodyLimit    int
+	CookieSecure bool
+}
+
+// New builds the Fiber app with the shared error handler and request logging.
+func New(o Options) *fiber.App {
+	if o.BodyLimit == 0 {
+		o.BodyLimit = 2 << 20
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "fuyi",
+		BodyLimit:             o.BodyLimit,
+		Views:                 o.Views,
+		ErrorHandler:          ErrorHandler(o.Logger),
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(recoverer(o.Logger), requestLog(o.Logger))
+	return app
+}
+
+func newID() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// recoverer turns a panic into a logged 500 with an error number.
+func recoverer(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("panic", "request_id", c.Locals("request_id"), "path", c.Path(), "panic", r)
+				err = errors.New("panic")
+			}
+		}()
+		return c.Next()
+	}
+}
+
+func requestLog(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		id := newID()
+		c.Locals("request_id", id)
+		err := c.Next()
+		if err != nil {
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				c.SendStatus(fiber.StatusInternalServerError)
+			}
+		}
+		var uid int64
+		if u := CurrentUser(c); u != nil {
+			uid = u.ID
+		}
+		log.Info("request", "request_id", id, "method", c.Method(), "path", c.Path(),
+			"status", c.Response().StatusCode(), "duration_ms", time.Since(start).Milliseconds(), "user_id", uid)
+		return nil
+	}
+}
+
+// IsAPI reports whether the request is for the JSON API.
+func IsAPI(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Path(), "/api/")
+}
+
+var statusOf = map[apperr.Kind]int{
+	apperr.Invalid:      fiber.StatusUnprocessableEntity,
+	apperr.BadRequest:   fiber.StatusBadRequest,
+	apperr.Unauthorized: fiber.StatusUnauthorized,
+	apperr.Forbidden:    fiber.StatusForbidden,
+	apperr.NotFound:     fiber.StatusNotFound,
+	apperr.Conflict:     fiber.StatusConflict,
+	apperr.TooLarge:     fiber.StatusRequestEntityTooLarge,
+	apperr.TooMany:      fiber.StatusTooManyRequests,
+	apperr.Unavailable:  fiber.StatusServiceUnavailable,
+}
+
+// ErrUnavailable is shown when the database cannot be reached.
+var ErrUnavailable = apperr.New(apperr.Unavailable, "service.unavailable", "系统暂时无法访问数据库，请稍后重试；您提交的内容未被保存")
+
+// Classify maps any error to a user-facing *apperr.Error and the HTTP status.
+func Classify(err error) (*apperr.Error, int, bool) {
+	if e, ok := apperr.As(err); ok {
+		return e, statusOf[e.Kind], true
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return apperr.New(apperr.NotFound, "not_found", "页面或记录不存在"), fe.Code, true
+		case fiber.StatusRequestEntityTooLarge:
+			return apperr.New(apperr.TooLarge, "request.too_large", "提交的内容过大，请精简后再提交"), fe.Code, true
+		case fiber.StatusMethodNotAllowed:
+			return apperr.New(apperr.BadRequest, "method_not_allowed", "不支持该请求方法"), fe.Code, true
+		case fiber.StatusBadRequest:
+			return apperr.New(apperr.BadRequest, "request.malformed", "请求格式错误"), fe.Code, true
+		}
+	}
+	if database.IsUnavailable(err) {
+		return ErrUnavailable, fiber.StatusServiceUnavailable, true
+	}
+	return nil, fiber.StatusInternalServerError, false
+}
+
+// ErrorHandler writes every error as the JSON error shape of API.md or as an HTML error page.
+func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		e, status, ok := Classify(err)
+		if !ok {
+			id, _ := c.Locals("request_id").(string)
+			log.Error("internal error", "request_id", id, "path", c.Path(), "error", err.Error())
+			e = apperr.New(apperr.Invalid, "internal", "系统内部错误，请稍后重试（错误编号："+id+"）")
+		} else if status == fiber.StatusServiceUnavailable {
+			log.Warn("database unavailable", "request_id", c.Locals("request_id"), "error", err.Error())
+		}
+		if IsAPI(c) || strings.Contains(c.Get(fiber.HeaderAccept), "application/json") && !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
+			body := fiber.Map{"code": e.Code, "message": e.Message}
+			if len(e.Fields) > 0 {
+				body["fields"] = e.Fields
+			}
+			return c.Status(status).JSON(fiber.Map{"error": body})
+		}
+		if status == fiber.StatusUnauthorized {
+			return c.Redirect("/login?next=" + c.OriginalURL())
+		}
+		c.Status(status)
+		return Render(c, "error", fiber.Map{"Title": "出错了", "Status": status, "Error": e})
+	}
+}
+
+// CurrentUser is the logged-in user or nil.
+func CurrentUser(c *fiber.Ctx) *auth.User {
+	s, _ := c.Locals("session").(*auth.Session)
+	if s == nil {
+		return nil
+	}
+	return s.User
+}
+
+// CurrentSession is the session or nil.
+func CurrentSession(c *fiber.Ctx) *auth.Session {
+	s, _ := c.Locals("session").(*auth.Session)
+	return s
+}

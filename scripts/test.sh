@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# make test: throwaway PostgreSQL (unless TEST_DATABASE_URL is set), go vet, go test -race, stop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# pdftotext extracts the text of rendered PDFs in the tests.
+if ! command -v pdftotext >/dev/null 2>&1; then
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "installing poppler-utils (pdftotext) for the PDF tests"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+	else
+		echo "the PDF tests need pdftotext: sudo apt-get install poppler-utils" >&2
+		exit 1
+	fi
+fi
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+	dir=$(mktemp -d /tmp/fuyi-test-pg.XXXXXX)
+	chmod 755 "$dir"
+	cleanup() { bash scripts/pg.sh stop "$dir"; rm -rf "$dir"; }
+	trap cleanup EXIT
+	out=$(PG_FSYNC=off bash scripts/pg.sh start "$dir")
+	export TEST_DATABASE_URL="${out#DATABASE_URL=}"
+fi
+
+go vet ./...
+go test -race -count=1 -timeout 20m ./...
