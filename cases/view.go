@@ -28,6 +28,7 @@ type View struct {
 	Act               ActView        `json:"act"`
 	Requests          string         `json:"requests"`
 	Facts             string         `json:"facts"`
+	Materials         []string       `json:"materials"`
 	ReviewDueOn       date.Date      `json:"review_due_on"`
 	LateFiling        *LateFiling    `json:"late_filing"`
 	Procedure         *string        `json:"procedure"`
@@ -108,7 +109,7 @@ func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date
 		WindowCode: c.WindowCode, AgencyID: c.AgencyID,
 		RespondentAgency: AgencyRef{ID: c.AgencyID, Name: c.AgencyName, Category: c.AgencyCategory},
 		Act:              ActView{Title: c.ActTitle, DocNo: c.ActDocNo, MadeOn: c.ActMadeOn, KnownOn: c.ActKnownOn, Matter: c.Matter},
-		Requests:         c.Requests, Facts: c.Facts, Procedure: c.Procedure, SimplifiedGrounds: nonNil(c.SimplifiedGrounds),
+		Requests:         c.Requests, Facts: c.Facts, Materials: nonNil(c.Materials), Procedure: c.Procedure, SimplifiedGrounds: nonNil(c.SimplifiedGrounds),
 		Complex: c.Complex, ComplexReason: c.ComplexReason, AcceptedOn: c.AcceptedOn, DeemedAccepted: c.DeemedAccepted,
 		RejectedOn: c.RejectedOn, RejectReason: c.RejectReason, Version: c.Version,
 		Applicants: []Party{}, ThirdParties: []Party{}, Agents: []Party{}, Hearings: []any{}}

@@ -56,7 +56,7 @@ func New(t testing.TB, today date.Date) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(db, cfg, log, func() date.Date { return today })
 	if err != nil {
 		t.Fatal(err)
@@ -228,4 +228,12 @@ func (a *App) LiveRaw(request string) (string, string) {
 	b, _ := io.ReadAll(conn)
 	status, rest, _ := strings.Cut(string(b), "\r\n")
 	return status, rest
+}
+
+// testWriter sends warnings and errors of the server to the test log.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -146,3 +146,31 @@ func randHex() string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Empty returns a new database with nothing in it (for migration tests), dropped after the test.
+func Empty(t testing.TB) *sqlx.DB {
+	t.Helper()
+	ctx := context.Background()
+	admin := URL(t)
+	adm, err := sqlx.Open("postgres", admin)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	defer adm.Close()
+	name := "fuyi_e_" + randHex()
+	if _, err := adm.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
+		t.Fatalf("testdb: create: %v", err)
+	}
+	db, err := database.Open(ctx, withDB(admin, name), 20)
+	if err != nil {
+		t.Fatalf("testdb: open: %v", err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		if a, err := sqlx.Open("postgres", admin); err == nil {
+			a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
+			a.Close()
+		}
+	})
+	return db
+}

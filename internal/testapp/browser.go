@@ -1,0 +1,77 @@
+package testapp
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Browser is a cookie-keeping client of the staff UI through app.Test.
+type Browser struct {
+	a       *App
+	cookies map[string]string
+	CSRF    string
+}
+
+// NewBrowser starts a browser without a session.
+func (a *App) NewBrowser() *Browser { return &Browser{a: a, cookies: map[string]string{}} }
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// Request sends a request with the browser's cookies, form-encoded when form is given.
+func (b *Browser) Request(method, path string, form url.Values) *Response {
+	b.a.T.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept", "text/html")
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := b.a.Server.App.Test(req, -1)
+	if err != nil {
+		b.a.T.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	out, _ := io.ReadAll(resp.Body)
+	if m := csrfRe.FindSubmatch(out); m != nil {
+		b.CSRF = string(m[1])
+	}
+	return &Response{Status: resp.StatusCode, Body: out, Header: resp.Header}
+}
+
+// Get fetches a page.
+func (b *Browser) Get(path string) *Response { return b.Request("GET", path, nil) }
+
+// Post submits a form with the current CSRF token.
+func (b *Browser) Post(path string, form url.Values) *Response {
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", b.CSRF)
+	}
+	return b.Request("POST", path, form)
+}
+
+// LoginAs logs in through the login form and loads the home page (to pick up the CSRF token).
+func (b *Browser) LoginAs(username, password string) *Response {
+	b.a.T.Helper()
+	r := b.Request("POST", "/login", url.Values{"username": {username}, "password": {password}, "next": {"/cases"}})
+	if r.Status != 303 {
+		return r
+	}
+	return b.Get("/cases")
+}
