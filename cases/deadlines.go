@@ -17,6 +17,10 @@ const (
 	DeadlineCopy       = "copy"       // 发送申请书副本 (第48条/第54条)
 	DeadlineReply      = "reply"      // 被申请人答复 (第48条/第54条)
 	DeadlineDecision   = "decision"   // 作出决定 (第62条)
+	DeadlineLitigation = "litigation" // 申请人起诉期限 (行政诉讼法第45条)
+	DeadlinePerform    = "performance"
+	DeadlineOpinion    = "opinion_report"   // 意见书 纠正情况报送 (第76条)
+	DeadlineSuspension = "suspension_limit" // 中止满60日 → 终止 (第41条第5项)
 )
 
 var deadlineLabels = map[string]string{
@@ -25,6 +29,10 @@ var deadlineLabels = map[string]string{
 	DeadlineCopy:       "发送申请书副本",
 	DeadlineReply:      "被申请人答复",
 	DeadlineDecision:   "作出行政复议决定",
+	DeadlineLitigation: "申请人起诉期限",
+	DeadlinePerform:    "被申请人履行",
+	DeadlineOpinion:    "意见书纠正情况报送",
+	DeadlineSuspension: "中止满60日应终止",
 }
 
 // DeadlineLabel names a deadline kind in Chinese.
@@ -88,8 +96,17 @@ func StatusLabel(s string) string {
 
 // Pause is a 中止 interval [From, To); To is zero while the case is still suspended.
 type Pause struct {
-	From date.Date
-	To   date.Date
+	From   date.Date
+	To     date.Date
+	Ground string
+}
+
+// LetterFact is a 意见书 with its receipt and report dates.
+type LetterFact struct {
+	ID         int64     `db:"id"`
+	Kind       string    `db:"kind"`
+	ReceivedOn date.Date `db:"received_on"`
+	ReportedOn date.Date `db:"reported_on"`
 }
 
 // Facts are what the clock depends on. Every deadline is recomputed from them.
@@ -107,6 +124,11 @@ type Facts struct {
 	ExtensionDays    int
 	ConcludedOn      date.Date // decision approved or case terminated
 	Abandoned        bool
+	DecisionType     string    // approved decision type
+	ServedOn         date.Date // 送达 of the decision
+	PerformDueOn     date.Date // time limit for performance set in the decision
+	PerformedOn      date.Date
+	Letters          []LetterFact
 }
 
 // Compute derives all deadlines of a case from its facts. A deadline that reaches a year with no calendar is
@@ -167,6 +189,7 @@ func Compute(cal *calendar.Calendar, f Facts) ([]Deadline, error) {
 	if f.AcceptedOn.IsZero() {
 		return out, nil
 	}
+	concluded := !f.ConcludedOn.IsZero()
 	copyDays, replyDays, art := 7, 10, "复议法第48条、第88条"
 	if f.Procedure == Simplified {
 		copyDays, replyDays, art = 3, 5, "复议法第54条、第88条"
@@ -176,8 +199,10 @@ func Compute(cal *calendar.Calendar, f Facts) ([]Deadline, error) {
 		r, err := cal.AddWorkdays(f.AcceptedOn, copyDays)
 		d := Deadline{Kind: DeadlineCopy, Basis: fmt.Sprintf("发送申请书副本期限：自%s受理起%d个工作日（%s）%s", f.AcceptedOn, copyDays, art, r.Postponement())}
 		d.DueOn, d.MetOn, d.Status = r.Date, f.CopySentOn, met(f.CopySentOn)
-		if err := add(d, err); err != nil {
-			return nil, err
+		if !(concluded && f.CopySentOn.IsZero()) {
+			if err := add(d, err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// 答复 within 10 (simplified 5) working days of the respondent's receipt of the copy.
@@ -189,13 +214,51 @@ func Compute(cal *calendar.Calendar, f Facts) ([]Deadline, error) {
 		r, err := cal.AddWorkdays(from, replyDays)
 		d := Deadline{Kind: DeadlineReply, Basis: fmt.Sprintf("被申请人答复期限：自%s收到申请书副本起%d个工作日（%s）%s", from, replyDays, art, r.Postponement())}
 		d.DueOn, d.MetOn, d.Status = r.Date, f.ReplyReceivedOn, met(f.ReplyReceivedOn)
-		if err := add(d, err); err != nil {
-			return nil, err
+		if !(concluded && f.ReplyReceivedOn.IsZero()) {
+			if err := add(d, err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	d, err := DecisionDue(cal, f)
 	if err := add(d, err); err != nil {
 		return nil, err
+	}
+	// 复议法第41条第5项: 中止 under 第39条第1款第1、2、4项 lasting 60 days → 终止.
+	if n := len(f.Pauses); n > 0 && f.Pauses[n-1].To.IsZero() && !concluded {
+		p := f.Pauses[n-1]
+		if g, ok := GroundOf(SuspensionGrounds, p.Ground); ok && g.Lapses {
+			r, err := cal.AddNaturalDays(p.From, 60)
+			d := Deadline{Kind: DeadlineSuspension, Status: DeadlineOpen, DueOn: r.Date,
+				Basis: fmt.Sprintf("自%s依复议法第39条第1款中止审理，满60日中止原因仍未消除的，应当终止行政复议（第41条第5项）%s", p.From, r.Postponement())}
+			if err := add(d, err); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// 行政诉讼法第45条: the applicant may sue within 15 days of receiving the decision.
+	if !f.ServedOn.IsZero() {
+		r, err := cal.AddNaturalDays(f.ServedOn, 15)
+		d := Deadline{Kind: DeadlineLitigation, Status: DeadlineOpen, DueOn: r.Date,
+			Basis: fmt.Sprintf("申请人起诉期限：自%s收到决定书起15日（行政诉讼法第45条）%s", f.ServedOn, r.Postponement())}
+		if err := add(d, err); err != nil {
+			return nil, err
+		}
+	}
+	// 复议法第77条: performance of the decision within the period it sets.
+	if !f.PerformDueOn.IsZero() && !f.ServedOn.IsZero() {
+		d := Deadline{Kind: DeadlinePerform, DueOn: f.PerformDueOn, MetOn: f.PerformedOn, Status: met(f.PerformedOn),
+			Basis: fmt.Sprintf("被申请人履行期限：决定书确定的期限%s（复议法第77条）", f.PerformDueOn)}
+		out = append(out, d)
+	}
+	// 复议法第76条: the respondent reports its corrections within 60 days of receiving the 意见书.
+	for _, l := range f.Letters {
+		r, err := cal.AddNaturalDays(l.ReceivedOn, 60)
+		d := Deadline{Kind: DeadlineOpinion, Ref: fmt.Sprint(l.ID), DueOn: r.Date, MetOn: l.ReportedOn, Status: met(l.ReportedOn),
+			Basis: fmt.Sprintf("意见书纠正情况报送期限：被申请人自%s收到意见书起60日（复议法第76条）%s", l.ReceivedOn, r.Postponement())}
+		if err := add(d, err); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -228,9 +228,13 @@ func TestRolesAndVisibility(t *testing.T) {
 		t.Fatalf("window1 lists %d", list.Total)
 	}
 	// an officer sees a case once assigned
-	a.DB.MustExec(`INSERT INTO case_assignments (case_id, user_id, assigned_by) SELECT $1, id, id FROM users WHERE username = 'officer1'`, id)
+	a.Accept(id, "2025-09-30", "ordinary")
+	a.Assign(id, "officer1", "officer2")
 	if r := a.Do("GET", path, a.Login("officer1"), nil); r.Status != 200 {
 		t.Fatalf("assigned officer: %d", r.Status)
+	}
+	if r := a.Do("GET", path, a.Login("officer3"), nil); r.Status != 404 {
+		t.Fatalf("unassigned officer: %d", r.Status)
 	}
 }
 

@@ -2,12 +2,58 @@ package cases
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"fuyi/internal/date"
 )
 
-// handlingFacts adds the facts of case handling (reply, pauses, extension, conclusion) to f.
+const queryHandlingFacts = `SELECT c.copy_sent_on, c.copy_received_on, c.reply_received_on, c.converted_on IS NOT NULL AS converted,
+	c.concluded_on, c.served_on, c.performed_on, coalesce(e.days, 0) AS extension_days,
+	d.type AS decision_type, d.perform_due_on
+FROM cases c LEFT JOIN case_extensions e ON e.case_id = c.id
+LEFT JOIN decisions d ON d.case_id = c.id AND d.status = 'approved'
+WHERE c.id = $1`
+
+// handlingFacts adds the facts of case handling (reply, pauses, extension, conclusion, service, 履行,
+// 意见书) to f.
 func (s *Store) handlingFacts(ctx context.Context, caseID int64, f *Facts) error {
+	var row struct {
+		CopySent     date.Date `db:"copy_sent_on"`
+		CopyRecv     date.Date `db:"copy_received_on"`
+		Reply        date.Date `db:"reply_received_on"`
+		Converted    bool      `db:"converted"`
+		Concluded    date.Date `db:"concluded_on"`
+		Served       date.Date `db:"served_on"`
+		Performed    date.Date `db:"performed_on"`
+		Extension    int       `db:"extension_days"`
+		DecisionType *string   `db:"decision_type"`
+		PerformDue   date.Date `db:"perform_due_on"`
+	}
+	if err := sqlx.GetContext(ctx, s.db, &row, queryHandlingFacts, caseID); err != nil {
+		return fmt.Errorf("cases: handling facts: %w", err)
+	}
+	f.CopySentOn, f.CopyReceivedOn, f.ReplyReceivedOn = row.CopySent, row.CopyRecv, row.Reply
+	f.SimplifiedBecame, f.ConcludedOn, f.ServedOn, f.PerformedOn = row.Converted, row.Concluded, row.Served, row.Performed
+	f.ExtensionDays, f.PerformDueOn = row.Extension, row.PerformDue
+	if row.DecisionType != nil {
+		f.DecisionType = *row.DecisionType
+	}
+	var pauses []struct {
+		From   date.Date `db:"started_on"`
+		To     date.Date `db:"ended_on"`
+		Ground string    `db:"ground"`
+	}
+	if err := sqlx.SelectContext(ctx, s.db, &pauses, `SELECT started_on, ended_on, ground FROM case_pauses WHERE case_id = $1 ORDER BY started_on`, caseID); err != nil {
+		return fmt.Errorf("cases: pauses: %w", err)
+	}
+	for _, p := range pauses {
+		f.Pauses = append(f.Pauses, Pause{From: p.From, To: p.To, Ground: p.Ground})
+	}
+	if err := sqlx.SelectContext(ctx, s.db, &f.Letters, `SELECT id, kind, received_on, reported_on FROM opinion_letters WHERE case_id = $1 ORDER BY id`, caseID); err != nil {
+		return fmt.Errorf("cases: letters: %w", err)
+	}
 	return nil
 }
 

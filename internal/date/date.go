@@ -169,3 +169,11 @@ func Min2(a, b Date) Date {
 	}
 	return Min(a, b)
 }
+
+// Ptr returns nil for the zero date, else a pointer to d (for optional JSON fields).
+func (d Date) Ptr() *Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}

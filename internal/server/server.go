@@ -41,6 +41,11 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		today = date.Today
 	}
 	cases.MinOfficers, cases.MinOfficersComplex = cfg.MinOfficers, cfg.MinOfficersComplex
+	// the database guard of the staffing rule uses the same minimums
+	if _, err := db.Exec(`UPDATE organ SET min_officers = $1, min_officers_complex = $2 WHERE id = 1
+		AND (min_officers, min_officers_complex) IS DISTINCT FROM ($1, $2)`, cfg.MinOfficers, cfg.MinOfficersComplex); err != nil {
+		return nil, err
+	}
 	cases.Docs = pdf.NewTemplates(templates.Docs)
 
 	views := web.NewViews(templates.Pages, template.FuncMap{

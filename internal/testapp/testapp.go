@@ -237,3 +237,27 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// UserID returns the id of a user by username.
+func (a *App) UserID(username string) int64 {
+	a.T.Helper()
+	var id int64
+	if err := a.DB.Get(&id, `SELECT id FROM users WHERE username = $1`, username); err != nil {
+		a.T.Fatal(err)
+	}
+	return id
+}
+
+// Assign sets the team as chief1; the first officer is the lead.
+func (a *App) Assign(id int64, officers ...string) *Response {
+	a.T.Helper()
+	ids := make([]int64, len(officers))
+	for i, o := range officers {
+		ids[i] = a.UserID(o)
+	}
+	r := a.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/assignment", id), a.Login("chief1"), map[string]any{"officer_ids": ids, "lead_officer_id": ids[0]})
+	if r.Status != 200 {
+		a.T.Fatalf("assign: %d %s", r.Status, r.Body)
+	}
+	return r
+}

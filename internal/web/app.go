@@ -125,7 +125,24 @@ func Classify(err error) (*apperr.Error, int, bool) {
 	if database.IsUnavailable(err) {
 		return ErrUnavailable, fiber.StatusServiceUnavailable, true
 	}
+	if name, code := database.Constraint(err); strings.HasPrefix(code, "23") {
+		// an invariant held by the database caught what the Go rules did not (e.g. a concurrent change)
+		if e, ok := ConstraintErrors[name]; ok {
+			return e, statusOf[e.Kind], true
+		}
+		return apperr.New(apperr.Conflict, "conflict", "操作与其他人同时进行的修改冲突，未保存；请刷新后重试"), fiber.StatusConflict, true
+	}
 	return nil, fiber.StatusInternalServerError, false
+}
+
+// ConstraintErrors maps database constraint names to the message users see when that constraint refuses
+// a change. Features register their constraints here.
+var ConstraintErrors = map[string]*apperr.Error{
+	"team_size":            apperr.New(apperr.Invalid, "assignment.too_few_officers", "办案人员人数不足，未保存"),
+	"team_qualified":       apperr.New(apperr.Invalid, "assignment.unqualified", "办案人员须具备法律职业资格，未保存"),
+	"team_lead":            apperr.New(apperr.Invalid, "assignment.lead", "每个案件须有且只有一名主办人，未保存"),
+	"cases_number_unique":  apperr.New(apperr.Conflict, "case.number_conflict", "案号分配冲突，请重试"),
+	"case_extensions_pkey": apperr.New(apperr.Conflict, "extension.once", "审理期限只能延长一次（复议法第62条第1款）"),
 }
 
 // ErrorHandler writes every error as the JSON error shape of API.md or as an HTML error page.
