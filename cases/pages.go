@@ -19,6 +19,8 @@ func (h *Handler) pageHome(c *fiber.Ctx) error {
 	switch web.CurrentUser(c).Role {
 	case auth.RoleChief:
 		return c.Redirect("/review")
+	case auth.RoleOfficer:
+		return c.Redirect("/workbench")
 	}
 	return c.Redirect("/cases")
 }
@@ -59,7 +61,12 @@ func (h *Handler) pageReviewQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "cases/review_queue", fiber.Map{"Title": "受理审查队列", "Items": items, "Total": total, "Today": h.Service.Today()})
+	under, _, err := h.store().List(c.UserContext(), web.CurrentUser(c), Filter{Understaffed: true, ByDue: true, Limit: 200})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/review_queue", fiber.Map{"Title": "受理审查队列", "Items": items, "Total": total,
+		"Understaffed": under, "Today": h.Service.Today()})
 }
 
 // Agencies lists the active respondent agencies for forms.
@@ -188,6 +195,8 @@ func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 		title = *v.CaseNo
 	}
 	return fiber.Map{"Title": title, "Case": v, "Today": h.Service.Today(), "Grounds": SimplifiedGrounds,
+		"F": detailFlags(web.CurrentUser(c), v), "DecisionTypes": DecisionTypes, "SectionKeys": SectionKeys,
+		"SuspensionGrounds": SuspensionGrounds, "TerminationGrounds": TerminationGrounds,
 		"CanReview": web.CurrentUser(c).Role == auth.RoleChief && (v.Status == StatusRegistered ||
 			(v.Status == StatusCorrection && v.Correction != nil && !v.Correction.ReceivedOn.IsZero())),
 		"AwaitingCorrection": v.Status == StatusCorrection && v.Correction != nil && v.Correction.ReceivedOn.IsZero()}, nil

@@ -46,6 +46,9 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/cases/:id/receipt.pdf", h.receiptPDF)
 	r.Staff(fiber.MethodPost, "/cases/:id/review", h.pageReviewSubmit, C)
 	r.Staff(fiber.MethodPost, "/cases/:id/correction-received", h.pageCorrectionReceivedSubmit, C, O, W)
+	r.Staff(fiber.MethodGet, "/workbench", h.pageWorkbench, O, C)
+	r.Staff(fiber.MethodGet, "/cases/:id/assignment", h.pageAssignment, C)
+	r.Staff(fiber.MethodPost, "/cases/:id/actions/:action", h.pageAction, O, C)
 
 	// Public
 	r.Public(fiber.MethodGet, "/status", h.pageStatus)

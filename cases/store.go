@@ -91,12 +91,15 @@ func (s *Store) GetVisible(ctx context.Context, id int64, u *auth.User) (*Case, 
 
 // Filter of the case list.
 type Filter struct {
-	Status      []Status
-	Query       string
-	Window      int
-	ReviewQueue bool // registered, or 补正 materials received: ordered by review due date
-	Limit       int
-	Offset      int
+	Status       []Status
+	Query        string
+	Window       int
+	ReviewQueue  bool // registered, or 补正 materials received: ordered by review due date
+	ByDue        bool // order by the nearest open deadline
+	OnlyDue      bool // only cases with an open deadline
+	Understaffed bool // open cases whose team is below the minimum
+	Limit        int
+	Offset       int
 }
 
 // ListItem is a row of a case list.
@@ -136,6 +139,13 @@ func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, i
 		where = append(where, `(c.status = 'registered' OR (c.status = 'correction' AND EXISTS
 			(SELECT 1 FROM corrections k WHERE k.case_id = c.id AND k.received_on IS NOT NULL)))`)
 	}
+	if f.OnlyDue {
+		where = append(where, `EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open')`)
+	}
+	if f.Understaffed {
+		where = append(where, `c.status IN ('accepted', 'suspended') AND (SELECT count(*) FROM case_assignments x
+			WHERE x.case_id = c.id AND x.removed_at IS NULL) < (SELECT CASE WHEN c.complex THEN min_officers_complex ELSE min_officers END FROM organ WHERE id = 1)`)
+	}
 	if f.Window > 0 {
 		where = append(where, "c.window_id = "+arg(f.Window))
 	}
@@ -150,7 +160,7 @@ func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, i
 		return nil, 0, fmt.Errorf("cases: count: %w", err)
 	}
 	order := "c.id DESC"
-	if f.ReviewQueue {
+	if f.ReviewQueue || f.ByDue {
 		order = "next_due NULLS LAST, c.id"
 	}
 	limit := f.Limit

@@ -42,6 +42,7 @@ type View struct {
 	Correction        *Correction    `json:"correction"`
 	Deadlines         []DeadlineView `json:"deadlines"`
 	Assignment        *Assignment    `json:"assignment"`
+	Handling          *Handling      `json:"handling"`
 	Hearings          []any          `json:"hearings"`
 	Events            []audit.Event  `json:"events"`
 	Version           int            `json:"version"`
@@ -146,6 +147,9 @@ func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date
 		}
 	}
 	if v.Assignment, err = st.Assignment(ctx, c); err != nil {
+		return nil, err
+	}
+	if v.Handling, err = loadHandling(ctx, db, c.ID); err != nil {
 		return nil, err
 	}
 	if v.Events, err = audit.ForCase(ctx, db, c.ID); err != nil {

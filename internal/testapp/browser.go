@@ -75,3 +75,12 @@ func (b *Browser) LoginAs(username, password string) *Response {
 	}
 	return b.Get("/cases")
 }
+
+// NewBrowserAs returns a browser logged in as a demo user.
+func (a *App) NewBrowserAs(username string) *Browser {
+	b := a.NewBrowser()
+	if r := b.LoginAs(username, "fuyi-demo-2025"); r.Status != 200 {
+		a.T.Fatalf("login %s: %d", username, r.Status)
+	}
+	return b
+}

@@ -40,6 +40,12 @@ func NewViews(fsys fs.FS, extra template.FuncMap) *Views {
 			return m
 		},
 		"list": func(v ...any) []any { return v },
+		"deref": func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		},
 		"contains": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {

@@ -1,0 +1,143 @@
+package cases
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/web"
+)
+
+func (h *Handler) pageWorkbench(c *fiber.Ctx) error {
+	items, total, err := h.store().List(c.UserContext(), web.CurrentUser(c), Filter{
+		Status:  []Status{StatusRegistered, StatusCorrection, StatusAccepted, StatusSuspended, StatusDecided, StatusTerminated},
+		ByDue:   true,
+		OnlyDue: true,
+		Limit:   200,
+	})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/workbench", fiber.Map{"Title": "我的待办", "Items": items, "Total": total, "Today": h.Service.Today()})
+}
+
+func (h *Handler) pageAssignment(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.view(c, h.Service.DB, id)
+	if err != nil {
+		return err
+	}
+	ws, err := h.store().Workloads(c.UserContext())
+	if err != nil {
+		return err
+	}
+	on := map[int64]bool{}
+	var lead int64
+	for _, o := range v.Assignment.Officers {
+		on[o.ID] = true
+		if o.Lead {
+			lead = o.ID
+		}
+	}
+	return web.Render(c, "cases/assignment", fiber.Map{"Title": "指派办案人员", "Case": v, "Workloads": ws, "On": on, "Lead": lead, "Today": h.Service.Today()})
+}
+
+func formInt64s(c *fiber.Ctx, key string) []int64 {
+	var out []int64
+	for _, v := range c.Request().PostArgs().PeekMulti(key) {
+		if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// pageAction performs one handling action from a form on the case page (post/redirect/get).
+func (h *Handler) pageAction(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	u, ctx, s := web.CurrentUser(c), c.UserContext(), h.Service
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	f := c.FormValue
+	var done string
+	switch c.Params("action") {
+	case "assignment":
+		lead, _ := strconv.ParseInt(f("lead_officer_id"), 10, 64)
+		err, done = s.Assign(ctx, u, id, AssignmentInput{OfficerIDs: formInt64s(c, "officer_ids"), LeadOfficerID: lead, Version: version}), "办案人员已指派"
+	case "complexity":
+		err, done = s.SetComplexity(ctx, u, id, f("complex") == "true", f("reason"), version), "复杂程度认定已保存"
+	case "reply":
+		err, done = s.RecordReply(ctx, u, id, ReplyInput{CopySentOn: f("copy_sent_on"), CopyReceivedOn: f("copy_received_on"), ReplyReceivedOn: f("reply_received_on"), Version: version}), "答复情况已登记"
+	case "suspension":
+		err, done = s.Suspend(ctx, u, id, f("on"), f("ground"), f("note"), version), "已中止审理"
+	case "resumption":
+		err, done = s.Resume(ctx, u, id, f("on"), version), "已恢复审理，期限已重新计算"
+	case "extension":
+		days, _ := strconv.Atoi(f("days"))
+		err, done = s.Extend(ctx, u, id, ExtensionInput{On: f("on"), Days: days, Reason: f("reason"), Version: version}), "已批准延长审理期限"
+	case "procedure":
+		err, done = s.ConvertToOrdinary(ctx, u, id, f("on"), f("reason"), version), "已转为普通程序"
+	case "committee-opinion":
+		err, done = s.RecordCommitteeOpinion(ctx, u, id, f("on"), f("opinion"), version), "咨询意见已记录"
+	case "decision":
+		in := DecisionInput{Type: f("type"), DecidedOn: f("decided_on"), Ground: f("ground"), PerformDueOn: f("perform_due_on"),
+			Sections: map[string]string{}, Version: version}
+		for _, a := range strings.FieldsFunc(f("articles"), func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == '\n' }) {
+			in.Articles = append(in.Articles, a)
+		}
+		for _, sk := range SectionKeys {
+			if v := f("sections." + sk.Key); v != "" {
+				in.Sections[sk.Key] = v
+			}
+		}
+		err, done = s.ProposeDecision(ctx, u, id, in), "决定草案已提交负责人审批"
+	case "approval":
+		err, done = s.ApproveDecision(ctx, u, id, ApprovalInput{Approve: f("approve") == "true", Mode: f("mode"), Reason: f("reason"), Version: version}), "审批结果已保存"
+	case "service":
+		err, done = s.ServeDecision(ctx, u, id, f("served_on"), version), "送达已登记"
+	case "performance":
+		err, done = s.RecordPerformance(ctx, u, id, f("performed_on"), f("note"), version), "履行情况已登记"
+	case "opinion-letter":
+		err, done = s.IssueOpinionLetter(ctx, u, id, OpinionLetterInput{Kind: f("kind"), IssuedOn: f("issued_on"), ReceivedOn: f("received_on"), Content: f("content"), Version: version}), "意见书已登记"
+	case "opinion-report":
+		lid, _ := strconv.ParseInt(f("letter_id"), 10, 64)
+		err, done = s.ReportOpinionLetter(ctx, u, id, lid, f("reported_on"), f("content"), version), "纠正情况已登记"
+	default:
+		return ErrNotFound
+	}
+	if err != nil {
+		if e, ok := apperr.As(err); ok && e.Kind == apperr.Forbidden {
+			return err
+		}
+		return h.actionError(c, id, err)
+	}
+	web.Flash(c, done)
+	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
+}
+
+// detailFlags tells the case page which action forms to show to the current user.
+func detailFlags(u *auth.User, v *View) fiber.Map {
+	onTeam, lead := false, false
+	for _, o := range v.Assignment.Officers {
+		if o.ID == u.ID {
+			onTeam = true
+			lead = o.Lead
+		}
+	}
+	open := v.Status == StatusAccepted || v.Status == StatusSuspended
+	concluded := v.Status == StatusDecided || v.Status == StatusTerminated
+	chief := u.Role == auth.RoleChief
+	return fiber.Map{
+		"IsChief": chief, "OnTeam": onTeam, "IsLead": lead, "Open": open, "Concluded": concluded,
+		"CanAct": (chief || onTeam) && (open || concluded),
+	}
+}
