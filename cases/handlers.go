@@ -17,6 +17,13 @@ type Handler struct {
 	Service *Service
 	// Decorate lets later features (hearings) add to a case view before it is sent.
 	Decorate []func(c *fiber.Ctx, v *View) error
+	// PageDecorate lets later features add data for their forms on the case page.
+	PageDecorate []func(c *fiber.Ctx, data fiber.Map) error
+}
+
+// RenderCaseError re-renders the case page with the message of a refused action (for other features' forms).
+func (h *Handler) RenderCaseError(c *fiber.Ctx, id int64, err error) error {
+	return h.actionError(c, id, err)
 }
 
 func (h *Handler) store() *Store { return NewStore(h.Service.DB) }

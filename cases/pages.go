@@ -194,12 +194,18 @@ func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	if v.CaseNo != nil {
 		title = *v.CaseNo
 	}
-	return fiber.Map{"Title": title, "Case": v, "Today": h.Service.Today(), "Grounds": SimplifiedGrounds,
+	data := fiber.Map{"Title": title, "Case": v, "Today": h.Service.Today(), "Grounds": SimplifiedGrounds,
 		"F": detailFlags(web.CurrentUser(c), v), "DecisionTypes": DecisionTypes, "SectionKeys": SectionKeys,
 		"SuspensionGrounds": SuspensionGrounds, "TerminationGrounds": TerminationGrounds,
 		"CanReview": web.CurrentUser(c).Role == auth.RoleChief && (v.Status == StatusRegistered ||
 			(v.Status == StatusCorrection && v.Correction != nil && !v.Correction.ReceivedOn.IsZero())),
-		"AwaitingCorrection": v.Status == StatusCorrection && v.Correction != nil && v.Correction.ReceivedOn.IsZero()}, nil
+		"AwaitingCorrection": v.Status == StatusCorrection && v.Correction != nil && v.Correction.ReceivedOn.IsZero()}
+	for _, d := range h.PageDecorate {
+		if err := d(c, data); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
 }
 
 func (h *Handler) pageDetail(c *fiber.Ctx) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
+	"fuyi/hearings"
 	"fuyi/internal/accounts"
 	"fuyi/internal/auth"
 	"fuyi/internal/calendar"
@@ -75,7 +76,12 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	s.Cases.Today = today
 
 	(&accounts.Handler{DB: db, Sessions: s.Sessions, CookieSecure: cfg.CookieSecure}).Routes(s.Router)
-	(&cases.Handler{Service: s.Cases}).Routes(s.Router)
+	ch := &cases.Handler{Service: s.Cases}
+	hh := &hearings.Handler{Service: &hearings.Service{DB: db, Calendar: s.Calendar, Today: today}}
+	hh.Attach(ch)
+	hearings.DeadlineLabel = cases.DeadlineLabel
+	ch.Routes(s.Router)
+	hh.Routes(s.Router)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
