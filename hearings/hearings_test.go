@@ -54,7 +54,9 @@ func TestPanelComposition(t *testing.T) {
 		4: {ID: 4, Name: "书记员", Role: "officer", Qualified: false, Active: true},
 		5: {ID: 5, Name: "窗口", Role: "window", Active: true},
 	}
-	ok := func(host int64, panel []int64, clerk int64) error { return hearings.CheckPanel(people, host, panel, clerk) }
+	ok := func(host int64, panel []int64, clerk int64) error {
+		return hearings.CheckPanel(people, host, panel, clerk)
+	}
 	if err := ok(1, []int64{2, 3}, 4); err != nil {
 		t.Fatalf("valid panel refused: %v", err)
 	}

@@ -39,7 +39,7 @@ func NewViews(fsys fs.FS, extra template.FuncMap) *Views {
 			}
 			return m
 		},
-		"list": func(v ...any) []any { return v },
+		"list":   func(v ...any) []any { return v },
 		"deref2": func(p *bool) bool { return p != nil && *p },
 		"deref": func(p *string) string {
 			if p == nil {
