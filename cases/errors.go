@@ -12,3 +12,6 @@ var (
 func fieldError(code, field, msg string) *apperr.Error {
 	return &apperr.Error{Kind: apperr.Invalid, Code: code, Message: msg, Fields: map[string]string{field: msg}}
 }
+
+// FieldError is a single-field Invalid error (exported for features built on cases).
+func FieldError(code, field, msg string) *apperr.Error { return fieldError(code, field, msg) }

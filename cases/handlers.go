@@ -19,6 +19,8 @@ type Handler struct {
 	Decorate []func(c *fiber.Ctx, v *View) error
 	// PageDecorate lets later features add data for their forms on the case page.
 	PageDecorate []func(c *fiber.Ctx, data fiber.Map) error
+	// LawsuitPageDecorate lets hearings add the court-session form data to the lawsuit page.
+	LawsuitPageDecorate []func(c *fiber.Ctx, data fiber.Map) error
 }
 
 // RenderCaseError re-renders the case page with the message of a refused action (for other features' forms).

@@ -731,3 +731,8 @@ func (s *Service) ReportOpinionLetter(ctx context.Context, u *auth.User, id, let
 		return "opinion.reported", fmt.Sprintf("被申请人于%s报送意见书落实情况", d), nil, nil, nil
 	})
 }
+
+// RequireText validates a required text field (exported for features built on cases).
+func RequireText(f apperr.Fields, field, label, v string, max int) string {
+	return requireText(f, field, label, v, max)
+}

@@ -1,6 +1,7 @@
 package cases_test
 
 import (
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -31,3 +32,5 @@ func pdfText(t *testing.T, b []byte) string {
 		return r
 	}, string(out))
 }
+
+func nil2() url.Values { return url.Values{} }

@@ -260,3 +260,8 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// CheckDate validates a date field (exported for features built on cases).
+func CheckDate(f apperr.Fields, field, label, v string, required bool, today date.Date) date.Date {
+	return checkDate(f, field, label, v, required, today)
+}

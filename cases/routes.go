@@ -35,6 +35,18 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodPost, api+"/cases/:id/opinion-letters", h.apiOpinionLetter, C)
 	r.Staff(fiber.MethodPost, api+"/cases/:id/opinion-letters/:lid/report", h.apiOpinionReport, O, C)
 
+	// 行政应诉
+	B := auth.RoleBureau
+	r.Staff(fiber.MethodPost, api+"/lawsuits", h.apiLawsuitCreate, C, O, B)
+	r.Staff(fiber.MethodGet, api+"/lawsuits", h.apiLawsuitList, C, O, B)
+	r.Staff(fiber.MethodGet, api+"/lawsuits/stats", h.apiLawsuitStats, C, B)
+	r.Staff(fiber.MethodPost, api+"/lawsuits/appearance-bulletins", h.apiPublishBulletin, B)
+	r.Staff(fiber.MethodGet, api+"/lawsuits/:id", h.apiLawsuitGet, C, O, B)
+	r.Staff(fiber.MethodPost, api+"/lawsuits/:id/answer", h.apiLawsuitAnswer, C, O, B)
+	r.Staff(fiber.MethodPost, api+"/lawsuits/:id/judgment", h.apiJudgment, O, B, C)
+	r.Staff(fiber.MethodPost, api+"/lawsuits/:id/appeal-decision", h.apiAppeal, C, B)
+	r.Staff(fiber.MethodPost, api+"/lawsuits/:id/suggestions", h.apiSuggestion, O, B, C)
+
 	// Staff pages
 	r.Staff(fiber.MethodGet, "/", h.pageHome)
 	r.Staff(fiber.MethodGet, "/cases", h.pageList)
@@ -49,6 +61,14 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/workbench", h.pageWorkbench, O, C)
 	r.Staff(fiber.MethodGet, "/cases/:id/assignment", h.pageAssignment, C)
 	r.Staff(fiber.MethodPost, "/cases/:id/actions/:action", h.pageAction, O, C)
+	r.Staff(fiber.MethodGet, "/lawsuits", h.pageLawsuits, C, O, B)
+	r.Staff(fiber.MethodGet, "/lawsuits/new", h.pageLawsuitNew, C, O, B)
+	r.Staff(fiber.MethodPost, "/lawsuits/new", h.pageLawsuitCreate, C, O, B)
+	r.Staff(fiber.MethodGet, "/lawsuits/stats", h.pageLawsuitStats, C, B)
+	r.Staff(fiber.MethodPost, "/lawsuits/stats/publish", h.pagePublishBulletin, B)
+	r.Staff(fiber.MethodGet, "/lawsuits/bulletins/:id", h.pageBulletin, C, O, B)
+	r.Staff(fiber.MethodGet, "/lawsuits/:id", h.pageLawsuit, C, O, B)
+	r.Staff(fiber.MethodPost, "/lawsuits/:id/actions/:action", h.pageLawsuitAction, C, O, B)
 
 	// Public
 	r.Public(fiber.MethodGet, "/status", h.pageStatus)

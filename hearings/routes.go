@@ -25,6 +25,8 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, api+"/rooms", h.apiRooms)
 	r.Staff(fiber.MethodPost, api+"/rooms", h.apiAddRoom, C, B)
 
+	r.Staff(fiber.MethodPost, api+"/lawsuits/:id/sessions", h.apiSession, O, B, C)
+	r.Staff(fiber.MethodPost, "/lawsuits/:id/sessions", h.pageSession, O, B, C)
 	r.Staff(fiber.MethodGet, "/hearings", h.pageCalendar, O, C, B)
 	r.Staff(fiber.MethodPost, "/cases/:id/hearings", h.pageSchedule, C, O)
 	r.Staff(fiber.MethodPost, "/hearings/:id/record", h.pageRecord, O, C)
@@ -37,4 +39,5 @@ func (h *Handler) Attach(ch *cases.Handler) {
 	h.Cases = ch
 	ch.Decorate = append(ch.Decorate, h.DecorateView)
 	ch.PageDecorate = append(ch.PageDecorate, h.DecoratePage)
+	ch.LawsuitPageDecorate = append(ch.LawsuitPageDecorate, h.decorateLawsuitPage)
 }

@@ -23,6 +23,7 @@ type Service struct {
 	DB       *sqlx.DB
 	Calendar *calendar.Provider
 	Today    func() date.Date
+	Cases    *cases.Service // lawsuits (court sessions are recorded on them)
 }
 
 // ScheduleInput is the body of POST /cases/{id}/hearings (and of a reschedule).

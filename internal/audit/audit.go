@@ -68,3 +68,34 @@ func ForCase(ctx context.Context, db sqlx.QueryerContext, caseID int64) ([]Event
 	}
 	return es, nil
 }
+
+const insertLawsuitEvent = `INSERT INTO events (lawsuit_id, actor_id, action, summary, old, new) VALUES ($1, $2, $3, $4, $5, $6)`
+
+// RecordLawsuit appends an event about a lawsuit.
+func RecordLawsuit(ctx context.Context, db sqlx.ExecerContext, lawsuitID, actorID int64, action, summary string, old, new any) error {
+	o, err := raw(old)
+	if err != nil {
+		return err
+	}
+	n, err := raw(new)
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, insertLawsuitEvent, lawsuitID, actorID, action, summary, o, n); err != nil {
+		return fmt.Errorf("audit: record %s: %w", action, err)
+	}
+	return nil
+}
+
+const queryLawsuitEvents = `SELECT e.id, e.case_id, e.actor_id, coalesce(u.name, '系统') AS actor, e.at, e.action, e.summary,
+	coalesce(e.old, 'null'::jsonb) AS old, coalesce(e.new, 'null'::jsonb) AS new
+FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.lawsuit_id = $1 ORDER BY e.id`
+
+// ForLawsuit lists the events of a lawsuit in order.
+func ForLawsuit(ctx context.Context, db sqlx.QueryerContext, lawsuitID int64) ([]Event, error) {
+	var es []Event
+	if err := sqlx.SelectContext(ctx, db, &es, queryLawsuitEvents, lawsuitID); err != nil {
+		return nil, fmt.Errorf("audit: lawsuit events: %w", err)
+	}
+	return es, nil
+}

@@ -51,6 +51,10 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 
 	views := web.NewViews(templates.Pages, template.FuncMap{
 		"dlLabel":      cases.DeadlineLabel,
+		"instLabel":    cases.InstanceLabel,
+		"outcomeLabel": func(code string) string { o, _ := cases.OutcomeOf(code); return o.Label },
+		"headRank":     func(r string) string { return hearings.HeadRanks[r] },
+		"absence":      func(r string) string { return hearings.AbsenceReasons[r] },
 		"channelLabel": cases.ChannelLabel,
 		"procLabel":    func(p string) string { return cases.Procedure(p).Label() },
 		"formKey": func() string {
@@ -77,7 +81,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 
 	(&accounts.Handler{DB: db, Sessions: s.Sessions, CookieSecure: cfg.CookieSecure}).Routes(s.Router)
 	ch := &cases.Handler{Service: s.Cases}
-	hh := &hearings.Handler{Service: &hearings.Service{DB: db, Calendar: s.Calendar, Today: today}}
+	hh := &hearings.Handler{Service: &hearings.Service{DB: db, Calendar: s.Calendar, Today: today, Cases: s.Cases}}
 	hh.Attach(ch)
 	hearings.DeadlineLabel = cases.DeadlineLabel
 	ch.Routes(s.Router)

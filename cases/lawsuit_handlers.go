@@ -1,0 +1,179 @@
+package cases
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+	"fuyi/internal/date"
+	"fuyi/internal/web"
+)
+
+func (h *Handler) lawsuitID(c *fiber.Ctx) (int64, error) {
+	return web.ParamID(c, "id", ErrLawsuitNotFound)
+}
+
+// LawsuitAnswer sends the lawsuit view.
+func (h *Handler) LawsuitAnswer(c *fiber.Ctx, status int, id int64) error {
+	l, err := h.store().LawsuitView(c.UserContext(), id, web.CurrentUser(c), h.Service.Today())
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(l)
+}
+
+func (h *Handler) apiLawsuitCreate(c *fiber.Ctx) error {
+	var in LawsuitInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	id, err := h.Service.RegisterLawsuit(c.UserContext(), web.CurrentUser(c), in)
+	if err != nil {
+		return err
+	}
+	return h.LawsuitAnswer(c, fiber.StatusCreated, id)
+}
+
+func (h *Handler) apiLawsuitList(c *fiber.Ctx) error {
+	p, err := web.PageParams(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := h.store().Lawsuits(c.UserContext(), web.CurrentUser(c), c.Query("q"), p.PerPage, p.Offset())
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.List[LawsuitListItem]{Items: items, Total: total})
+}
+
+func (h *Handler) apiLawsuitGet(c *fiber.Ctx) error {
+	id, err := h.lawsuitID(c)
+	if err != nil {
+		return err
+	}
+	return h.LawsuitAnswer(c, fiber.StatusOK, id)
+}
+
+func (h *Handler) lawsuitAct(c *fiber.Ctx, body any, do func(id int64) error) error {
+	id, err := h.lawsuitID(c)
+	if err != nil {
+		return err
+	}
+	if err := web.BindJSON(c, body); err != nil {
+		return err
+	}
+	if err := do(id); err != nil {
+		return err
+	}
+	return h.LawsuitAnswer(c, fiber.StatusOK, id)
+}
+
+func (h *Handler) apiLawsuitAnswer(c *fiber.Ctx) error {
+	var in struct {
+		FiledOn string `json:"filed_on"`
+		Version int    `json:"version"`
+	}
+	return h.lawsuitAct(c, &in, func(id int64) error {
+		return h.Service.AnswerFiled(c.UserContext(), web.CurrentUser(c), id, in.FiledOn, in.Version)
+	})
+}
+
+func (h *Handler) apiJudgment(c *fiber.Ctx) error {
+	var in JudgmentInput
+	return h.lawsuitAct(c, &in, func(id int64) error { return h.Service.RecordJudgment(c.UserContext(), web.CurrentUser(c), id, in) })
+}
+
+func (h *Handler) apiAppeal(c *fiber.Ctx) error {
+	var in struct {
+		Decision string `json:"decision"`
+		On       string `json:"on"`
+		Version  int    `json:"version"`
+	}
+	return h.lawsuitAct(c, &in, func(id int64) error {
+		return h.Service.RecordAppealDecision(c.UserContext(), web.CurrentUser(c), id, in.Decision, in.On, in.Version)
+	})
+}
+
+func (h *Handler) apiSuggestion(c *fiber.Ctx) error {
+	var in SuggestionInput
+	return h.lawsuitAct(c, &in, func(id int64) error { return h.Service.RecordSuggestion(c.UserContext(), web.CurrentUser(c), id, in) })
+}
+
+// periodParams reads ?from=&to= (default: this year to date).
+func periodParams(c *fiber.Ctx, today date.Date) (date.Date, date.Date, error) {
+	from, to := date.New(today.Year(), 1, 1), today
+	var err error
+	if s := c.Query("from"); s != "" {
+		if from, err = date.Parse(s); err != nil {
+			return from, to, apperr.New(apperr.BadRequest, "request.query", "查询参数 from 应为YYYY-MM-DD")
+		}
+	}
+	if s := c.Query("to"); s != "" {
+		if to, err = date.Parse(s); err != nil {
+			return from, to, apperr.New(apperr.BadRequest, "request.query", "查询参数 to 应为YYYY-MM-DD")
+		}
+	}
+	if to.Before(from) || to.DaysSince(from) > 3700 {
+		return from, to, apperr.New(apperr.BadRequest, "request.query", "统计区间无效：to 须不早于 from，且不超过10年")
+	}
+	return from, to, nil
+}
+
+func (h *Handler) stats(c *fiber.Ctx) (*LawsuitStats, error) {
+	from, to, err := periodParams(c, h.Service.Today())
+	if err != nil {
+		return nil, err
+	}
+	agency := 0
+	if s := c.Query("agency_id"); s != "" {
+		if agency, err = strconv.Atoi(s); err != nil || agency <= 0 {
+			return nil, apperr.New(apperr.BadRequest, "request.query", "查询参数 agency_id 应为正整数")
+		}
+	}
+	return h.store().LawsuitStats(c.UserContext(), from, to, agency)
+}
+
+func (h *Handler) apiLawsuitStats(c *fiber.Ctx) error {
+	st, err := h.stats(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// Bulletin is a 出庭应诉情况通报.
+type Bulletin struct {
+	From  date.Date       `json:"from"`
+	To    date.Date       `json:"to"`
+	Stats *LawsuitStats   `json:"stats"`
+	Rows  []AppearanceRow `json:"rows"`
+}
+
+func (h *Handler) bulletin(c *fiber.Ctx) (*Bulletin, error) {
+	st, err := h.stats(c)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := h.store().AppearanceRows(c.UserContext(), st.From, st.To)
+	if err != nil {
+		return nil, err
+	}
+	return &Bulletin{From: st.From, To: st.To, Stats: st, Rows: rows}, nil
+}
+
+func (h *Handler) apiPublishBulletin(c *fiber.Ctx) error {
+	b, err := h.bulletin(c)
+	if err != nil {
+		return err
+	}
+	snap, _ := json.Marshal(b)
+	var id int64
+	if err := h.Service.DB.GetContext(c.UserContext(), &id, `INSERT INTO appearance_bulletins (period_from, period_to, snapshot, published_by)
+		VALUES ($1, $2, $3, $4) RETURNING id`, b.From, b.To, snap, web.CurrentUser(c).ID); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "url": fmt.Sprintf("/lawsuits/bulletins/%d", id)})
+}

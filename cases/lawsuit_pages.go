@@ -1,0 +1,194 @@
+package cases
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+	"fuyi/internal/web"
+)
+
+func (h *Handler) pageLawsuits(c *fiber.Ctx) error {
+	p, err := web.PageParams(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := h.store().Lawsuits(c.UserContext(), web.CurrentUser(c), c.Query("q"), p.PerPage, p.Offset())
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/lawsuits", fiber.Map{"Title": "行政应诉案件", "Items": items, "Total": total, "Q": c.Query("q"),
+		"Today": h.Service.Today(), "Pages": pages(total, p), "Page": p})
+}
+
+func (h *Handler) lawsuitFormData(c *fiber.Ctx, in LawsuitInput, fields map[string]string, msg string) (fiber.Map, error) {
+	as, err := Agencies(c, h.Service.DB)
+	if err != nil {
+		return nil, err
+	}
+	return fiber.Map{"Title": "登记应诉案件", "In": in, "Errors": fields, "Error": msg, "Agencies": as, "Reasons": HeadRequiredReasons}, nil
+}
+
+func (h *Handler) pageLawsuitNew(c *fiber.Ctx) error {
+	data, err := h.lawsuitFormData(c, LawsuitInput{Instance: "first"}, nil, "")
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/lawsuit_new", data)
+}
+
+func (h *Handler) pageLawsuitCreate(c *fiber.Ctx) error {
+	in := LawsuitInput{Court: c.FormValue("court"), CourtCaseNo: c.FormValue("court_case_no"), Instance: c.FormValue("instance"),
+		Plaintiff: c.FormValue("plaintiff"), Cause: c.FormValue("cause"), ComplaintReceivedOn: c.FormValue("complaint_received_on"),
+		HeadRequired: c.FormValue("head_required") == "on", HeadRequiredReason: c.FormValue("head_required_reason")}
+	in.DefendantAgencyID, _ = strconv.Atoi(c.FormValue("defendant_agency_id"))
+	in.CaseID, _ = strconv.ParseInt(c.FormValue("case_id"), 10, 64)
+	in.PreviousLawsuitID, _ = strconv.ParseInt(c.FormValue("previous_lawsuit_id"), 10, 64)
+	switch c.FormValue("organ") {
+	case "yes":
+		t := true
+		in.ReconsiderationOrganDefendant = &t
+	case "no":
+		f := false
+		in.ReconsiderationOrganDefendant = &f
+	}
+	id, err := h.Service.RegisterLawsuit(c.UserContext(), web.CurrentUser(c), in)
+	if err != nil {
+		return formError(c, err, func(fields map[string]string, msg string) error {
+			data, derr := h.lawsuitFormData(c, in, fields, msg)
+			if derr != nil {
+				return derr
+			}
+			return web.Render(c, "cases/lawsuit_new", data)
+		})
+	}
+	web.Flash(c, "应诉案件已登记，答辩期限已计算")
+	return c.Redirect(fmt.Sprintf("/lawsuits/%d", id), fiber.StatusSeeOther)
+}
+
+// LawsuitPageData is what the lawsuit page shows (used by hearings for the session form errors too).
+func (h *Handler) LawsuitPageData(c *fiber.Ctx, id int64) (fiber.Map, error) {
+	l, err := h.store().LawsuitView(c.UserContext(), id, web.CurrentUser(c), h.Service.Today())
+	if err != nil {
+		return nil, err
+	}
+	return fiber.Map{"Title": l.CourtCaseNo, "L": l, "Today": h.Service.Today(), "Outcomes": Outcomes, "Reasons": HeadRequiredReasons}, nil
+}
+
+// RenderLawsuitError re-renders the lawsuit page with a refused action's messages.
+func (h *Handler) RenderLawsuitError(c *fiber.Ctx, id int64, err error) error {
+	return formError(c, err, func(fields map[string]string, msg string) error {
+		data, derr := h.LawsuitPageData(c, id)
+		if derr != nil {
+			return derr
+		}
+		data["Error"], data["Errors"] = msg, fields
+		for _, d := range h.LawsuitPageDecorate {
+			if err := d(c, data); err != nil {
+				return err
+			}
+		}
+		return web.Render(c, "cases/lawsuit", data)
+	})
+}
+
+func (h *Handler) pageLawsuit(c *fiber.Ctx) error {
+	id, err := h.lawsuitID(c)
+	if err != nil {
+		return err
+	}
+	data, err := h.LawsuitPageData(c, id)
+	if err != nil {
+		return err
+	}
+	for _, d := range h.LawsuitPageDecorate {
+		if err := d(c, data); err != nil {
+			return err
+		}
+	}
+	return web.Render(c, "cases/lawsuit", data)
+}
+
+func (h *Handler) pageLawsuitAction(c *fiber.Ctx) error {
+	id, err := h.lawsuitID(c)
+	if err != nil {
+		return err
+	}
+	u, ctx, f := web.CurrentUser(c), c.UserContext(), c.FormValue
+	version, _ := strconv.Atoi(f("version"))
+	var done string
+	switch c.Params("action") {
+	case "answer":
+		err, done = h.Service.AnswerFiled(ctx, u, id, f("filed_on"), version), "答辩已登记"
+	case "judgment":
+		err, done = h.Service.RecordJudgment(ctx, u, id, JudgmentInput{Outcome: f("outcome"), JudgedOn: f("judged_on"), ServedOn: f("served_on"), Version: version}), "裁判结果已登记"
+	case "appeal":
+		err, done = h.Service.RecordAppealDecision(ctx, u, id, f("decision"), f("on"), version), "上诉决定已登记"
+	case "suggestion":
+		sid, _ := strconv.ParseInt(f("id"), 10, 64)
+		err, done = h.Service.RecordSuggestion(ctx, u, id, SuggestionInput{ID: sid, Kind: f("kind"), ReceivedOn: f("received_on"),
+			ReplyDueOn: f("reply_due_on"), RepliedOn: f("replied_on"), Content: f("content"), Version: version}), "建议已登记"
+	default:
+		return ErrLawsuitNotFound
+	}
+	if err != nil {
+		if e, ok := apperr.As(err); ok && e.Kind == apperr.Forbidden {
+			return err
+		}
+		return h.RenderLawsuitError(c, id, err)
+	}
+	web.Flash(c, done)
+	return c.Redirect(fmt.Sprintf("/lawsuits/%d", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageLawsuitStats(c *fiber.Ctx) error {
+	b, err := h.bulletin(c)
+	if err != nil {
+		return err
+	}
+	as, err := Agencies(c, h.Service.DB)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/lawsuit_stats", fiber.Map{"Title": "行政应诉统计与出庭应诉情况", "B": b, "S": b.Stats, "Agencies": as,
+		"AgencyID": c.Query("agency_id")})
+}
+
+func (h *Handler) pagePublishBulletin(c *fiber.Ctx) error {
+	b, err := h.bulletin(c)
+	if err != nil {
+		return err
+	}
+	snap, _ := json.Marshal(b)
+	var id int64
+	if err := h.Service.DB.GetContext(c.UserContext(), &id, `INSERT INTO appearance_bulletins (period_from, period_to, snapshot, published_by)
+		VALUES ($1, $2, $3, $4) RETURNING id`, b.From, b.To, snap, web.CurrentUser(c).ID); err != nil {
+		return err
+	}
+	web.Flash(c, "出庭应诉情况通报已在内部发布")
+	return c.Redirect(fmt.Sprintf("/lawsuits/bulletins/%d", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageBulletin(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", ErrLawsuitNotFound)
+	if err != nil {
+		return err
+	}
+	var row struct {
+		Snapshot []byte `db:"snapshot"`
+		By       string `db:"name"`
+		At       string `db:"at"`
+	}
+	if err := h.Service.DB.GetContext(c.UserContext(), &row, `SELECT b.snapshot, u.name, to_char(b.published_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
+		FROM appearance_bulletins b JOIN users u ON u.id = b.published_by WHERE b.id = $1`, id); err != nil {
+		return ErrLawsuitNotFound
+	}
+	var b Bulletin
+	if err := json.Unmarshal(row.Snapshot, &b); err != nil {
+		return err
+	}
+	return web.Render(c, "cases/lawsuit_stats", fiber.Map{"Title": "出庭应诉情况通报", "B": &b, "S": b.Stats, "Published": row.By + " 于 " + row.At + " 发布"})
+}

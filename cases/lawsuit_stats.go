@@ -1,0 +1,221 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/internal/date"
+)
+
+// RateValue is a rate with what it is made of (DOMAIN.md §8: store numerators and denominators, print the 口径).
+type RateValue struct {
+	Numerator   int      `json:"numerator"`
+	Denominator int      `json:"denominator"`
+	Value       *float64 `json:"value"` // null when the denominator is 0
+	Basis       string   `json:"basis"`
+	Target      string   `json:"target,omitempty"`
+	Flag        bool     `json:"flag"` // the target is missed
+}
+
+// NewRate builds a rate; missed tells whether the value misses the target.
+func NewRate(num, den int, basis, target string, missed func(v float64) bool) RateValue {
+	r := RateValue{Numerator: num, Denominator: den, Basis: basis, Target: target}
+	if den > 0 {
+		v := float64(num) / float64(den)
+		r.Value = &v
+		if missed != nil {
+			r.Flag = missed(v)
+		}
+	}
+	return r
+}
+
+// Percent formats the value for pages.
+func (r RateValue) Percent() string {
+	if r.Value == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", *r.Value*100)
+}
+
+// AfterReconsiderationLossLimit is the red line of the local plans: 经复议后被诉败诉率 ≤ 8% (栖霞).
+const AfterReconsiderationLossLimit = 0.08
+
+// LawsuitStats are the 行政应诉 figures of a period (API.md GET /lawsuits/stats).
+type LawsuitStats struct {
+	From                       date.Date        `json:"from"`
+	To                         date.Date        `json:"to"`
+	AgencyID                   *int             `json:"agency_id"`
+	Received                   int              `json:"received"`
+	Concluded                  int              `json:"concluded"`
+	Lost                       int              `json:"lost"`
+	ByOutcome                  map[string]int   `json:"by_outcome"`
+	LossRate                   RateValue        `json:"loss_rate"`
+	AppearanceRate             RateValue        `json:"head_appearance_rate"`
+	AfterReconsiderationLoss   RateValue        `json:"after_reconsideration_loss_rate"`
+	ReplyRate                  RateValue        `json:"reply_rate"`
+	OrganDefendant             int              `json:"organ_defendant"`
+	AbsencesWithoutValidReason int              `json:"absences_without_valid_reason"`
+	AbsencesWithoutExplanation int              `json:"absences_without_explanation"`
+	RequiredWithoutPrincipal   int              `json:"required_without_principal"`
+	Agencies                   []AgencyLawsuits `json:"agencies,omitempty"`
+}
+
+// AgencyLawsuits is one agency's row.
+type AgencyLawsuits struct {
+	AgencyID       int       `json:"agency_id" db:"agency_id"`
+	Agency         string    `json:"agency" db:"agency"`
+	Received       int       `json:"received" db:"received"`
+	Concluded      int       `json:"concluded" db:"concluded"`
+	Lost           int       `json:"lost" db:"lost"`
+	Instances      int       `json:"instances_with_sessions" db:"instances"`
+	Appeared       int       `json:"instances_head_appeared" db:"appeared"`
+	Absences       int       `json:"absences_without_valid_reason" db:"absences"`
+	LossRate       RateValue `json:"loss_rate" db:"-"`
+	AppearanceRate RateValue `json:"head_appearance_rate" db:"-"`
+}
+
+const statsFilter = `($3::int IS NULL OR l.defendant_agency_id = $3)`
+
+const queryLawsuitCounts = `SELECT
+	count(*) FILTER (WHERE l.complaint_received_on BETWEEN $1 AND $2) AS received,
+	count(*) FILTER (WHERE l.judged_on BETWEEN $1 AND $2) AS concluded,
+	count(*) FILTER (WHERE l.judged_on BETWEEN $1 AND $2 AND l.lost) AS lost,
+	count(*) FILTER (WHERE l.judged_on BETWEEN $1 AND $2 AND l.reconsideration_organ_defendant) AS organ_concluded,
+	count(*) FILTER (WHERE l.judged_on BETWEEN $1 AND $2 AND l.reconsideration_organ_defendant AND l.lost) AS organ_lost,
+	count(*) FILTER (WHERE l.complaint_received_on BETWEEN $1 AND $2 AND l.reconsideration_organ_defendant) AS organ_defendant
+FROM lawsuits l WHERE ` + statsFilter
+
+const queryAppearance = `SELECT count(DISTINCT s.lawsuit_id) AS instances,
+	count(DISTINCT s.lawsuit_id) FILTER (WHERE s.head_appeared) AS appeared,
+	count(*) FILTER (WHERE NOT s.head_appeared AND s.absence_reason = 'none') AS no_reason,
+	count(*) FILTER (WHERE NOT s.head_appeared AND NOT s.explanation_filed) AS no_explanation
+FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE s.held_on BETWEEN $1 AND $2 AND ` + statsFilter
+
+const queryRequiredWithoutPrincipal = `SELECT count(*) FROM lawsuits l WHERE l.head_required AND ` + statsFilter + `
+	AND EXISTS (SELECT 1 FROM court_sessions s WHERE s.lawsuit_id = l.id AND s.held_on BETWEEN $1 AND $2)
+	AND NOT EXISTS (SELECT 1 FROM court_sessions s WHERE s.lawsuit_id = l.id AND s.head_rank = 'principal')`
+
+const querySuggestions = `SELECT count(*) AS received, count(*) FILTER (WHERE g.replied_on IS NOT NULL) AS replied
+FROM suggestions g JOIN lawsuits l ON l.id = g.lawsuit_id WHERE g.received_on BETWEEN $1 AND $2 AND ` + statsFilter
+
+const queryOutcomes = `SELECT l.outcome, count(*) FROM lawsuits l WHERE l.judged_on BETWEEN $1 AND $2 AND ` + statsFilter + ` GROUP BY l.outcome`
+
+const queryAgencyRows = `SELECT a.id AS agency_id, a.name AS agency,
+	(SELECT count(*) FROM lawsuits l WHERE l.defendant_agency_id = a.id AND l.complaint_received_on BETWEEN $1 AND $2) AS received,
+	(SELECT count(*) FROM lawsuits l WHERE l.defendant_agency_id = a.id AND l.judged_on BETWEEN $1 AND $2) AS concluded,
+	(SELECT count(*) FROM lawsuits l WHERE l.defendant_agency_id = a.id AND l.judged_on BETWEEN $1 AND $2 AND l.lost) AS lost,
+	(SELECT count(DISTINCT s.lawsuit_id) FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE l.defendant_agency_id = a.id AND s.held_on BETWEEN $1 AND $2) AS instances,
+	(SELECT count(DISTINCT s.lawsuit_id) FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE l.defendant_agency_id = a.id AND s.held_on BETWEEN $1 AND $2 AND s.head_appeared) AS appeared,
+	(SELECT count(*) FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE l.defendant_agency_id = a.id AND s.held_on BETWEEN $1 AND $2 AND NOT s.head_appeared AND s.absence_reason = 'none') AS absences
+FROM agencies a WHERE EXISTS (SELECT 1 FROM lawsuits l WHERE l.defendant_agency_id = a.id AND (l.complaint_received_on BETWEEN $1 AND $2 OR l.judged_on BETWEEN $1 AND $2
+	OR EXISTS (SELECT 1 FROM court_sessions s WHERE s.lawsuit_id = l.id AND s.held_on BETWEEN $1 AND $2)))
+ORDER BY a.id`
+
+// Basis texts of the lawsuit rates ([H] DOMAIN.md §8).
+const (
+	BasisLossRate       = "行政诉讼败诉率＝期间内结案（判决、裁定、调解等全部结案方式）中败诉件数÷结案件数；败诉指法院支持原告的判决（撤销、履行、给付、确认违法、确认无效、变更、行政协议责任、赔偿）"
+	BasisAppearanceRate = "负责人出庭应诉率＝期间内开过庭的案件（每个审级计一件）中，正职、副职或参与分管的负责人至少出庭一次的件数÷开过庭的件数（出庭规定第2条、第7条）"
+	BasisAfterRecon     = "经复议后被诉败诉率＝期间内结案的、复议机关作为被告或共同被告的案件中败诉件数÷结案件数（目标≤8%）"
+	BasisReplyRate      = "办复率＝期间内收到的司法建议、检察建议中已书面回复的件数÷收到件数（目标100%）"
+)
+
+// LawsuitStats computes the 行政应诉 figures for [from, to], overall or for one agency (agencyID > 0).
+func (s *Store) LawsuitStats(ctx context.Context, from, to date.Date, agencyID int) (*LawsuitStats, error) {
+	var agency any
+	st := &LawsuitStats{From: from, To: to, ByOutcome: map[string]int{}}
+	if agencyID > 0 {
+		agency = agencyID
+		st.AgencyID = &agencyID
+	}
+	var c struct {
+		Received       int `db:"received"`
+		Concluded      int `db:"concluded"`
+		Lost           int `db:"lost"`
+		OrganConcluded int `db:"organ_concluded"`
+		OrganLost      int `db:"organ_lost"`
+		OrganDefendant int `db:"organ_defendant"`
+	}
+	if err := sqlx.GetContext(ctx, s.db, &c, queryLawsuitCounts, from, to, agency); err != nil {
+		return nil, fmt.Errorf("cases: lawsuit counts: %w", err)
+	}
+	var ap struct {
+		Instances     int `db:"instances"`
+		Appeared      int `db:"appeared"`
+		NoReason      int `db:"no_reason"`
+		NoExplanation int `db:"no_explanation"`
+	}
+	if err := sqlx.GetContext(ctx, s.db, &ap, queryAppearance, from, to, agency); err != nil {
+		return nil, fmt.Errorf("cases: appearance: %w", err)
+	}
+	if err := sqlx.GetContext(ctx, s.db, &st.RequiredWithoutPrincipal, queryRequiredWithoutPrincipal, from, to, agency); err != nil {
+		return nil, err
+	}
+	var sg struct {
+		Received int `db:"received"`
+		Replied  int `db:"replied"`
+	}
+	if err := sqlx.GetContext(ctx, s.db, &sg, querySuggestions, from, to, agency); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryxContext(ctx, queryOutcomes, from, to, agency)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var o string
+		var n int
+		if err := rows.Scan(&o, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.ByOutcome[o] = n
+	}
+	rows.Close()
+	st.Received, st.Concluded, st.Lost, st.OrganDefendant = c.Received, c.Concluded, c.Lost, c.OrganDefendant
+	st.AbsencesWithoutValidReason, st.AbsencesWithoutExplanation = ap.NoReason, ap.NoExplanation
+	st.LossRate = NewRate(c.Lost, c.Concluded, BasisLossRate, "同比下降（双下降）", nil)
+	st.AppearanceRate = NewRate(ap.Appeared, ap.Instances, BasisAppearanceRate, "100%", func(v float64) bool { return v < 1 })
+	st.AfterReconsiderationLoss = NewRate(c.OrganLost, c.OrganConcluded, BasisAfterRecon, "≤8%", func(v float64) bool { return v > AfterReconsiderationLossLimit })
+	st.ReplyRate = NewRate(sg.Replied, sg.Received, BasisReplyRate, "100%", func(v float64) bool { return v < 1 })
+	if agencyID == 0 {
+		if err := sqlx.SelectContext(ctx, s.db, &st.Agencies, queryAgencyRows, from, to); err != nil {
+			return nil, fmt.Errorf("cases: agency rows: %w", err)
+		}
+		for i := range st.Agencies {
+			a := &st.Agencies[i]
+			a.LossRate = NewRate(a.Lost, a.Concluded, BasisLossRate, "", nil)
+			a.AppearanceRate = NewRate(a.Appeared, a.Instances, BasisAppearanceRate, "100%", func(v float64) bool { return v < 1 })
+		}
+	}
+	return st, nil
+}
+
+// AppearanceRow is one session in the 出庭应诉情况通报.
+type AppearanceRow struct {
+	Agency        string    `db:"agency" json:"agency"`
+	CourtCaseNo   string    `db:"court_case_no" json:"court_case_no"`
+	HeldOn        date.Date `db:"held_on" json:"held_on"`
+	HeadRequired  bool      `db:"head_required" json:"head_required"`
+	HeadAppeared  bool      `db:"head_appeared" json:"head_appeared"`
+	HeadName      string    `db:"head_name" json:"head_name"`
+	HeadTitle     string    `db:"head_title" json:"head_title"`
+	HeadRank      *string   `db:"head_rank" json:"head_rank"`
+	AbsenceReason string    `db:"absence_reason" json:"absence_reason"`
+	Explanation   bool      `db:"explanation_filed" json:"explanation_filed"`
+	Delegate      string    `db:"delegate_name" json:"delegate_name"`
+}
+
+const queryAppearanceRows = `SELECT coalesce(a.name, '复议机关') AS agency, l.court_case_no, s.held_on, l.head_required, s.head_appeared, s.head_name,
+	s.head_title, s.head_rank, s.absence_reason, s.explanation_filed, s.delegate_name
+FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id LEFT JOIN agencies a ON a.id = l.defendant_agency_id
+WHERE s.held_on BETWEEN $1 AND $2 ORDER BY agency, s.held_on, l.court_case_no`
+
+// AppearanceRows lists every session of the period for the 出庭应诉情况通报.
+func (s *Store) AppearanceRows(ctx context.Context, from, to date.Date) ([]AppearanceRow, error) {
+	rows := []AppearanceRow{}
+	err := sqlx.SelectContext(ctx, s.db, &rows, queryAppearanceRows, from, to)
+	return rows, err
+}
