@@ -228,7 +228,8 @@ func (s *Store) Deadlines(ctx context.Context, caseID int64) ([]Deadline, error)
 const upsertDeadline = `INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status, met_on)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (case_id, kind, ref) WHERE case_id IS NOT NULL DO UPDATE SET due_on = EXCLUDED.due_on,
-	basis = EXCLUDED.basis, status = EXCLUDED.status, met_on = EXCLUDED.met_on, updated_at = now()
+	basis = EXCLUDED.basis, status = EXCLUDED.status, met_on = EXCLUDED.met_on, updated_at = now(),
+	alerted = CASE WHEN deadlines.due_on IS DISTINCT FROM EXCLUDED.due_on THEN NULL ELSE deadlines.alerted END
 WHERE (deadlines.due_on, deadlines.basis, deadlines.status, deadlines.met_on)
 	IS DISTINCT FROM (EXCLUDED.due_on, EXCLUDED.basis, EXCLUDED.status, EXCLUDED.met_on)`
 

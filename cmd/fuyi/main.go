@@ -22,9 +22,11 @@ import (
 	"fuyi/internal/auth"
 	"fuyi/internal/config"
 	"fuyi/internal/database"
+	"fuyi/internal/date"
 	"fuyi/internal/demo"
 	"fuyi/internal/server"
 	"fuyi/migrations"
+	"fuyi/notices"
 )
 
 const usage = `fuyi — 行政复议与行政应诉案件管理
@@ -33,6 +35,8 @@ usage:
   fuyi serve                 run the web server (refuses to start while migrations are pending)
   fuyi migrate               apply the embedded migrations
   fuyi seed-demo             create the demo organisation (idempotent)
+  fuyi alerts run [--date YYYY-MM-DD]
+                             run the deadline-alert job once as of DATE; prints how many notices it made
   fuyi user add --username U --name N --role R [--window CODE] [--qualified]
                              create or update a user; the password is read from stdin
 
@@ -118,6 +122,8 @@ func run(args []string) error {
 		return nil
 	case "user":
 		return userCmd(ctx, cfg, args[1:])
+	case "alerts":
+		return alertsCmd(ctx, cfg, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -191,6 +197,10 @@ func serve(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Scheduler {
+		sched := notices.Schedule(ctx, srv.Alerts, srv.Outbox, log, srv.Jobs...)
+		defer sched.Stop()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.Addr) }()
 	log.Info("listening", "addr", cfg.Addr)
@@ -211,4 +221,41 @@ func serve(ctx context.Context, cfg config.Config) error {
 			return srv.App.ShutdownWithContext(sctx)
 		}
 	}
+}
+
+func alertsCmd(ctx context.Context, cfg config.Config, args []string) error {
+	if len(args) == 0 || args[0] != "run" {
+		return errors.New("usage: fuyi alerts run [--date YYYY-MM-DD]")
+	}
+	fs := flag.NewFlagSet("alerts run", flag.ContinueOnError)
+	on := fs.String("date", "", "run as if today were this date (default: today in China)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	d := date.Today()
+	if *on != "" {
+		var err error
+		if d, err = date.Parse(*on); err != nil {
+			return fmt.Errorf("--date must be YYYY-MM-DD")
+		}
+	}
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := requireMigrated(ctx, db); err != nil {
+		return err
+	}
+	srv, err := server.New(db, cfg, newLogger(cfg, io.Discard), func() date.Date { return d })
+	if err != nil {
+		return err
+	}
+	res, err := srv.Alerts.RunOn(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("alerts %s: %d notices created (%d deadline alerts, %d lapsed reviews, %d calendar warnings, %d digests)\n",
+		d, res.Total(), res.Created, res.Lapsed, res.Calendar, res.Digests)
+	return nil
 }

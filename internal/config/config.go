@@ -19,6 +19,14 @@ type Config struct {
 	MinOfficers        int           // FUYI_MIN_OFFICERS
 	MinOfficersComplex int           // FUYI_MIN_OFFICERS_COMPLEX
 	BodyLimit          int           // FUYI_BODY_LIMIT_KB
+	AlertWorkdays      int           // FUYI_ALERT_WORKDAYS: "approaching" this many working days before
+	Scheduler          bool          // FUYI_SCHEDULER: off disables the scheduled jobs in this process
+	SMTPAddr           string        // FUYI_SMTP_ADDR host:port
+	SMTPFrom           string        // FUYI_SMTP_FROM
+	SMTPUser           string        // FUYI_SMTP_USER
+	SMTPPassword       string        // FUYI_SMTP_PASSWORD
+	WebhookURL         string        // FUYI_WEBHOOK_URL
+	WebhookSecret      string        // FUYI_WEBHOOK_SECRET
 }
 
 func env(key, def string) string {
@@ -71,6 +79,16 @@ func Load() (Config, error) {
 		return c, err
 	}
 	c.BodyLimit = kb * 1024
+	if c.AlertWorkdays, err = envInt("FUYI_ALERT_WORKDAYS", 3, 1, 30); err != nil {
+		return c, err
+	}
+	c.Scheduler = os.Getenv("FUYI_SCHEDULER") != "off"
+	c.SMTPAddr, c.SMTPFrom = os.Getenv("FUYI_SMTP_ADDR"), env("FUYI_SMTP_FROM", "fuyi@localhost")
+	c.SMTPUser, c.SMTPPassword = os.Getenv("FUYI_SMTP_USER"), os.Getenv("FUYI_SMTP_PASSWORD")
+	c.WebhookURL, c.WebhookSecret = os.Getenv("FUYI_WEBHOOK_URL"), os.Getenv("FUYI_WEBHOOK_SECRET")
+	if c.WebhookURL != "" && c.WebhookSecret == "" {
+		return c, fmt.Errorf("config: FUYI_WEBHOOK_SECRET is required with FUYI_WEBHOOK_URL (messages are signed)")
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("config: FUYI_LOG_FORMAT must be json or text, got %q", c.LogFormat)
 	}

@@ -23,6 +23,7 @@ import (
 	"fuyi/internal/date"
 	"fuyi/internal/pdf"
 	"fuyi/internal/web"
+	"fuyi/notices"
 	"fuyi/templates"
 )
 
@@ -34,6 +35,9 @@ type Server struct {
 	Sessions *auth.Sessions
 	Calendar *calendar.Provider
 	Cases    *cases.Service
+	Alerts   *notices.Runner
+	Outbox   *notices.Outbox
+	Jobs     []notices.Job // further scheduled jobs (monthly report draft)
 }
 
 // New wires every feature. today overrides the clock (tests); nil means the real date in China.
@@ -51,6 +55,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 
 	views := web.NewViews(templates.Pages, template.FuncMap{
 		"dlLabel":      cases.DeadlineLabel,
+		"noticeLevel":  notices.LevelLabel,
 		"instLabel":    cases.InstanceLabel,
 		"outcomeLabel": func(code string) string { o, _ := cases.OutcomeOf(code); return o.Label },
 		"headRank":     func(r string) string { return hearings.HeadRanks[r] },
@@ -86,6 +91,15 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	hearings.DeadlineLabel = cases.DeadlineLabel
 	ch.Routes(s.Router)
 	hh.Routes(s.Router)
+
+	s.Outbox = &notices.Outbox{DB: db, Log: log, Label: cases.DeadlineLabel,
+		SMTP:    notices.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword},
+		Webhook: notices.WebhookConfig{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret}}
+	s.Alerts = &notices.Runner{DB: db, Calendar: s.Calendar, Config: notices.Config{ApproachingWorkdays: cfg.AlertWorkdays},
+		Outbox: s.Outbox, Log: log, Today: today}
+	nh := &notices.Handler{DB: db, Runner: s.Alerts, Label: cases.DeadlineLabel}
+	nh.Routes(s.Router)
+	web.RenderHooks = []func(*fiber.Ctx, fiber.Map){nh.UnreadCount}
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil

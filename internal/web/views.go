@@ -119,6 +119,9 @@ func (v *Views) Render(w io.Writer, name string, data any, _ ...string) error {
 	return t.ExecuteTemplate(w, name, data)
 }
 
+// RenderHooks add data every staff page needs (e.g. the unread-notice badge).
+var RenderHooks []func(c *fiber.Ctx, data fiber.Map)
+
 // Render renders a page with the common data every layout needs.
 func Render(c *fiber.Ctx, name string, data fiber.Map) error {
 	if data == nil {
@@ -132,6 +135,9 @@ func Render(c *fiber.Ctx, name string, data fiber.Map) error {
 		data["Flash"] = TakeFlash(c)
 	}
 	data["Path"] = c.Path()
+	for _, h := range RenderHooks {
+		h(c, data)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render(name, data)
 }
