@@ -21,6 +21,8 @@ type Handler struct {
 	PageDecorate []func(c *fiber.Ctx, data fiber.Map) error
 	// LawsuitPageDecorate lets hearings add the court-session form data to the lawsuit page.
 	LawsuitPageDecorate []func(c *fiber.Ctx, data fiber.Map) error
+	// DocDecorate lets hearings fill the 听证通知书.
+	DocDecorate []DocDecorate
 }
 
 // RenderCaseError re-renders the case page with the message of a refused action (for other features' forms).

@@ -196,6 +196,7 @@ func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	}
 	data := fiber.Map{"Title": title, "Case": v, "Today": h.Service.Today(), "Grounds": SimplifiedGrounds,
 		"F": detailFlags(web.CurrentUser(c), v), "DecisionTypes": DecisionTypes, "SectionKeys": SectionKeys,
+		"Documents":         availableDocs(v),
 		"SuspensionGrounds": SuspensionGrounds, "TerminationGrounds": TerminationGrounds,
 		"CanReview": web.CurrentUser(c).Role == auth.RoleChief && (v.Status == StatusRegistered ||
 			(v.Status == StatusCorrection && v.Correction != nil && !v.Correction.ReceivedOn.IsZero())),

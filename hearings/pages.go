@@ -1,6 +1,7 @@
 package hearings
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -219,4 +220,35 @@ func (h *Handler) pageCalendar(c *fiber.Ctx) error {
 	return web.Render(c, "hearings/calendar", fiber.Map{"Title": "听证日历", "Days": days, "ByRoom": rows(byRoom, roomOrder),
 		"ByPerson": rows(byPerson, personOrder), "Prev": start.AddDays(-7), "Next": start.AddDays(7), "Feed": feed,
 		"Weekdays": strings.Split("一 二 三 四 五 六 日", " "), "Total": len(hs)})
+}
+
+// DocRef tells the case documents whether this hearing has a notice (scheduled or held).
+func (h Hearing) DocRef() (int64, bool) { return h.ID, h.Status == Scheduled || h.Status == Held }
+
+// DecorateDoc fills the 听证通知书 data of hearing ref.
+func (h *Handler) DecorateDoc(ctx context.Context, d *cases.DocData, ref string) error {
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil {
+		return nil
+	}
+	hr, err := h.store().Get(ctx, id)
+	if err != nil || hr.CaseID != d.Case.ID {
+		return nil
+	}
+	info := &cases.HearingInfo{ID: hr.ID, Notified: hr.NotifiedOn, Place: hr.Location,
+		StartsAt: hr.StartsAt.In(date.Shanghai).Format("2006年1月2日15时04分")}
+	var members []string
+	for _, m := range hr.Panel {
+		switch m.Role {
+		case "host":
+			info.Host = m.Name
+		case "member":
+			members = append(members, m.Name)
+		case "clerk":
+			info.Clerk = m.Name
+		}
+	}
+	info.Members = strings.Join(members, "、")
+	d.Hearing = info
+	return nil
 }

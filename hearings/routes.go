@@ -40,4 +40,5 @@ func (h *Handler) Attach(ch *cases.Handler) {
 	ch.Decorate = append(ch.Decorate, h.DecorateView)
 	ch.PageDecorate = append(ch.PageDecorate, h.DecoratePage)
 	ch.LawsuitPageDecorate = append(ch.LawsuitPageDecorate, h.decorateLawsuitPage)
+	ch.DocDecorate = append(ch.DocDecorate, h.DecorateDoc)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"time"
 
 	"fuyi/internal/date"
 )
@@ -27,6 +28,12 @@ var docFuncs = template.FuncMap{
 	"join": strings.Join,
 	"inc":  func(i int) int { return i + 1 },
 	"cnum": ChineseNumber,
+	"deref": func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	},
 	"oneline": func(s string) string {
 		return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 	},
@@ -59,7 +66,7 @@ func (t *Templates) Names() ([]string, error) {
 	}
 	var out []string
 	for _, x := range t.set.Templates() {
-		if strings.HasSuffix(x.Name(), ".txt") {
+		if strings.HasSuffix(x.Name(), ".txt") && !strings.HasPrefix(x.Name(), "_") {
 			out = append(out, strings.TrimSuffix(x.Name(), ".txt"))
 		}
 	}
@@ -85,6 +92,12 @@ func (t *Templates) Render(name, title string, data any) ([]byte, error) {
 		return nil, err
 	}
 	return Render(Document{Title: title, Blocks: ParseMarkup(text), PageNumbers: true})
+}
+
+// RenderAt is Render with a fixed creation date, so the same text always gives the same bytes (the file a
+// reviewer previews is exactly the file that is published).
+func RenderAt(text, title string, at time.Time) ([]byte, error) {
+	return Render(Document{Title: title, Blocks: ParseMarkup(text), PageNumbers: true, CreatedAt: at})
 }
 
 // ChineseNumber writes 1–99 in Chinese numerals (一, 十二, 二十三) for numbered items.

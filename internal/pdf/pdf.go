@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/jung-kurt/gofpdf"
@@ -50,6 +51,7 @@ type Document struct {
 	Blocks      []Block
 	BodySize    float64 // points; default 16 (三号)
 	PageNumbers bool
+	CreatedAt   time.Time // fixed creation date for reproducible files (zero: a fixed epoch)
 }
 
 // Page geometry (mm), after GB/T 9704-2012: A4, 版心 156 × 225 mm.
@@ -123,6 +125,12 @@ func Render(d Document) ([]byte, error) {
 	p.SetAutoPageBreak(false, 0)
 	p.SetTitle(Sanitize(d.Title), true)
 	p.SetCreator("fuyi", false)
+	at := d.CreatedAt
+	if at.IsZero() {
+		at = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	p.SetCreationDate(at)
+	p.SetModificationDate(at)
 	p.AddUTF8FontFromBytes("body", "", sub)
 	if p.Err() {
 		return nil, fmt.Errorf("pdf: font: %w", p.Error())
