@@ -73,7 +73,22 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/lawsuits/:id", h.pageLawsuit, C, O, B)
 	r.Staff(fiber.MethodPost, "/lawsuits/:id/actions/:action", h.pageLawsuitAction, C, O, B)
 
+	// Publication
+	r.Staff(fiber.MethodPost, api+"/cases/:id/publication", h.apiPublish, B)
+	r.Staff(fiber.MethodDelete, api+"/cases/:id/publication", h.apiWithdraw, B)
+	r.Staff(fiber.MethodGet, api+"/cases/:id/publication/preview.pdf", h.previewPDF, B, C)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/terms", h.apiTerm, B, C)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/block", h.apiBlock, B)
+	r.Staff(fiber.MethodGet, "/cases/:id/publication", h.pagePublication, B, C)
+	r.Staff(fiber.MethodPost, "/cases/:id/publication/:action", h.pagePublicationAction, B, C)
+
 	// Public
 	r.Public(fiber.MethodGet, "/status", h.pageStatus)
 	r.Public(fiber.MethodGet, api+"/public/status", h.apiStatus)
+	r.Public(fiber.MethodGet, api+"/public/decisions", h.apiPublicDecisions)
+	r.Public(fiber.MethodGet, "/decisions", h.pageDecisions)
+	r.Public(fiber.MethodGet, "/decisions.atom", h.atom)
+	r.Public(fiber.MethodGet, "/decisions/:id", h.pageDecision)
+	r.Public(fiber.MethodGet, "/guide", h.pageGuide)
+	r.Public(fiber.MethodGet, "/guide/application-form.pdf", h.applicationForm)
 }
