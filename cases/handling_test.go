@@ -10,7 +10,7 @@ import (
 )
 
 // acceptedCase registers and accepts a case (受理 2025-09-30) and assigns officer1 (lead) and officer2.
-func acceptedCase(t *testing.T, a *testapp.App, procedure string) int64 {
+func acceptedCase(t testing.TB, a *testapp.App, procedure string) int64 {
 	t.Helper()
 	id := a.Register("window1", "2025-09-26")
 	if r := a.Accept(id, "2025-09-30", procedure); r.Status != 200 {

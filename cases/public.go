@@ -69,7 +69,12 @@ func (h *Handler) publicFilter(c *fiber.Ctx) (publicFilter, error) {
 	return f, nil
 }
 
+// SearchCountCap bounds the count of a full-text search: counting every match of a common term would read
+// every document; the page then says "1000+" (JSON: "more": true).
+const SearchCountCap = 1000
+
 // searchDecisions lists published decisions; the search uses the bigram index (publications_search).
+// It returns the items, the total (capped at SearchCountCap when searching) and whether more exist.
 func (h *Handler) searchDecisions(c *fiber.Ctx, f publicFilter) ([]PublicDecision, int, error) {
 	where := []string{"status = 'published'"}
 	var args []any
@@ -82,7 +87,7 @@ func (h *Handler) searchDecisions(c *fiber.Ctx, f publicFilter) ([]PublicDecisio
 		where = append(where, "search @@ "+arg(q)+"::tsquery")
 	}
 	if f.Year > 0 {
-		where = append(where, "year = "+arg(f.Year))
+		where = append(where, "decided_on BETWEEN "+arg(date.New(f.Year, 1, 1))+" AND "+arg(date.New(f.Year, 12, 31)))
 	}
 	if f.AgencyID > 0 {
 		where = append(where, "agency_id = "+arg(f.AgencyID))
@@ -92,7 +97,11 @@ func (h *Handler) searchDecisions(c *fiber.Ctx, f publicFilter) ([]PublicDecisio
 	}
 	w := strings.Join(where, " AND ")
 	var total int
-	if err := h.Service.DB.GetContext(c.UserContext(), &total, `SELECT count(*) FROM publications WHERE `+w, args...); err != nil {
+	countSQL := `SELECT count(*) FROM publications WHERE ` + w
+	if f.Q != "" {
+		countSQL = fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM publications WHERE %s ORDER BY decided_on DESC, id DESC LIMIT %d) m`, w, SearchCountCap+1)
+	}
+	if err := h.Service.DB.GetContext(c.UserContext(), &total, countSQL, args...); err != nil {
 		return nil, 0, err
 	}
 	items := []PublicDecision{}
@@ -114,7 +123,11 @@ func (h *Handler) apiPublicDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(web.List[PublicDecision]{Items: items, Total: total})
+	more := total > SearchCountCap
+	if more {
+		total = SearchCountCap
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total, "more": more})
 }
 
 func (h *Handler) pageDecisions(c *fiber.Ctx) error {
@@ -132,7 +145,11 @@ func (h *Handler) pageDecisions(c *fiber.Ctx) error {
 	}
 	var years []int
 	h.Service.DB.SelectContext(c.UserContext(), &years, `SELECT DISTINCT year FROM publications WHERE status = 'published' ORDER BY year DESC`)
-	return web.Render(c, "public/decisions", fiber.Map{"Title": "行政复议决定书公开", "Items": items, "Total": total, "F": f,
+	more := total > SearchCountCap
+	if more {
+		total = SearchCountCap
+	}
+	return web.Render(c, "public/decisions", fiber.Map{"Title": "行政复议决定书公开", "Items": items, "Total": total, "More": more, "F": f,
 		"Agencies": as, "Years": years, "Types": DecisionTypes, "Pages": pages(total, f.Page)})
 }
 

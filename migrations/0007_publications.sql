@@ -41,4 +41,6 @@ CREATE TABLE publications (
 CREATE UNIQUE INDEX publications_one_live ON publications (case_id) WHERE status = 'published';
 CREATE INDEX publications_search ON publications USING gin (search) WHERE status = 'published';
 CREATE INDEX publications_list ON publications (decided_on DESC, id DESC) WHERE status = 'published';
-CREATE INDEX publications_filters ON publications (year, agency_id, decision_type) WHERE status = 'published';
+-- filters keep the date order, so a search walks the newest matches first and stops after a page
+CREATE INDEX publications_agency ON publications (agency_id, decided_on DESC, id DESC) WHERE status = 'published';
+CREATE INDEX publications_type ON publications (decision_type, decided_on DESC, id DESC) WHERE status = 'published';
