@@ -570,7 +570,7 @@ func (s *Service) ApproveDecision(ctx context.Context, u *auth.User, id int64, i
 		if typ.Terminates {
 			status = StatusTerminated
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = $2, concluded_on = $3 WHERE id = $1`, c.ID, status, d.DecidedOn); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = $2, concluded_on = $3, outcome = $4 WHERE id = $1`, c.ID, status, d.DecidedOn, typ.Code); err != nil {
 			return "", "", nil, nil, err
 		}
 		how := "负责人批准"

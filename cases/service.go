@@ -258,12 +258,12 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 			}
 		}
 		in.Items = items
-	case "reject":
+	case "reject", "inform":
 		if strings.TrimSpace(in.Reason) == "" {
 			f.Add("reason", "不予受理须说明理由（复议法第30条第2款）")
 		}
 	default:
-		f.Add("outcome", "审查结果须为 accept（受理）、correction（补正）或 reject（不予受理）")
+		f.Add("outcome", "审查结果须为 accept（受理）、correction（补正）、reject（不予受理）或 inform（不属于本机关管辖，不予受理并告知有管辖权的机关）")
 	}
 	if err := f.Err(); err != nil {
 		return err
@@ -306,15 +306,19 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 			}
 			return "case.correction_requested", fmt.Sprintf("通知补正（%d项）：%s", len(in.Items), strings.Join(in.Items, "；")),
 				old, map[string]any{"status": StatusCorrection, "items": in.Items}, nil
-		case "reject":
+		case "reject", "inform":
 			if lapsed {
 				return "", "", nil, nil, fieldError("review.lapsed", "on", fmt.Sprintf("审查期限已于%s届满，依复议法第30条第3款视为受理，不能再决定不予受理；受理后不符合受理条件的，依第33条决定驳回申请", reviewDue.Date))
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = 'rejected', rejected_on = $2, reject_reason = $3 WHERE id = $1`,
-				c.ID, on, strings.TrimSpace(in.Reason)); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = 'rejected', rejected_on = $2, reject_reason = $3, reject_kind = $4 WHERE id = $1`,
+				c.ID, on, strings.TrimSpace(in.Reason), in.Outcome); err != nil {
 				return "", "", nil, nil, err
 			}
-			return "case.rejected", "决定不予受理：" + strings.TrimSpace(in.Reason), old,
+			label := "决定不予受理："
+			if in.Outcome == "inform" {
+				label = "不属于本机关管辖，决定不予受理并告知申请人有管辖权的行政复议机关："
+			}
+			return "case.rejected", label + strings.TrimSpace(in.Reason), old,
 				map[string]any{"status": StatusRejected, "rejected_on": on}, nil
 		}
 		// accept: 视为受理 when the review period lapsed (复议法第30条第3款): the clock then runs from its end.

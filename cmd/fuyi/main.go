@@ -34,7 +34,7 @@ const usage = `fuyi — 行政复议与行政应诉案件管理
 usage:
   fuyi serve                 run the web server (refuses to start while migrations are pending)
   fuyi migrate               apply the embedded migrations
-  fuyi seed-demo             create the demo organisation (idempotent)
+  fuyi seed-demo [--cases N] create the demo organisation (idempotent); --cases adds N synthetic cases of history
   fuyi alerts run [--date YYYY-MM-DD]
                              run the deadline-alert job once as of DATE; prints how many notices it made
   fuyi user add --username U --name N --role R [--window CODE] [--qualified]
@@ -104,8 +104,12 @@ func run(args []string) error {
 		return nil
 	case "seed-demo":
 		fs := flag.NewFlagSet("seed-demo", flag.ContinueOnError)
+		n := fs.Int("cases", 0, "also generate N synthetic cases of history (realistic volumes and shares)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
+		}
+		if *n < 0 || *n > 5000000 {
+			return errors.New("--cases must be between 0 and 5,000,000")
 		}
 		db, err := open(ctx, cfg)
 		if err != nil {
@@ -119,6 +123,12 @@ func run(args []string) error {
 			return err
 		}
 		fmt.Println("demo organisation ready; every demo user's password is", demo.Password)
+		if *n > 0 {
+			if err := demo.Synthetic(ctx, db, *n, date.Today(), os.Stderr); err != nil {
+				return err
+			}
+			fmt.Printf("%d synthetic cases added\n", *n)
+		}
 		return nil
 	case "user":
 		return userCmd(ctx, cfg, args[1:])

@@ -37,12 +37,17 @@ const (
 	Right               // right-aligned (文号, signature, date)
 	Blank               // an empty line
 	Heading             // left-aligned, no indent, slightly larger
+	Table               // a grid: Rows of cells, the first HeaderRows repeated on every page
 )
 
 // Block is one paragraph or line of a document.
 type Block struct {
-	Kind Kind
-	Text string
+	Kind       Kind
+	Text       string
+	Rows       [][]string // Table
+	Widths     []float64  // Table: relative column widths (equal when nil)
+	HeaderRows int        // Table
+	FontSize   float64    // Table: points (default 7.5)
 }
 
 // Document is what gets rendered.
@@ -52,6 +57,7 @@ type Document struct {
 	BodySize    float64 // points; default 16 (三号)
 	PageNumbers bool
 	CreatedAt   time.Time // fixed creation date for reproducible files (zero: a fixed epoch)
+	Landscape   bool
 }
 
 // Page geometry (mm), after GB/T 9704-2012: A4, 版心 156 × 225 mm.
@@ -109,9 +115,20 @@ func Render(d Document) ([]byte, error) {
 		used[r] = true
 	}
 	for i, b := range d.Blocks {
-		blocks[i] = Block{Kind: b.Kind, Text: Sanitize(b.Text)}
+		blocks[i] = b
+		blocks[i].Text = Sanitize(b.Text)
 		for _, r := range blocks[i].Text {
 			used[r] = true
+		}
+		blocks[i].Rows = make([][]string, len(b.Rows))
+		for j, row := range b.Rows {
+			blocks[i].Rows[j] = make([]string, len(row))
+			for k, cell := range row {
+				blocks[i].Rows[j][k] = Sanitize(cell)
+				for _, r := range blocks[i].Rows[j][k] {
+					used[r] = true
+				}
+			}
 		}
 	}
 	runes := make([]rune, 0, len(used))
@@ -120,7 +137,11 @@ func Render(d Document) ([]byte, error) {
 	}
 	sub := f.subset(runes)
 
-	p := gofpdf.New("P", "mm", "A4", "")
+	orientation := "P"
+	if d.Landscape {
+		orientation = "L"
+	}
+	p := gofpdf.New(orientation, "mm", "A4", "")
 	p.SetCompression(true)
 	p.SetAutoPageBreak(false, 0)
 	p.SetTitle(Sanitize(d.Title), true)
@@ -135,13 +156,16 @@ func Render(d Document) ([]byte, error) {
 	if p.Err() {
 		return nil, fmt.Errorf("pdf: font: %w", p.Error())
 	}
-	l := &layout{p: p, f: f, size: d.BodySize}
+	l := &layout{p: p, f: f, size: d.BodySize, width: textWidth, height: textHeight, pageW: pageW}
+	if d.Landscape {
+		l.width, l.height, l.pageW = pageH-2*marginLeft, pageW-2*25, pageH
+	}
 	if d.PageNumbers {
 		p.SetFooterFunc(func() {
 			p.SetFont("body", "", 14)
 			s := fmt.Sprintf("— %d —", p.PageNo())
-			w := l.width(s, 14)
-			p.Text((pageW-w)/2, marginTop+textHeight+14, s)
+			w := l.textWidth(s, 14)
+			p.Text((l.pageW-w)/2, l.top()+l.height+12, s)
 		})
 	}
 	l.newPage()
@@ -156,19 +180,29 @@ func Render(d Document) ([]byte, error) {
 }
 
 type layout struct {
-	p    *gofpdf.Fpdf
-	f    *ttf
-	size float64
-	y    float64 // top of the next line
+	p      *gofpdf.Fpdf
+	f      *ttf
+	size   float64
+	y      float64 // top of the next line
+	width  float64 // text area
+	height float64
+	pageW  float64
+}
+
+func (l *layout) top() float64 {
+	if l.pageW > pageW {
+		return 25
+	}
+	return marginTop
 }
 
 func (l *layout) newPage() {
 	l.p.AddPage()
-	l.y = marginTop
+	l.y = l.top()
 }
 
-// width of s in mm at size points.
-func (l *layout) width(s string, size float64) float64 {
+// textWidth of s in mm at size points.
+func (l *layout) textWidth(s string, size float64) float64 {
 	w := 0
 	for _, r := range s {
 		w += l.f.Advance(r)
@@ -181,7 +215,7 @@ func (l *layout) runeWidth(r rune, size float64) float64 {
 }
 
 func (l *layout) ensure(h float64) {
-	if l.y+h > marginTop+textHeight+0.01 {
+	if l.y+h > l.top()+l.height+0.01 {
 		l.newPage()
 	}
 }
@@ -195,6 +229,10 @@ func (l *layout) block(b Block) {
 		size = l.size * headingScale
 	}
 	lh := size * ptToMM * lineSpacing
+	if b.Kind == Table {
+		l.table(b)
+		return
+	}
 	if b.Kind == Blank {
 		l.ensure(lh)
 		l.y += lh
@@ -204,20 +242,20 @@ func (l *layout) block(b Block) {
 	if b.Kind == Para {
 		indent = 2 * size * ptToMM
 	}
-	lines := wrap(b.Text, func(r rune) float64 { return l.runeWidth(r, size) }, textWidth, indent)
+	lines := wrap(b.Text, func(r rune) float64 { return l.runeWidth(r, size) }, l.width, indent)
 	l.p.SetFont("body", "", size)
 	ascent := size * ptToMM * 0.88
 	for _, ln := range lines {
 		l.ensure(lh)
 		base := l.y + (lh-size*ptToMM)/2 + ascent
-		w := l.width(ln.text, size)
+		w := l.textWidth(ln.text, size)
 		switch {
 		case b.Kind == Title || b.Kind == Center:
-			l.p.Text(marginLeft+(textWidth-w)/2, base, ln.text)
+			l.p.Text(marginLeft+(l.width-w)/2, base, ln.text)
 		case b.Kind == Right:
-			l.p.Text(marginLeft+textWidth-w, base, ln.text)
+			l.p.Text(marginLeft+l.width-w, base, ln.text)
 		case b.Kind == Para && !ln.last:
-			l.justified(ln, marginLeft+ln.indent, base, textWidth-ln.indent, size)
+			l.justified(ln, marginLeft+ln.indent, base, l.width-ln.indent, size)
 		default:
 			l.p.Text(marginLeft+ln.indent, base, ln.text)
 		}
@@ -228,7 +266,7 @@ func (l *layout) block(b Block) {
 // justified spreads a full line across the measure by adding equal space between characters.
 func (l *layout) justified(ln line, x, base, measure, size float64) {
 	rs := []rune(ln.text)
-	w := l.width(ln.text, size)
+	w := l.textWidth(ln.text, size)
 	extra := measure - w
 	if extra <= 0.05 || len(rs) < 2 || extra > measure*0.25 {
 		l.p.Text(x, base, ln.text)
@@ -366,4 +404,81 @@ func wrap(text string, width func(rune) float64, measure, indent float64) []line
 		lines[len(lines)-1].last = true
 	}
 	return lines
+}
+
+// table draws a grid, wrapping each cell in its column and repeating the header rows after a page break.
+func (l *layout) table(b Block) {
+	if len(b.Rows) == 0 {
+		return
+	}
+	size := b.FontSize
+	if size == 0 {
+		size = 7.5
+	}
+	cols := 0
+	for _, r := range b.Rows {
+		if len(r) > cols {
+			cols = len(r)
+		}
+	}
+	widths := make([]float64, cols)
+	total := 0.0
+	for i := range widths {
+		widths[i] = 1
+		if i < len(b.Widths) {
+			widths[i] = b.Widths[i]
+		}
+		total += widths[i]
+	}
+	for i := range widths {
+		widths[i] = widths[i] / total * l.width
+	}
+	lh := size * ptToMM * 1.35
+	pad := 0.8
+	l.p.SetFont("body", "", size)
+	l.p.SetLineWidth(0.15)
+	measure := func(r rune) float64 { return l.runeWidth(r, size) }
+	cellLines := func(row []string) ([][]line, float64) {
+		out := make([][]line, cols)
+		maxN := 1
+		for i := 0; i < cols; i++ {
+			text := ""
+			if i < len(row) {
+				text = row[i]
+			}
+			out[i] = wrap(text, measure, widths[i]-2*pad, 0)
+			if len(out[i]) > maxN {
+				maxN = len(out[i])
+			}
+		}
+		return out, float64(maxN)*lh + 2*pad
+	}
+	drawRow := func(row []string) {
+		cells, h := cellLines(row)
+		x := marginLeft
+		for i := 0; i < cols; i++ {
+			l.p.Rect(x, l.y, widths[i], h, "D")
+			for k, ln := range cells[i] {
+				w := l.textWidth(ln.text, size)
+				l.p.Text(x+(widths[i]-w)/2, l.y+pad+float64(k)*lh+size*ptToMM*0.95, ln.text)
+			}
+			x += widths[i]
+		}
+		l.y += h
+	}
+	for i, row := range b.Rows {
+		_, h := cellLines(row)
+		if l.y+h > l.top()+l.height+0.01 {
+			l.newPage()
+			l.p.SetFont("body", "", size)
+			if i >= b.HeaderRows {
+				for _, hr := range b.Rows[:b.HeaderRows] {
+					drawRow(hr)
+				}
+			}
+		}
+		drawRow(row)
+	}
+	l.p.SetFont("body", "", l.size)
+	l.y += lh
 }

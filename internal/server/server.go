@@ -24,6 +24,7 @@ import (
 	"fuyi/internal/pdf"
 	"fuyi/internal/web"
 	"fuyi/notices"
+	"fuyi/reports"
 	"fuyi/templates"
 )
 
@@ -54,8 +55,15 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	cases.Docs = pdf.NewTemplates(templates.Docs)
 
 	views := web.NewViews(templates.Pages, template.FuncMap{
-		"dlLabel":      cases.DeadlineLabel,
-		"noticeLevel":  notices.LevelLabel,
+		"dlLabel":     cases.DeadlineLabel,
+		"noticeLevel": notices.LevelLabel,
+		"outcomeKeys": func() []string {
+			keys := make([]string, len(reports.Outcomes))
+			for i, o := range reports.Outcomes {
+				keys[i] = o.Key
+			}
+			return keys
+		},
 		"instLabel":    cases.InstanceLabel,
 		"outcomeLabel": func(code string) string { o, _ := cases.OutcomeOf(code); return o.Label },
 		"headRank":     func(r string) string { return hearings.HeadRanks[r] },
@@ -99,6 +107,9 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		Outbox: s.Outbox, Log: log, Today: today}
 	nh := &notices.Handler{DB: db, Runner: s.Alerts, Label: cases.DeadlineLabel}
 	nh.Routes(s.Router)
+	rh := &reports.Handler{DB: db, Today: today}
+	rh.Routes(s.Router)
+	s.Jobs = append(s.Jobs, rh.Job())
 	web.RenderHooks = []func(*fiber.Ctx, fiber.Map){nh.UnreadCount}
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -1,0 +1,416 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/cases"
+	"fuyi/internal/date"
+)
+
+// Categories are the rows of the official table: the 行政管理类别 of the respondent agency.
+var Categories = []string{"公安", "自然资源", "市场监管", "人社", "住建", "生态环境", "交通运输", "农业农村", "卫生健康", "教育",
+	"民政", "税务", "财政", "应急管理", "城管/综合执法", "乡镇(街道)", "其他"}
+
+// Outcomes are the 审结 columns, in order, with the decision types they count.
+var Outcomes = []struct {
+	Key   string
+	Label string
+	Types []string
+}{
+	{"maintain", "维持", []string{"maintain"}},
+	{"dismiss", "驳回", []string{"dismiss_request", "dismiss_application"}},
+	{"change", "变更", []string{"change"}},
+	{"revoke", "撤销", []string{"revoke"}},
+	{"confirm_illegal", "确认违法", []string{"confirm_illegal"}},
+	{"order_perform", "责令履行", []string{"order_perform"}},
+	{"confirm_invalid", "确认无效", []string{"confirm_invalid"}},
+	{"mediation", "调解", []string{"mediation"}},
+	{"settlement", "和解/撤回终止", []string{"settlement"}},
+	{"terminate", "其他终止", []string{"terminate"}},
+}
+
+func outcomeKey(typ string) string {
+	for _, o := range Outcomes {
+		for _, t := range o.Types {
+			if t == typ {
+				return o.Key
+			}
+		}
+	}
+	return ""
+}
+
+// Row is one line of the 行政复议 table.
+type Row struct {
+	Label            string          `json:"label"`
+	Carried          int             `json:"carried_over"`          // 上期结转
+	Received         int             `json:"received"`              // 本期收到
+	Accepted         int             `json:"accepted"`              // 受理
+	Rejected         int             `json:"rejected"`              // 不予受理
+	Informed         int             `json:"informed"`              // 告知/转送
+	Concluded        int             `json:"concluded"`             // 审结
+	ByOutcome        map[string]int  `json:"concluded_by"`          // 审结 by outcome key
+	Open             int             `json:"open"`                  // 未审结
+	Corrective       int             `json:"corrective"`            // 纠错 (63–67)
+	ByDecision       int             `json:"concluded_by_decision"` // 决定 (63–69, 33)
+	CorrectionRate   cases.RateValue `json:"correction_rate"`       // 纠错率
+	Simplified       int             `json:"simplified"`            // 简易程序
+	OpinionsIssued   int             `json:"opinions_issued"`       // 意见书 制发
+	OpinionsReported int             `json:"opinions_reported"`     // 意见书 落实
+}
+
+// Count is a labelled number for the breakdowns.
+type Count struct {
+	Label string `json:"label" db:"label"`
+	N     int    `json:"n" db:"n"`
+}
+
+// Litigation is the 行政应诉 table.
+type Litigation struct {
+	Instances map[string]InstanceCounts `json:"instances"` // first, second, retrial
+	Stats     *cases.LawsuitStats       `json:"stats"`
+	ByOutcome []Count                   `json:"concluded_by"`
+}
+
+// InstanceCounts are 收案 and 结案 of an instance.
+type InstanceCounts struct {
+	Label     string `json:"label"`
+	Received  int    `json:"received"`
+	Concluded int    `json:"concluded"`
+}
+
+// Rates are the indicators of DOMAIN.md §8 with their 口径.
+type Rates struct {
+	Correction        cases.RateValue `json:"correction_rate"`
+	MediationWithdraw cases.RateValue `json:"mediation_withdrawal_rate"`
+	Hearing           cases.RateValue `json:"hearing_rate"`
+	Performance       cases.RateValue `json:"performance_rate"`
+	Reply             cases.RateValue `json:"reply_rate"`
+	LawsuitLoss       cases.RateValue `json:"lawsuit_loss_rate"`
+	AfterReconLoss    cases.RateValue `json:"after_reconsideration_loss_rate"`
+	HeadAppearance    cases.RateValue `json:"head_appearance_rate"`
+	AverageDays       *float64        `json:"average_handling_days"`
+	OverdueConcluded  int             `json:"concluded_after_due_date"`
+	OverdueOpen       int             `json:"open_past_due_date"`
+}
+
+// Comparison is the year-on-year view (同比) and the 双下降 check.
+type Comparison struct {
+	Period           Period   `json:"period"`
+	Received         int      `json:"received"`
+	Concluded        int      `json:"concluded"`
+	CorrectionRate   *float64 `json:"correction_rate"`
+	LawsuitsReceived int      `json:"lawsuits_received"`
+	LawsuitsLost     int      `json:"lawsuits_lost"`
+	DoubleDecrease   bool     `json:"double_decrease"` // 行政诉讼案件和败诉案件“双下降”
+}
+
+// Trend is one month of the 12-month trend.
+type Trend struct {
+	Month     string `json:"month"`
+	Received  int    `json:"received"`
+	Concluded int    `json:"concluded"`
+}
+
+// Report is a complete statistics report.
+type Report struct {
+	Period      Period      `json:"period"`
+	GeneratedAt time.Time   `json:"generated_at"`
+	Rows        []Row       `json:"rows"`
+	Total       Row         `json:"total"`
+	ByMatter    []Count     `json:"by_matter"`
+	ByLevel     []Count     `json:"by_respondent_level"`
+	ByApplicant []Count     `json:"by_applicant_type"`
+	ByWindow    []Count     `json:"by_window"`
+	Litigation  Litigation  `json:"litigation"`
+	Rates       Rates       `json:"rates"`
+	Balance     []string    `json:"balance_errors"` // empty when every row balances
+	YearOnYear  *Comparison `json:"year_on_year"`
+	Trend       []Trend     `json:"trend"`
+}
+
+// 口径 of the 行政复议 rates ([H] DOMAIN.md §8).
+const (
+	BasisCorrection  = "纠错率＝（变更＋撤销＋确认违法＋责令履行＋确认无效）÷以决定方式审结的件数（复议法第63—69条、第33条；全国口径）"
+	BasisMediation   = "调撤率＝（调解＋和解后撤回终止）÷全部审结件数"
+	BasisHearing     = "听证率＝审结案件中举行过听证的件数÷全部审结件数（目标≥70%）"
+	BasisPerformance = "履行率＝本期届满的履行期限（决定书、调解书确定的履行期限及意见书60日报送期限）中已按期履行或报送的件数÷届满件数（目标100%）"
+)
+
+type counter struct {
+	Category string `db:"category"`
+	Key      string `db:"k"`
+	N        int    `db:"n"`
+}
+
+// queries, each driven by an index on the period's dates (or the open-interval GiST index), so that the
+// cost follows the period and not the history.
+const (
+	qReceived = `SELECT a.category, '' AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1`
+	qAccepted = `SELECT a.category, CASE WHEN c.procedure = 'simplified' THEN 's' ELSE 'o' END AS k, count(*) AS n
+		FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id WHERE c.accepted_on BETWEEN $1 AND $2 GROUP BY 1, 2`
+	qRejected = `SELECT a.category, c.reject_kind AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE c.rejected_on BETWEEN $1 AND $2 GROUP BY 1, 2`
+	qConcluded = `SELECT a.category, coalesce(c.outcome, '') AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE c.concluded_on BETWEEN $1 AND $2 GROUP BY 1, 2`
+	qOpenOn = `SELECT a.category, '' AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE c.accepted_on IS NOT NULL AND daterange(c.accepted_on, c.concluded_on, '[)') @> $1::date GROUP BY 1`
+	qOpinions = `SELECT a.category, 'i' AS k, count(*) AS n FROM opinion_letters l JOIN cases c ON c.id = l.case_id JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE l.issued_on BETWEEN $1 AND $2 GROUP BY 1
+		UNION ALL
+		SELECT a.category, 'r' AS k, count(*) AS n FROM opinion_letters l JOIN cases c ON c.id = l.case_id JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE l.reported_on BETWEEN $1 AND $2 GROUP BY 1`
+	qByMatter = `SELECT matter AS label, count(*) AS n FROM cases WHERE received_on BETWEEN $1 AND $2 GROUP BY 1`
+	qByLevel  = `SELECT a.level AS label, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`
+	qByApplicant = `SELECT CASE WHEN EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.role = 'applicant' AND p.kind = 'org')
+		THEN '法人或其他组织' ELSE '公民' END AS label, count(*) AS n FROM cases c WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1 DESC`
+	qByWindow = `SELECT coalesce(w.name, '复议机构直接收件') AS label, count(*) AS n FROM cases c LEFT JOIN windows w ON w.id = c.window_id
+		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 2 DESC, 1`
+	qConcludedFacts = `SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM hearings h WHERE h.case_id = c.id AND h.status = 'held')) AS heard,
+		avg(c.concluded_on - c.accepted_on)::float8 AS avg_days
+		FROM cases c WHERE c.concluded_on BETWEEN $1 AND $2`
+	qPerformance = `SELECT count(*) FILTER (WHERE met_on IS NOT NULL AND met_on <= due_on) AS num, count(*) AS den
+		FROM deadlines WHERE kind IN ('performance', 'opinion_report') AND due_on BETWEEN $1 AND $2 AND status <> 'cancelled'`
+	qOverdue = `SELECT (SELECT count(*) FROM deadlines WHERE kind = 'decision' AND met_on BETWEEN $1 AND $2 AND met_on > due_on) AS late,
+		(SELECT count(*) FROM deadlines WHERE status = 'open' AND kind = 'decision' AND due_on < $2) AS open_late`
+	qInstances = `SELECT instance AS k, '' AS category,
+		count(*) FILTER (WHERE complaint_received_on BETWEEN $1 AND $2) AS n FROM lawsuits
+		WHERE complaint_received_on BETWEEN $1 AND $2 GROUP BY 1
+		UNION ALL SELECT instance AS k, 'concluded' AS category, count(*) AS n FROM lawsuits WHERE judged_on BETWEEN $1 AND $2 GROUP BY 1`
+	qTrend = `SELECT to_char(d, 'YYYY-MM') AS month,
+		(SELECT count(*) FROM cases WHERE received_on >= d AND received_on < d + interval '1 month') AS received,
+		(SELECT count(*) FROM cases WHERE concluded_on >= d AND concluded_on < d + interval '1 month') AS concluded
+		FROM generate_series($1::date, $2::date, interval '1 month') d ORDER BY d`
+)
+
+func collect(ctx context.Context, db sqlx.QueryerContext, q string, args ...any) ([]counter, error) {
+	var cs []counter
+	if err := sqlx.SelectContext(ctx, db, &cs, q, args...); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	return cs, nil
+}
+
+// Compute builds the report of a period. withContext adds the year-on-year comparison and the trend.
+func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Report, error) {
+	r := &Report{Period: p, GeneratedAt: time.Now().In(date.Shanghai), Balance: []string{}}
+	rows := map[string]*Row{}
+	for _, c := range Categories {
+		rows[c] = &Row{Label: c, ByOutcome: map[string]int{}}
+	}
+	row := func(cat string) *Row {
+		if x, ok := rows[cat]; ok {
+			return x
+		}
+		return rows["其他"]
+	}
+	steps := []struct {
+		q    string
+		args []any
+		add  func(x *Row, k string, n int)
+	}{
+		{qReceived, []any{p.From, p.To}, func(x *Row, _ string, n int) { x.Received += n }},
+		{qAccepted, []any{p.From, p.To}, func(x *Row, k string, n int) {
+			x.Accepted += n
+			if k == "s" {
+				x.Simplified += n
+			}
+		}},
+		{qRejected, []any{p.From, p.To}, func(x *Row, k string, n int) {
+			if k == "inform" {
+				x.Informed += n
+			} else {
+				x.Rejected += n
+			}
+		}},
+		{qConcluded, []any{p.From, p.To}, func(x *Row, k string, n int) {
+			x.Concluded += n
+			x.ByOutcome[outcomeKey(k)] += n
+			if t, ok := cases.DecisionTypeOf(k); ok {
+				if t.Corrective {
+					x.Corrective += n
+				}
+				if !t.Terminates && !t.Resolves {
+					x.ByDecision += n
+				}
+			}
+		}},
+		{qOpenOn, []any{p.From.AddDays(-1)}, func(x *Row, _ string, n int) { x.Carried += n }},
+		{qOpenOn, []any{p.To}, func(x *Row, _ string, n int) { x.Open += n }},
+		{qOpinions, []any{p.From, p.To}, func(x *Row, k string, n int) {
+			if k == "i" {
+				x.OpinionsIssued += n
+			} else {
+				x.OpinionsReported += n
+			}
+		}},
+	}
+	for _, s := range steps {
+		cs, err := collect(ctx, db, s.q, s.args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			s.add(row(c.Category), c.Key, c.N)
+		}
+	}
+	total := Row{Label: "合计", ByOutcome: map[string]int{}}
+	for _, c := range Categories {
+		x := rows[c]
+		x.CorrectionRate = cases.NewRate(x.Corrective, x.ByDecision, BasisCorrection, "", nil)
+		r.Rows = append(r.Rows, *x)
+		total.Carried += x.Carried
+		total.Received += x.Received
+		total.Accepted += x.Accepted
+		total.Rejected += x.Rejected
+		total.Informed += x.Informed
+		total.Concluded += x.Concluded
+		total.Open += x.Open
+		total.Corrective += x.Corrective
+		total.ByDecision += x.ByDecision
+		total.Simplified += x.Simplified
+		total.OpinionsIssued += x.OpinionsIssued
+		total.OpinionsReported += x.OpinionsReported
+		for k, n := range x.ByOutcome {
+			total.ByOutcome[k] += n
+		}
+	}
+	total.CorrectionRate = cases.NewRate(total.Corrective, total.ByDecision, BasisCorrection, "", nil)
+	r.Total = total
+	r.Balance = balance(append(append([]Row{}, r.Rows...), total))
+
+	var err error
+	if r.ByMatter, err = ordered(ctx, db, qByMatter, cases.Matters, p); err != nil {
+		return nil, err
+	}
+	if err := sqlx.SelectContext(ctx, db, &r.ByLevel, qByLevel, p.From, p.To); err != nil {
+		return nil, err
+	}
+	if err := sqlx.SelectContext(ctx, db, &r.ByApplicant, qByApplicant, p.From, p.To); err != nil {
+		return nil, err
+	}
+	if err := sqlx.SelectContext(ctx, db, &r.ByWindow, qByWindow, p.From, p.To); err != nil {
+		return nil, err
+	}
+
+	var facts struct {
+		Heard   int      `db:"heard"`
+		AvgDays *float64 `db:"avg_days"`
+	}
+	if err := sqlx.GetContext(ctx, db, &facts, qConcludedFacts, p.From, p.To); err != nil {
+		return nil, err
+	}
+	var perf struct {
+		Num int `db:"num"`
+		Den int `db:"den"`
+	}
+	if err := sqlx.GetContext(ctx, db, &perf, qPerformance, p.From, p.To); err != nil {
+		return nil, err
+	}
+	var overdue struct {
+		Late     int `db:"late"`
+		OpenLate int `db:"open_late"`
+	}
+	if err := sqlx.GetContext(ctx, db, &overdue, qOverdue, p.From, p.To); err != nil {
+		return nil, err
+	}
+	lit, err := cases.NewStore(db).LawsuitStats(ctx, p.From, p.To, 0)
+	if err != nil {
+		return nil, err
+	}
+	r.Litigation = Litigation{Stats: lit, Instances: map[string]InstanceCounts{}}
+	for _, inst := range []string{"first", "second", "retrial"} {
+		r.Litigation.Instances[inst] = InstanceCounts{Label: cases.InstanceLabel(inst)}
+	}
+	ic, err := collect(ctx, db, qInstances, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range ic {
+		x := r.Litigation.Instances[c.Key]
+		if c.Category == "concluded" {
+			x.Concluded += c.N
+		} else {
+			x.Received += c.N
+		}
+		r.Litigation.Instances[c.Key] = x
+	}
+	for _, o := range cases.Outcomes {
+		if n := lit.ByOutcome[o.Code]; n > 0 {
+			r.Litigation.ByOutcome = append(r.Litigation.ByOutcome, Count{Label: o.Label, N: n})
+		}
+	}
+	mediated := total.ByOutcome["mediation"] + total.ByOutcome["settlement"]
+	r.Rates = Rates{
+		Correction:        total.CorrectionRate,
+		MediationWithdraw: cases.NewRate(mediated, total.Concluded, BasisMediation, "", nil),
+		Hearing:           cases.NewRate(facts.Heard, total.Concluded, BasisHearing, "≥70%", func(v float64) bool { return v < 0.7 }),
+		Performance:       cases.NewRate(perf.Num, perf.Den, BasisPerformance, "100%", func(v float64) bool { return v < 1 }),
+		Reply:             lit.ReplyRate,
+		LawsuitLoss:       lit.LossRate,
+		AfterReconLoss:    lit.AfterReconsiderationLoss,
+		HeadAppearance:    lit.AppearanceRate,
+		AverageDays:       facts.AvgDays,
+		OverdueConcluded:  overdue.Late,
+		OverdueOpen:       overdue.OpenLate,
+	}
+	if withContext {
+		prev, err := Compute(ctx, db, p.PreviousYear(), false)
+		if err != nil {
+			return nil, err
+		}
+		cmp := &Comparison{Period: prev.Period, Received: prev.Total.Received, Concluded: prev.Total.Concluded,
+			CorrectionRate: prev.Rates.Correction.Value, LawsuitsReceived: prev.Litigation.Stats.Received, LawsuitsLost: prev.Litigation.Stats.Lost}
+		cmp.DoubleDecrease = lit.Received < cmp.LawsuitsReceived && lit.Lost < cmp.LawsuitsLost
+		r.YearOnYear = cmp
+		start := date.New(p.To.Year(), p.To.Month(), 1).AddMonths(-11)
+		if err := sqlx.SelectContext(ctx, db, &r.Trend, qTrend, start, date.New(p.To.Year(), p.To.Month(), 1)); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// ordered counts by a label in a fixed list order (missing labels as 0).
+func ordered(ctx context.Context, db *sqlx.DB, q string, labels []string, p Period) ([]Count, error) {
+	var cs []Count
+	if err := sqlx.SelectContext(ctx, db, &cs, q, p.From, p.To); err != nil {
+		return nil, err
+	}
+	m := map[string]int{}
+	for _, c := range cs {
+		m[c.Label] = c.N
+	}
+	out := make([]Count, len(labels))
+	for i, l := range labels {
+		out[i] = Count{Label: l, N: m[l]}
+	}
+	return out, nil
+}
+
+// balance checks 上期结转 + 受理 = 审结 + 未审结 and 审结 = Σ by outcome on every row, saying where it fails.
+func balance(rows []Row) []string {
+	var out []string
+	for _, x := range rows {
+		if x.Carried+x.Accepted != x.Concluded+x.Open {
+			out = append(out, fmt.Sprintf("%s：上期结转%d＋受理%d≠审结%d＋未审结%d", x.Label, x.Carried, x.Accepted, x.Concluded, x.Open))
+		}
+		sum := 0
+		var parts []string
+		for _, o := range Outcomes {
+			sum += x.ByOutcome[o.Key]
+			parts = append(parts, fmt.Sprintf("%s%d", o.Label, x.ByOutcome[o.Key]))
+		}
+		if sum != x.Concluded {
+			out = append(out, fmt.Sprintf("%s：审结%d≠各结案方式之和%d（%s）", x.Label, x.Concluded, sum, strings.Join(parts, "、")))
+		}
+	}
+	return out
+}

@@ -1,0 +1,316 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"fuyi/internal/date"
+	"fuyi/internal/testapp"
+	"fuyi/reports"
+)
+
+var today = date.MustParse("2026-11-22")
+
+func TestParsePeriod(t *testing.T) {
+	cases := map[string][2]string{
+		"2025-10": {"2025-10-01", "2025-10-31"}, "2024-02": {"2024-02-01", "2024-02-29"}, "2025-Q3": {"2025-07-01", "2025-09-30"},
+		"2025": {"2025-01-01", "2025-12-31"}, "2025-ytd-10": {"2025-01-01", "2025-10-31"},
+	}
+	for in, want := range cases {
+		p, err := reports.ParsePeriod(in)
+		if err != nil || p.From.String() != want[0] || p.To.String() != want[1] {
+			t.Errorf("%s: %v %v", in, p, err)
+		}
+	}
+	for _, bad := range []string{"2025-13", "2025-Q5", "25-10", "2025-10-01", "abc"} {
+		if _, err := reports.ParsePeriod(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if p, _ := reports.ParsePeriod("2025-02"); p.PreviousYear().To.String() != "2024-02-29" {
+		t.Errorf("previous year of Feb 2025: %s", p.PreviousYear().To)
+	}
+}
+
+type fixture struct {
+	a *testapp.App
+}
+
+func (f fixture) post(user string, id int64, action string, body any) {
+	f.a.T.Helper()
+	r := f.a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/%s", id, action), f.a.Login(user), body)
+	if r.Status != 200 {
+		f.a.T.Fatalf("%s: %d %s", action, r.Status, r.Body)
+	}
+}
+
+// register an application to agency on received; accept on accepted ("" = not reviewed), procedure.
+func (f fixture) register(agency int, received string) int64 {
+	body := testapp.Application(received)
+	body["respondent_agency_id"] = agency
+	r := f.a.Do("POST", "/api/v1/cases", f.a.Login("window1"), body)
+	if r.Status != 201 {
+		f.a.T.Fatalf("register: %d %s", r.Status, r.Body)
+	}
+	var v struct {
+		ID int64 `json:"id"`
+	}
+	r.JSON(f.a.T, &v)
+	return v.ID
+}
+
+func (f fixture) accepted(agency int, received, accepted, procedure string) int64 {
+	id := f.register(agency, received)
+	body := map[string]any{"outcome": "accept", "on": accepted, "procedure": procedure}
+	if procedure == "simplified" {
+		body["simplified_grounds"] = []string{"warning"}
+	}
+	f.post("chief1", id, "review", body)
+	f.a.Assign(id, "officer1", "officer2")
+	return id
+}
+
+func (f fixture) conclude(id int64, typ, on string) {
+	body := map[string]any{"type": typ, "decided_on": on, "articles": []string{"第六十八条"}, "sections": map[string]string{"ruling": "决定。"}}
+	if typ == "settlement" {
+		body["ground"] = "41-1"
+	}
+	f.post("officer1", id, "decision", body)
+	f.post("chief1", id, "decision/approval", map[string]any{"approve": true})
+}
+
+// A month with hand-counted figures for every cell of the 行政复议 table and every rate.
+func buildOctober(t *testing.T, a *testapp.App) {
+	f := fixture{a}
+	A := f.accepted(1, "2025-09-10", "2025-09-12", "ordinary") // carried over, 维持 in October
+	f.conclude(A, "maintain", "2025-10-20")
+	B := f.accepted(1, "2025-10-09", "2025-10-10", "simplified") // received, accepted (简易), heard, 撤销
+	ids := []int64{a.UserID("officer2"), a.UserID("officer3")}
+	r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/hearings", B), a.Login("chief1"), map[string]any{"starts_at": "2025-10-22T09:00:00+08:00",
+		"ends_at": "2025-10-22T10:00:00+08:00", "room_id": 1, "host_id": a.UserID("officer1"), "panel_ids": ids, "clerk_id": a.UserID("clerk1"), "notified_on": "2025-10-14"})
+	if r.Status != 201 {
+		t.Fatalf("hearing: %d %s", r.Status, r.Body)
+	}
+	var h struct {
+		ID int64 `json:"id"`
+	}
+	r.JSON(t, &h)
+	if r := a.Do("POST", fmt.Sprintf("/api/v1/hearings/%d/record", h.ID), a.Login("officer1"), map[string]any{"held": true,
+		"respondent_head_attended": true, "head_name": "刘建国", "head_title": "局长", "minutes": "笔录"}); r.Status != 200 {
+		t.Fatalf("record: %d %s", r.Status, r.Body)
+	}
+	f.post("chief1", B, "opinion-letters", map[string]any{"issued_on": "2025-10-27", "content": "规范程序"})
+	f.conclude(B, "revoke", "2025-10-28")
+	C := f.register(1, "2025-10-15") // 不予受理
+	f.post("chief1", C, "review", map[string]any{"outcome": "reject", "on": "2025-10-16", "reason": "超过申请期限"})
+	D := f.register(2, "2025-10-20") // 告知
+	f.post("chief1", D, "review", map[string]any{"outcome": "inform", "on": "2025-10-21", "reason": "属于市政府管辖"})
+	f.accepted(2, "2025-10-22", "2025-10-24", "ordinary") // E: open at the end
+	f.accepted(2, "2025-09-01", "2025-09-03", "ordinary") // F: carried over and still open
+	G := f.accepted(1, "2025-09-20", "2025-09-22", "ordinary")
+	f.conclude(G, "settlement", "2025-10-05")
+	f.register(1, "2025-11-02") // H: outside the period
+	// a lawsuit against the 复议机关 received and lost in October
+	if r := a.Do("POST", "/api/v1/lawsuits", a.Login("bureau1"), map[string]any{"court": "南京市栖霞区人民法院", "court_case_no": "（2025）苏0113行初9号",
+		"instance": "first", "defendant_agency_id": 1, "reconsideration_organ_defendant": true, "plaintiff": "张三", "cause": "行政处罚",
+		"complaint_received_on": "2025-10-10"}); r.Status != 201 {
+		t.Fatalf("lawsuit: %d %s", r.Status, r.Body)
+	} else {
+		var l struct {
+			ID int64 `json:"id"`
+		}
+		r.JSON(t, &l)
+		a.Do("POST", fmt.Sprintf("/api/v1/lawsuits/%d/judgment", l.ID), a.Login("bureau1"), map[string]any{"outcome": "revoke", "judged_on": "2025-10-30"})
+	}
+}
+
+func TestMonthlyReportHandCounted(t *testing.T) {
+	a := testapp.New(t, today)
+	buildOctober(t, a)
+	var r reports.Report
+	resp := a.Do("GET", "/api/v1/reports/monthly/2025-10", a.Login("chief1"), nil)
+	if resp.Status != 200 {
+		t.Fatalf("report: %d %s", resp.Status, resp.Body)
+	}
+	resp.JSON(t, &r)
+	row := func(label string) reports.Row {
+		for _, x := range r.Rows {
+			if x.Label == label {
+				return x
+			}
+		}
+		t.Fatalf("no row %s", label)
+		return reports.Row{}
+	}
+	type cells struct{ carried, received, accepted, rejected, informed, concluded, open, simplified, opinions int }
+	check := func(x reports.Row, want cells) {
+		t.Helper()
+		got := cells{x.Carried, x.Received, x.Accepted, x.Rejected, x.Informed, x.Concluded, x.Open, x.Simplified, x.OpinionsIssued}
+		if got != want {
+			t.Errorf("%s: got %+v, want %+v", x.Label, got, want)
+		}
+	}
+	check(row("市场监管"), cells{2, 2, 1, 1, 0, 3, 0, 1, 1})
+	check(row("公安"), cells{1, 2, 1, 0, 1, 0, 2, 0, 0})
+	check(row("人社"), cells{})
+	check(r.Total, cells{3, 4, 2, 1, 1, 3, 2, 1, 1})
+	m := row("市场监管")
+	if m.ByOutcome["maintain"] != 1 || m.ByOutcome["revoke"] != 1 || m.ByOutcome["settlement"] != 1 || m.Corrective != 1 || m.ByDecision != 2 {
+		t.Errorf("outcomes: %+v", m)
+	}
+	rate := func(name string, got interface{ Percent() string }, num, den, wantNum, wantDen int) {
+		t.Helper()
+		if num != wantNum || den != wantDen {
+			t.Errorf("%s: %d/%d, want %d/%d", name, num, den, wantNum, wantDen)
+		}
+	}
+	rate("纠错率", r.Rates.Correction, r.Rates.Correction.Numerator, r.Rates.Correction.Denominator, 1, 2)
+	rate("调撤率", r.Rates.MediationWithdraw, r.Rates.MediationWithdraw.Numerator, r.Rates.MediationWithdraw.Denominator, 1, 3)
+	rate("听证率", r.Rates.Hearing, r.Rates.Hearing.Numerator, r.Rates.Hearing.Denominator, 1, 3)
+	rate("败诉率", r.Rates.LawsuitLoss, r.Rates.LawsuitLoss.Numerator, r.Rates.LawsuitLoss.Denominator, 1, 1)
+	rate("经复议后被诉败诉率", r.Rates.AfterReconLoss, r.Rates.AfterReconLoss.Numerator, r.Rates.AfterReconLoss.Denominator, 1, 1)
+	if !r.Rates.Hearing.Flag || !r.Rates.AfterReconLoss.Flag || r.Rates.Correction.Basis == "" {
+		t.Errorf("targets must be flagged (听证率 < 70%%, 败诉率 > 8%%): %+v %+v", r.Rates.Hearing, r.Rates.AfterReconLoss)
+	}
+	if len(r.Balance) != 0 {
+		t.Errorf("balance errors: %v", r.Balance)
+	}
+	if r.Litigation.Instances["first"].Received != 1 || r.Litigation.Instances["first"].Concluded != 1 {
+		t.Errorf("litigation: %+v", r.Litigation.Instances)
+	}
+	counts := map[string]int{}
+	for _, c := range r.ByMatter {
+		counts["m:"+c.Label] = c.N
+	}
+	for _, c := range r.ByWindow {
+		counts["w:"+c.Label] = c.N
+	}
+	for _, c := range r.ByApplicant {
+		counts["a:"+c.Label] = c.N
+	}
+	if counts["m:行政处罚"] != 4 || counts["w:尧化街道司法所"] != 4 || counts["a:法人或其他组织"] != 4 {
+		t.Errorf("breakdowns: %v", counts)
+	}
+	if r.YearOnYear == nil || r.YearOnYear.Received != 0 || len(r.Trend) != 12 || r.Trend[11].Month != "2025-10" || r.Trend[11].Received != 4 {
+		t.Errorf("year on year / trend: %+v %+v", r.YearOnYear, r.Trend)
+	}
+
+	// the XLSX holds the same rows and columns
+	x := a.Do("GET", "/api/v1/reports/monthly/2025-10.xlsx", a.Login("bureau1"), nil)
+	book, err := excelize.OpenReader(bytes.NewReader(x.Body))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	rows, _ := book.GetRows("行政复议")
+	want := r.MainTable()
+	for i, wr := range want {
+		got := rows[i+1]
+		for j := range wr {
+			if j >= len(got) || got[j] != wr[j] {
+				t.Fatalf("xlsx row %d col %d: %q, want %q", i, j, safe(got, j), wr[j])
+			}
+		}
+	}
+	if rates, _ := book.GetRows("指标"); len(rates) < 9 || rates[1][0] != "纠错率" {
+		t.Fatalf("xlsx indicators: %v", rates)
+	}
+	csv := string(a.Do("GET", "/api/v1/reports/monthly/2025-10.csv", a.Login("bureau1"), nil).Body)
+	if !strings.HasPrefix(csv, "\uFEFF") || !strings.Contains(csv, "合计,3,4,2,1,1,3") {
+		t.Fatalf("csv: %s", csv)
+	}
+	p := a.Do("GET", "/api/v1/reports/monthly/2025-10.pdf", a.Login("bureau1"), nil)
+	if p.Status != 200 || !strings.Contains(pdfText(t, p.Body), "行政复议案件统计表") {
+		t.Fatalf("pdf: %d", p.Status)
+	}
+	page := string(a.NewBrowserAs("chief1").Get("/reports?period=2025-10").Body)
+	if !strings.Contains(page, "<svg") || !strings.Contains(page, "审结方式构成") {
+		t.Fatal("report page lacks the charts")
+	}
+	if r := a.Do("GET", "/api/v1/reports/monthly/2025-10", a.Login("officer1"), nil); r.Status != 403 {
+		t.Fatalf("officer: %d", r.Status)
+	}
+	if r := a.Do("GET", "/api/v1/reports/monthly/2025-13", a.Login("chief1"), nil); r.Status != 400 {
+		t.Fatalf("bad period: %d", r.Status)
+	}
+}
+
+func safe(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
+}
+
+// A row that does not balance is reported with the figures that disagree.
+func TestBalanceCheckSaysWhere(t *testing.T) {
+	a := testapp.New(t, today)
+	f := fixture{a}
+	id := f.accepted(1, "2025-10-09", "2025-10-10", "ordinary")
+	a.DB.MustExec(`UPDATE cases SET concluded_on = '2025-10-20', outcome = NULL WHERE id = $1`, id) // a concluded case without outcome
+	var r reports.Report
+	a.Do("GET", "/api/v1/reports/monthly/2025-10", a.Login("chief1"), nil).JSON(t, &r)
+	if len(r.Balance) == 0 || !strings.Contains(strings.Join(r.Balance, ";"), "市场监管：审结1≠各结案方式之和0") {
+		t.Fatalf("balance: %v", r.Balance)
+	}
+}
+
+// Publication freezes a snapshot; republishing needs a reason and keeps the old version viewable.
+func TestPublicationSnapshots(t *testing.T) {
+	a := testapp.New(t, today)
+	buildOctober(t, a)
+	bureau := a.Login("bureau1")
+	if r := a.Do("POST", "/api/v1/reports/monthly/2026-11/publication", bureau, nil); r.Status != 409 {
+		t.Fatalf("publishing an unfinished month: %d", r.Status)
+	}
+	if r := a.Do("POST", "/api/v1/reports/monthly/2025-10/publication", a.Login("chief1"), nil); r.Status != 403 {
+		t.Fatalf("chief publishes: %d", r.Status)
+	}
+	if r := a.Do("POST", "/api/v1/reports/monthly/2025-10/publication", bureau, nil); r.Status != 201 {
+		t.Fatalf("publish: %d %s", r.Status, r.Body)
+	}
+	v1 := string(a.Do("GET", "/statistics/2025-10", "", nil).Body)
+	if !strings.Contains(v1, "第1版") || !strings.Contains(v1, "<td>合计</td><td>3</td><td>4</td>") {
+		t.Fatalf("public page v1 lacks the figures")
+	}
+	// later data entry changes October; the published page does not move
+	fixture{a}.register(1, "2025-10-30")
+	if now := string(a.Do("GET", "/statistics/2025-10", "", nil).Body); !strings.Contains(now, "<td>合计</td><td>3</td><td>4</td>") {
+		t.Fatal("the published snapshot changed with the data")
+	}
+	if r := a.Do("POST", "/api/v1/reports/monthly/2025-10/publication", bureau, map[string]any{}); r.Status != 422 {
+		t.Fatalf("republish without reason: %d", r.Status)
+	}
+	if r := a.Do("POST", "/api/v1/reports/monthly/2025-10/publication", bureau, map[string]any{"reason": "补录10月30日收件"}); r.Status != 201 {
+		t.Fatalf("republish: %d", r.Status)
+	}
+	v2 := string(a.Do("GET", "/statistics/2025-10", "", nil).Body)
+	old := string(a.Do("GET", "/statistics/2025-10?v=1", "", nil).Body)
+	if !strings.Contains(v2, "<td>合计</td><td>3</td><td>5</td>") || !strings.Contains(v2, "补录10月30日收件") || !strings.Contains(old, "<td>合计</td><td>3</td><td>4</td>") {
+		t.Fatal("versions not kept")
+	}
+	if r := a.Do("GET", "/statistics/2025-09", "", nil); r.Status != 404 {
+		t.Fatalf("unpublished month: %d", r.Status)
+	}
+}
+
+// The scheduled job drafts last month's report on the 1st and tells the bureau once.
+func TestMonthlyDraftJob(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-11-01"))
+	h := &reports.Handler{DB: a.DB, Today: func() date.Date { return date.MustParse("2025-11-01") }}
+	for i := 0; i < 2; i++ {
+		if err := h.DraftLastMonth(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var drafts, notices int
+	a.DB.Get(&drafts, `SELECT count(*) FROM report_drafts WHERE period = '2025-10'`)
+	a.DB.Get(&notices, `SELECT count(*) FROM notices n JOIN users u ON u.id = n.user_id WHERE n.kind = 'report_draft' AND u.role = 'bureau'`)
+	if drafts != 1 || notices != 1 {
+		t.Fatalf("drafts %d, notices %d", drafts, notices)
+	}
+}
