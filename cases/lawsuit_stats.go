@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -86,7 +87,7 @@ const queryLawsuitCounts = `SELECT
 	count(*) FILTER (WHERE l.judged_on BETWEEN $1 AND $2 AND l.reconsideration_organ_defendant) AS organ_concluded,
 	count(*) FILTER (WHERE l.judged_on BETWEEN $1 AND $2 AND l.reconsideration_organ_defendant AND l.lost) AS organ_lost,
 	count(*) FILTER (WHERE l.complaint_received_on BETWEEN $1 AND $2 AND l.reconsideration_organ_defendant) AS organ_defendant
-FROM lawsuits l WHERE ` + statsFilter
+FROM lawsuits l WHERE (l.complaint_received_on BETWEEN $1 AND $2 OR l.judged_on BETWEEN $1 AND $2) AND ` + statsFilter
 
 const queryAppearance = `SELECT count(DISTINCT s.lawsuit_id) AS instances,
 	count(DISTINCT s.lawsuit_id) FILTER (WHERE s.head_appeared) AS appeared,
@@ -95,23 +96,28 @@ const queryAppearance = `SELECT count(DISTINCT s.lawsuit_id) AS instances,
 FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE s.held_on BETWEEN $1 AND $2 AND ` + statsFilter
 
 const queryRequiredWithoutPrincipal = `SELECT count(*) FROM lawsuits l WHERE l.head_required AND ` + statsFilter + `
-	AND EXISTS (SELECT 1 FROM court_sessions s WHERE s.lawsuit_id = l.id AND s.held_on BETWEEN $1 AND $2)
+	AND l.id IN (SELECT s.lawsuit_id FROM court_sessions s WHERE s.held_on BETWEEN $1 AND $2)
 	AND NOT EXISTS (SELECT 1 FROM court_sessions s WHERE s.lawsuit_id = l.id AND s.head_rank = 'principal')`
 
 const querySuggestions = `SELECT count(*) AS received, count(*) FILTER (WHERE g.replied_on IS NOT NULL) AS replied
 FROM suggestions g JOIN lawsuits l ON l.id = g.lawsuit_id WHERE g.received_on BETWEEN $1 AND $2 AND ` + statsFilter
 
-const queryOutcomes = `SELECT l.outcome, count(*) FROM lawsuits l WHERE l.judged_on BETWEEN $1 AND $2 AND ` + statsFilter + ` GROUP BY l.outcome`
+const queryOutcomes = `SELECT l.outcome, count(*) AS n FROM lawsuits l WHERE l.judged_on BETWEEN $1 AND $2 AND ` + statsFilter + ` GROUP BY l.outcome`
 
-const queryAgencyRows = `SELECT a.id AS agency_id, a.name AS agency,
-	(SELECT count(*) FROM lawsuits l WHERE l.defendant_agency_id = a.id AND l.complaint_received_on BETWEEN $1 AND $2) AS received,
-	(SELECT count(*) FROM lawsuits l WHERE l.defendant_agency_id = a.id AND l.judged_on BETWEEN $1 AND $2) AS concluded,
-	(SELECT count(*) FROM lawsuits l WHERE l.defendant_agency_id = a.id AND l.judged_on BETWEEN $1 AND $2 AND l.lost) AS lost,
-	(SELECT count(DISTINCT s.lawsuit_id) FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE l.defendant_agency_id = a.id AND s.held_on BETWEEN $1 AND $2) AS instances,
-	(SELECT count(DISTINCT s.lawsuit_id) FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE l.defendant_agency_id = a.id AND s.held_on BETWEEN $1 AND $2 AND s.head_appeared) AS appeared,
-	(SELECT count(*) FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE l.defendant_agency_id = a.id AND s.held_on BETWEEN $1 AND $2 AND NOT s.head_appeared AND s.absence_reason = 'none') AS absences
-FROM agencies a WHERE EXISTS (SELECT 1 FROM lawsuits l WHERE l.defendant_agency_id = a.id AND (l.complaint_received_on BETWEEN $1 AND $2 OR l.judged_on BETWEEN $1 AND $2
-	OR EXISTS (SELECT 1 FROM court_sessions s WHERE s.lawsuit_id = l.id AND s.held_on BETWEEN $1 AND $2)))
+// queryRequiredWithoutPrincipal and the agency rows only look at lawsuits with a session or event in the period.
+
+const queryAgencyRows = `WITH r AS (SELECT defendant_agency_id AS a, count(*) AS n FROM lawsuits
+		WHERE complaint_received_on BETWEEN $1 AND $2 GROUP BY 1),
+	c AS (SELECT defendant_agency_id AS a, count(*) AS n, count(*) FILTER (WHERE lost) AS lost FROM lawsuits
+		WHERE judged_on BETWEEN $1 AND $2 GROUP BY 1),
+	s AS (SELECT l.defendant_agency_id AS a, count(DISTINCT s.lawsuit_id) AS inst,
+		count(DISTINCT s.lawsuit_id) FILTER (WHERE s.head_appeared) AS app,
+		count(*) FILTER (WHERE NOT s.head_appeared AND s.absence_reason = 'none') AS abs
+		FROM court_sessions s JOIN lawsuits l ON l.id = s.lawsuit_id WHERE s.held_on BETWEEN $1 AND $2 GROUP BY 1)
+SELECT a.id AS agency_id, a.name AS agency, coalesce(r.n, 0) AS received, coalesce(c.n, 0) AS concluded, coalesce(c.lost, 0) AS lost,
+	coalesce(s.inst, 0) AS instances, coalesce(s.app, 0) AS appeared, coalesce(s.abs, 0) AS absences
+FROM agencies a LEFT JOIN r ON r.a = a.id LEFT JOIN c ON c.a = a.id LEFT JOIN s ON s.a = a.id
+WHERE r.a IS NOT NULL OR c.a IS NOT NULL OR s.a IS NOT NULL
 ORDER BY a.id`
 
 // Basis texts of the lawsuit rates ([H] DOMAIN.md §8).
@@ -138,42 +144,46 @@ func (s *Store) LawsuitStats(ctx context.Context, from, to date.Date, agencyID i
 		OrganLost      int `db:"organ_lost"`
 		OrganDefendant int `db:"organ_defendant"`
 	}
-	if err := sqlx.GetContext(ctx, s.db, &c, queryLawsuitCounts, from, to, agency); err != nil {
-		return nil, fmt.Errorf("cases: lawsuit counts: %w", err)
-	}
 	var ap struct {
 		Instances     int `db:"instances"`
 		Appeared      int `db:"appeared"`
 		NoReason      int `db:"no_reason"`
 		NoExplanation int `db:"no_explanation"`
 	}
-	if err := sqlx.GetContext(ctx, s.db, &ap, queryAppearance, from, to, agency); err != nil {
-		return nil, fmt.Errorf("cases: appearance: %w", err)
-	}
-	if err := sqlx.GetContext(ctx, s.db, &st.RequiredWithoutPrincipal, queryRequiredWithoutPrincipal, from, to, agency); err != nil {
-		return nil, err
-	}
 	var sg struct {
 		Received int `db:"received"`
 		Replied  int `db:"replied"`
 	}
-	if err := sqlx.GetContext(ctx, s.db, &sg, querySuggestions, from, to, agency); err != nil {
-		return nil, err
+	var outcomes []struct {
+		Outcome string `db:"outcome"`
+		N       int    `db:"n"`
 	}
-	rows, err := s.db.QueryxContext(ctx, queryOutcomes, from, to, agency)
-	if err != nil {
-		return nil, err
+	// independent queries, run concurrently
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	run := func(i int, f func() error) {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = f() }()
 	}
-	for rows.Next() {
-		var o string
-		var n int
-		if err := rows.Scan(&o, &n); err != nil {
-			rows.Close()
-			return nil, err
+	run(0, func() error { return sqlx.GetContext(ctx, s.db, &c, queryLawsuitCounts, from, to, agency) })
+	run(1, func() error { return sqlx.GetContext(ctx, s.db, &ap, queryAppearance, from, to, agency) })
+	run(2, func() error {
+		return sqlx.GetContext(ctx, s.db, &st.RequiredWithoutPrincipal, queryRequiredWithoutPrincipal, from, to, agency)
+	})
+	run(3, func() error { return sqlx.GetContext(ctx, s.db, &sg, querySuggestions, from, to, agency) })
+	run(4, func() error { return sqlx.SelectContext(ctx, s.db, &outcomes, queryOutcomes, from, to, agency) })
+	if agencyID == 0 {
+		run(5, func() error { return sqlx.SelectContext(ctx, s.db, &st.Agencies, queryAgencyRows, from, to) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("cases: lawsuit stats: %w", err)
 		}
-		st.ByOutcome[o] = n
 	}
-	rows.Close()
+	for _, o := range outcomes {
+		st.ByOutcome[o.Outcome] = o.N
+	}
 	st.Received, st.Concluded, st.Lost, st.OrganDefendant = c.Received, c.Concluded, c.Lost, c.OrganDefendant
 	st.AbsencesWithoutValidReason, st.AbsencesWithoutExplanation = ap.NoReason, ap.NoExplanation
 	st.LossRate = NewRate(c.Lost, c.Concluded, BasisLossRate, "同比下降（双下降）", nil)
@@ -181,9 +191,6 @@ func (s *Store) LawsuitStats(ctx context.Context, from, to date.Date, agencyID i
 	st.AfterReconsiderationLoss = NewRate(c.OrganLost, c.OrganConcluded, BasisAfterRecon, "≤8%", func(v float64) bool { return v > AfterReconsiderationLossLimit })
 	st.ReplyRate = NewRate(sg.Replied, sg.Received, BasisReplyRate, "100%", func(v float64) bool { return v < 1 })
 	if agencyID == 0 {
-		if err := sqlx.SelectContext(ctx, s.db, &st.Agencies, queryAgencyRows, from, to); err != nil {
-			return nil, fmt.Errorf("cases: agency rows: %w", err)
-		}
 		for i := range st.Agencies {
 			a := &st.Agencies[i]
 			a.LossRate = NewRate(a.Lost, a.Concluded, BasisLossRate, "", nil)

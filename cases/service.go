@@ -48,8 +48,8 @@ ON CONFLICT (prefix, year) DO UPDATE SET last = registration_serials.last + 1 RE
 
 const insertCase = `INSERT INTO cases (registration_no, query_code, window_id, registered_by, channel, received_on,
 	respondent_agency_id, act_title, act_doc_no, act_made_on, act_known_on, matter, requests, facts,
-	apply_last_day, late_note, review_from, materials)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $17) RETURNING id`
+	apply_last_day, late_note, review_from, materials, applicant_org)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $17, $18) RETURNING id`
 
 const insertParty = `INSERT INTO case_parties (case_id, role, position, kind, name, id_type, id_number, credit_code,
 	legal_rep, phone, address, sex, birth_date, agent_kind, firm)
@@ -84,7 +84,7 @@ func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Val
 	var id int64
 	err = tx.GetContext(ctx, &id, insertCase, regNo, newQueryCode(), u.WindowID, u.ID, v.Channel, v.ReceivedOn,
 		v.AgencyID, v.ActTitle, v.ActDocNo, v.ActMadeOn, v.ActKnownOn, v.Matter, v.Requests, v.Facts, lastDay, note,
-		pq.Array(nonNil(v.Materials)))
+		pq.Array(nonNil(v.Materials)), hasOrg(v.Applicants))
 	if err != nil {
 		return 0, fmt.Errorf("cases: insert: %w", err)
 	}
@@ -396,4 +396,13 @@ func (s *Service) CorrectionReceived(ctx context.Context, u *auth.User, id int64
 		return "case.correction_received", summary, map[string]any{"review_from": c.ReviewFrom},
 			map[string]any{"review_from": d}, nil
 	})
+}
+
+func hasOrg(ps []Party) bool {
+	for _, p := range ps {
+		if p.Kind == "org" {
+			return true
+		}
+	}
+	return false
 }

@@ -389,6 +389,8 @@ func (s *Service) Record(ctx context.Context, u *auth.User, id int64, in RecordI
 			if _, err := tx.ExecContext(ctx, `UPDATE hearing_panel SET active = false WHERE hearing_id = $1`, id); err != nil {
 				return err
 			}
+		} else if _, err := tx.ExecContext(ctx, `UPDATE cases SET hearing_held = true WHERE id = $1`, h.CaseID); err != nil {
+			return err
 		}
 		summary := "听证已举行，记录听证笔录"
 		if in.Held && in.RespondentHeadAttended != nil {

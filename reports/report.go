@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
+	"fuyi/internal/database"
 	"fuyi/internal/date"
 )
 
@@ -159,7 +161,15 @@ const (
 		WHERE c.rejected_on BETWEEN $1 AND $2 GROUP BY 1, 2`
 	qConcluded = `SELECT a.category, coalesce(c.outcome, '') AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
 		WHERE c.concluded_on BETWEEN $1 AND $2 GROUP BY 1, 2`
-	qOpenOn = `SELECT a.category, '' AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
+	// open on day X: accepted on or before X and not concluded by X. Two equivalent forms: from the recent
+	// side (cost ∝ cases concluded after X, small for recent X) and through the interval GiST index (for
+	// old X, where "concluded after X" would be most of the history).
+	qOpenOnRecent = `SELECT a.category, '' AS k, count(*) AS n FROM (
+			SELECT respondent_agency_id FROM cases WHERE concluded_on > $1::date AND accepted_on <= $1::date
+			UNION ALL
+			SELECT respondent_agency_id FROM cases WHERE concluded_on IS NULL AND accepted_on IS NOT NULL AND accepted_on <= $1::date
+		) c JOIN agencies a ON a.id = c.respondent_agency_id GROUP BY 1`
+	qOpenOnInterval = `SELECT a.category, '' AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
 		WHERE c.accepted_on IS NOT NULL AND daterange(c.accepted_on, c.concluded_on, '[)') @> $1::date GROUP BY 1`
 	qOpinions = `SELECT a.category, 'i' AS k, count(*) AS n FROM opinion_letters l JOIN cases c ON c.id = l.case_id JOIN agencies a ON a.id = c.respondent_agency_id
 		WHERE l.issued_on BETWEEN $1 AND $2 GROUP BY 1
@@ -169,12 +179,11 @@ const (
 	qByMatter = `SELECT matter AS label, count(*) AS n FROM cases WHERE received_on BETWEEN $1 AND $2 GROUP BY 1`
 	qByLevel  = `SELECT a.level AS label, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
 		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`
-	qByApplicant = `SELECT CASE WHEN EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.role = 'applicant' AND p.kind = 'org')
-		THEN '法人或其他组织' ELSE '公民' END AS label, count(*) AS n FROM cases c WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1 DESC`
+	qByApplicant = `SELECT CASE WHEN c.applicant_org THEN '法人或其他组织' ELSE '公民' END AS label, count(*) AS n
+		FROM cases c WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1 DESC`
 	qByWindow = `SELECT coalesce(w.name, '复议机构直接收件') AS label, count(*) AS n FROM cases c LEFT JOIN windows w ON w.id = c.window_id
 		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 2 DESC, 1`
-	qConcludedFacts = `SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM hearings h WHERE h.case_id = c.id AND h.status = 'held')) AS heard,
-		avg(c.concluded_on - c.accepted_on)::float8 AS avg_days
+	qConcludedFacts = `SELECT count(*) FILTER (WHERE c.hearing_held) AS heard, avg(c.concluded_on - c.accepted_on)::float8 AS avg_days
 		FROM cases c WHERE c.concluded_on BETWEEN $1 AND $2`
 	qPerformance = `SELECT count(*) FILTER (WHERE met_on IS NOT NULL AND met_on <= due_on) AS num, count(*) AS den
 		FROM deadlines WHERE kind IN ('performance', 'opinion_report') AND due_on BETWEEN $1 AND $2 AND status <> 'cancelled'`
@@ -184,10 +193,18 @@ const (
 		count(*) FILTER (WHERE complaint_received_on BETWEEN $1 AND $2) AS n FROM lawsuits
 		WHERE complaint_received_on BETWEEN $1 AND $2 GROUP BY 1
 		UNION ALL SELECT instance AS k, 'concluded' AS category, count(*) AS n FROM lawsuits WHERE judged_on BETWEEN $1 AND $2 GROUP BY 1`
-	qTrend = `SELECT to_char(d, 'YYYY-MM') AS month,
-		(SELECT count(*) FROM cases WHERE received_on >= d AND received_on < d + interval '1 month') AS received,
-		(SELECT count(*) FROM cases WHERE concluded_on >= d AND concluded_on < d + interval '1 month') AS concluded
-		FROM generate_series($1::date, $2::date, interval '1 month') d ORDER BY d`
+	qMonthCount = `SELECT (SELECT count(*) FROM cases WHERE received_on >= $1 AND received_on < $2) AS received,
+		(SELECT count(*) FROM cases WHERE concluded_on >= $1 AND concluded_on < $2) AS concluded`
+	qTrendReceived = `SELECT to_char(m.d, 'YYYY-MM') AS label, (SELECT count(*) FROM cases WHERE received_on >= m.d AND received_on < m.e) AS n
+		FROM (SELECT d::date AS d, (d + interval '1 month')::date AS e FROM generate_series($1::date, $2::date, interval '1 month') d) m ORDER BY m.d`
+	qTrendConcluded = `SELECT to_char(m.d, 'YYYY-MM') AS label, (SELECT count(*) FROM cases WHERE concluded_on >= m.d AND concluded_on < m.e) AS n
+		FROM (SELECT d::date AS d, (d + interval '1 month')::date AS e FROM generate_series($1::date, $2::date, interval '1 month') d) m ORDER BY m.d`
+	qYearOnYear = `SELECT (SELECT count(*) FROM cases WHERE received_on BETWEEN $1 AND $2) AS received,
+		(SELECT count(*) FROM cases WHERE concluded_on BETWEEN $1 AND $2) AS concluded,
+		(SELECT count(*) FROM cases WHERE concluded_on BETWEEN $1 AND $2 AND outcome IN ('change', 'revoke', 'confirm_illegal', 'order_perform', 'confirm_invalid')) AS corrective,
+		(SELECT count(*) FROM cases WHERE concluded_on BETWEEN $1 AND $2 AND outcome IN ('change', 'revoke', 'confirm_illegal', 'order_perform', 'confirm_invalid', 'maintain', 'dismiss_request', 'dismiss_application')) AS by_decision,
+		(SELECT count(*) FROM lawsuits WHERE complaint_received_on BETWEEN $1 AND $2) AS lawsuits,
+		(SELECT count(*) FROM lawsuits WHERE judged_on BETWEEN $1 AND $2 AND lost) AS lost`
 )
 
 func collect(ctx context.Context, db sqlx.QueryerContext, q string, args ...any) ([]counter, error) {
@@ -242,8 +259,8 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 				}
 			}
 		}},
-		{qOpenOn, []any{p.From.AddDays(-1)}, func(x *Row, _ string, n int) { x.Carried += n }},
-		{qOpenOn, []any{p.To}, func(x *Row, _ string, n int) { x.Open += n }},
+		{openOn(p.From.AddDays(-1)), []any{p.From.AddDays(-1)}, func(x *Row, _ string, n int) { x.Carried += n }},
+		{openOn(p.To), []any{p.To}, func(x *Row, _ string, n int) { x.Open += n }},
 		{qOpinions, []any{p.From, p.To}, func(x *Row, k string, n int) {
 			if k == "i" {
 				x.OpinionsIssued += n
@@ -252,12 +269,49 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 			}
 		}},
 	}
-	for _, s := range steps {
-		cs, err := collect(ctx, db, s.q, s.args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
+	// The queries are independent: run them concurrently on the pool, then merge in order.
+	results := make([][]counter, len(steps))
+	var g group
+	for i, s := range steps {
+		i, s := i, s
+		g.Go(func() (err error) { results[i], err = collect(ctx, db, s.q, s.args...); return })
+	}
+	var facts struct {
+		Heard   int      `db:"heard"`
+		AvgDays *float64 `db:"avg_days"`
+	}
+	var perf struct {
+		Num int `db:"num"`
+		Den int `db:"den"`
+	}
+	var overdue struct {
+		Late     int `db:"late"`
+		OpenLate int `db:"open_late"`
+	}
+	var lit *cases.LawsuitStats
+	var ic []counter
+	g.Go(func() (err error) { r.ByMatter, err = ordered(ctx, db, qByMatter, cases.Matters, p); return })
+	g.Go(func() error { return sqlx.SelectContext(ctx, db, &r.ByLevel, qByLevel, p.From, p.To) })
+	g.Go(func() error { return sqlx.SelectContext(ctx, db, &r.ByApplicant, qByApplicant, p.From, p.To) })
+	g.Go(func() error { return sqlx.SelectContext(ctx, db, &r.ByWindow, qByWindow, p.From, p.To) })
+	g.Go(func() error { return sqlx.GetContext(ctx, db, &facts, qConcludedFacts, p.From, p.To) })
+	g.Go(func() error { return sqlx.GetContext(ctx, db, &perf, qPerformance, p.From, p.To) })
+	g.Go(func() error { return sqlx.GetContext(ctx, db, &overdue, qOverdue, p.From, p.To) })
+	g.Go(func() (err error) { lit, err = cases.NewStore(db).LawsuitStats(ctx, p.From, p.To, 0); return })
+	g.Go(func() (err error) { ic, err = collect(ctx, db, qInstances, p.From, p.To); return })
+	var yoy yearOnYear
+	prev := p.PreviousYear()
+	if withContext {
+		g.Go(func() error { return sqlx.GetContext(ctx, db, &yoy, qYearOnYear, prev.From, prev.To) })
+		first := date.New(p.To.Year(), p.To.Month(), 1)
+		start := first.AddMonths(-11)
+		g.Go(func() (err error) { r.Trend, err = trend(ctx, db, start, first); return })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, s := range steps {
+		for _, c := range results[i] {
 			s.add(row(c.Category), c.Key, c.N)
 		}
 	}
@@ -286,52 +340,9 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 	r.Total = total
 	r.Balance = balance(append(append([]Row{}, r.Rows...), total))
 
-	var err error
-	if r.ByMatter, err = ordered(ctx, db, qByMatter, cases.Matters, p); err != nil {
-		return nil, err
-	}
-	if err := sqlx.SelectContext(ctx, db, &r.ByLevel, qByLevel, p.From, p.To); err != nil {
-		return nil, err
-	}
-	if err := sqlx.SelectContext(ctx, db, &r.ByApplicant, qByApplicant, p.From, p.To); err != nil {
-		return nil, err
-	}
-	if err := sqlx.SelectContext(ctx, db, &r.ByWindow, qByWindow, p.From, p.To); err != nil {
-		return nil, err
-	}
-
-	var facts struct {
-		Heard   int      `db:"heard"`
-		AvgDays *float64 `db:"avg_days"`
-	}
-	if err := sqlx.GetContext(ctx, db, &facts, qConcludedFacts, p.From, p.To); err != nil {
-		return nil, err
-	}
-	var perf struct {
-		Num int `db:"num"`
-		Den int `db:"den"`
-	}
-	if err := sqlx.GetContext(ctx, db, &perf, qPerformance, p.From, p.To); err != nil {
-		return nil, err
-	}
-	var overdue struct {
-		Late     int `db:"late"`
-		OpenLate int `db:"open_late"`
-	}
-	if err := sqlx.GetContext(ctx, db, &overdue, qOverdue, p.From, p.To); err != nil {
-		return nil, err
-	}
-	lit, err := cases.NewStore(db).LawsuitStats(ctx, p.From, p.To, 0)
-	if err != nil {
-		return nil, err
-	}
 	r.Litigation = Litigation{Stats: lit, Instances: map[string]InstanceCounts{}}
 	for _, inst := range []string{"first", "second", "retrial"} {
 		r.Litigation.Instances[inst] = InstanceCounts{Label: cases.InstanceLabel(inst)}
-	}
-	ic, err := collect(ctx, db, qInstances, p.From, p.To)
-	if err != nil {
-		return nil, err
 	}
 	for _, c := range ic {
 		x := r.Litigation.Instances[c.Key]
@@ -362,20 +373,23 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 		OverdueOpen:       overdue.OpenLate,
 	}
 	if withContext {
-		prev, err := Compute(ctx, db, p.PreviousYear(), false)
-		if err != nil {
-			return nil, err
-		}
-		cmp := &Comparison{Period: prev.Period, Received: prev.Total.Received, Concluded: prev.Total.Concluded,
-			CorrectionRate: prev.Rates.Correction.Value, LawsuitsReceived: prev.Litigation.Stats.Received, LawsuitsLost: prev.Litigation.Stats.Lost}
+		cmp := &Comparison{Period: prev, Received: yoy.Received, Concluded: yoy.Concluded,
+			CorrectionRate: cases.NewRate(yoy.Corrective, yoy.ByDecision, BasisCorrection, "", nil).Value, LawsuitsReceived: yoy.Lawsuits, LawsuitsLost: yoy.Lost}
 		cmp.DoubleDecrease = lit.Received < cmp.LawsuitsReceived && lit.Lost < cmp.LawsuitsLost
 		r.YearOnYear = cmp
-		start := date.New(p.To.Year(), p.To.Month(), 1).AddMonths(-11)
-		if err := sqlx.SelectContext(ctx, db, &r.Trend, qTrend, start, date.New(p.To.Year(), p.To.Month(), 1)); err != nil {
-			return nil, err
-		}
 	}
 	return r, nil
+}
+
+// RecentDays is how far back "open on day X" is counted from the recent side; older days use the interval
+// index. Both forms give the same numbers (tested); only their cost differs.
+var RecentDays = 400
+
+func openOn(x date.Date) string {
+	if date.Today().DaysSince(x) <= RecentDays {
+		return qOpenOnRecent
+	}
+	return qOpenOnInterval
 }
 
 // ordered counts by a label in a fixed list order (missing labels as 0).
@@ -413,4 +427,93 @@ func balance(rows []Row) []string {
 		}
 	}
 	return out
+}
+
+type yearOnYear struct {
+	Received   int `db:"received"`
+	Concluded  int `db:"concluded"`
+	Corrective int `db:"corrective"`
+	ByDecision int `db:"by_decision"`
+	Lawsuits   int `db:"lawsuits"`
+	Lost       int `db:"lost"`
+}
+
+// group runs functions concurrently and keeps the first error.
+type group struct {
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error
+}
+
+func (g *group) Go(f func() error) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		if err := f(); err != nil {
+			g.mu.Lock()
+			if g.err == nil {
+				g.err = err
+			}
+			g.mu.Unlock()
+		}
+	}()
+}
+
+func (g *group) Wait() error {
+	g.wg.Wait()
+	return g.err
+}
+
+// trend returns received and concluded per month from start to last (first days of months). Months are
+// read from the month_counts cache or counted and cached; the cache is exact because any change of a case's
+// dates in a month deletes that month's entry (trigger cases_month_counts).
+func trend(ctx context.Context, db *sqlx.DB, start, last date.Date) ([]Trend, error) {
+	var cached []struct {
+		Month     date.Date `db:"month"`
+		Received  int       `db:"received"`
+		Concluded int       `db:"concluded"`
+	}
+	if err := sqlx.SelectContext(ctx, db, &cached, `SELECT month, received, concluded FROM month_counts WHERE month BETWEEN $1 AND $2`, start, last); err != nil {
+		return nil, err
+	}
+	have := map[date.Date][2]int{}
+	for _, c := range cached {
+		have[c.Month] = [2]int{c.Received, c.Concluded}
+	}
+	var out []Trend
+	for m := start; !m.After(last); m = m.AddMonths(1) {
+		v, ok := have[m]
+		if !ok {
+			var err error
+			if v, err = countMonth(ctx, db, m); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, Trend{Month: m.Time().Format("2006-01"), Received: v[0], Concluded: v[1]})
+	}
+	return out, nil
+}
+
+// countMonth counts a month; a closed month is stored in the cache under the month's exclusive advisory
+// lock, which waits for every open transaction that changed a case in that month (shared lock in the trigger).
+func countMonth(ctx context.Context, db *sqlx.DB, m date.Date) ([2]int, error) {
+	var n struct {
+		Received  int `db:"received"`
+		Concluded int `db:"concluded"`
+	}
+	if !m.AddMonths(1).Before(date.Today()) {
+		err := sqlx.GetContext(ctx, db, &n, qMonthCount, m, m.AddMonths(1))
+		return [2]int{n.Received, n.Concluded}, err
+	}
+	err := database.Tx(ctx, db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(20261, month_key($1::date))`, m); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &n, qMonthCount, m, m.AddMonths(1)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO month_counts (month, received, concluded) VALUES ($1, $2, $3) ON CONFLICT (month) DO NOTHING`, m, n.Received, n.Concluded)
+		return err
+	})
+	return [2]int{n.Received, n.Concluded}, err
 }

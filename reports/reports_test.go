@@ -314,3 +314,52 @@ func TestMonthlyDraftJob(t *testing.T) {
 		t.Fatalf("drafts %d, notices %d", drafts, notices)
 	}
 }
+
+// The two forms of "open on day X" agree (the recent-side count and the interval index).
+func TestOpenOnFormsAgree(t *testing.T) {
+	a := testapp.New(t, today)
+	buildOctober(t, a)
+	for _, d := range []string{"2025-09-15", "2025-09-30", "2025-10-15", "2025-10-31", "2026-01-01"} {
+		var recent, interval int
+		a.DB.Get(&recent, `SELECT coalesce(sum(n), 0) FROM (`+reports.QOpenOnRecent+`) x`, d)
+		a.DB.Get(&interval, `SELECT coalesce(sum(n), 0) FROM (`+reports.QOpenOnInterval+`) x`, d)
+		if recent != interval {
+			t.Fatalf("%s: recent form %d, interval form %d", d, recent, interval)
+		}
+	}
+}
+
+// The trend cache of closed months is invalidated by any change of a case in that month.
+func TestTrendCacheInvalidated(t *testing.T) {
+	a := testapp.New(t, today)
+	buildOctober(t, a)
+	get := func() reports.Report {
+		var r reports.Report
+		a.Do("GET", "/api/v1/reports/monthly/2025-11", a.Login("chief1"), nil).JSON(t, &r)
+		return r
+	}
+	oct := func(r reports.Report) reports.Trend {
+		for _, x := range r.Trend {
+			if x.Month == "2025-10" {
+				return x
+			}
+		}
+		return reports.Trend{}
+	}
+	if got := oct(get()); got.Received != 4 {
+		t.Fatalf("October in the trend: %+v", got)
+	}
+	var cached int
+	a.DB.Get(&cached, `SELECT count(*) FROM month_counts WHERE month = '2025-10-01'`)
+	if cached != 1 {
+		t.Fatalf("closed month not cached")
+	}
+	fixture{a}.register(1, "2025-10-30") // back-dated registration into October
+	a.DB.Get(&cached, `SELECT count(*) FROM month_counts WHERE month = '2025-10-01'`)
+	if cached != 0 {
+		t.Fatal("the change did not invalidate the cached month")
+	}
+	if got := oct(get()); got.Received != 5 {
+		t.Fatalf("October after the change: %+v", got)
+	}
+}

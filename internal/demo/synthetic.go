@@ -50,7 +50,7 @@ c1 AS (
 ins AS (
 	INSERT INTO cases (registration_no, query_code, window_id, registered_by, channel, received_on, respondent_agency_id, act_title,
 		act_doc_no, act_made_on, act_known_on, matter, requests, status, review_from, procedure, accepted_on, rejected_on, reject_reason,
-		reject_kind, concluded_on, outcome, served_on, case_year, case_serial, case_no)
+		reject_kind, concluded_on, outcome, served_on, case_year, case_serial, case_no, applicant_org, hearing_held)
 	SELECT 'SYN-' || (base + k), 'SYNTHETI', (SELECT id FROM windows w WHERE w.code = win), chief, CASE WHEN win IS NULL THEN 'mail' ELSE 'window' END,
 		received, agency_id, '行政处罚决定书', '', received - 20, received - 10, matter, '请求撤销被申请人作出的行政行为。',
 		CASE WHEN review <> 'accepted' THEN 'rejected' WHEN concluded > today THEN 'accepted'
@@ -65,15 +65,16 @@ ins AS (
 		CASE WHEN review = 'accepted' AND concluded + 3 <= today THEN concluded + 3 END,
 		CASE WHEN review = 'accepted' THEN extract(year FROM review_day)::int END,
 		CASE WHEN review = 'accepted' THEN 1000000 + base + k END,
-		CASE WHEN review = 'accepted' THEN '栖政复〔' || extract(year FROM review_day)::int || '〕' || (1000000 + base + k) || '号' END
+		CASE WHEN review = 'accepted' THEN '栖政复〔' || extract(year FROM review_day)::int || '〕' || (1000000 + base + k) || '号' END,
+		r_app < .2, review = 'accepted' AND concluded <= today AND r_hear < .3
 	FROM c1
-	RETURNING id, status, accepted_on, concluded_on, outcome, procedure, respondent_agency_id
+	RETURNING id, status, accepted_on, concluded_on, outcome, procedure, respondent_agency_id, applicant_org, hearing_held
 ),
 parties AS (
 	INSERT INTO case_parties (case_id, role, position, kind, name, id_type)
-	SELECT id, 'applicant', 0, CASE WHEN id % 5 = 0 THEN 'org' ELSE 'person' END,
-		CASE WHEN id % 5 = 0 THEN '某某贸易有限公司' || id ELSE (ARRAY['张','王','李','赵','陈','刘','杨','黄','周','吴'])[1 + id % 10] || '某' || (id % 97) END,
-		CASE WHEN id % 5 = 0 THEN '' ELSE 'other' END
+	SELECT id, 'applicant', 0, CASE WHEN applicant_org THEN 'org' ELSE 'person' END,
+		CASE WHEN applicant_org THEN '某某贸易有限公司' || id ELSE (ARRAY['张','王','李','赵','陈','刘','杨','黄','周','吴'])[1 + id % 10] || '某' || (id % 97) END,
+		CASE WHEN applicant_org THEN '' ELSE 'other' END
 	FROM ins RETURNING 1
 ),
 decs AS (
@@ -86,7 +87,7 @@ hears AS (
 	INSERT INTO hearings (case_id, starts_at, ends_at, online_link, notified_on, status, created_by)
 	SELECT id, (concluded_on - 10)::timestamptz + interval '9 hours', (concluded_on - 10)::timestamptz + interval '11 hours',
 		'https://hearing.invalid/' || id, concluded_on - 20, 'held', (SELECT chief FROM params)
-	FROM ins WHERE outcome IS NOT NULL AND id % 10 < 3 RETURNING 1
+	FROM ins WHERE hearing_held RETURNING 1
 ),
 ops AS (
 	INSERT INTO opinion_letters (case_id, kind, issued_on, received_on, content, issued_by, reported_on, report_content)
@@ -154,6 +155,6 @@ func Synthetic(ctx context.Context, db *sqlx.DB, n int, today date.Date, w io.Wr
 	if w != nil {
 		fmt.Fprintln(w)
 	}
-	_, err := db.ExecContext(ctx, `ANALYZE`)
+	_, err := db.ExecContext(ctx, `VACUUM ANALYZE`) // set the visibility map, as autovacuum would, for index-only scans
 	return err
 }

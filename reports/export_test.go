@@ -1,0 +1,7 @@
+package reports
+
+// Exported for tests.
+var (
+	QOpenOnRecent   = qOpenOnRecent
+	QOpenOnInterval = qOpenOnInterval
+)
