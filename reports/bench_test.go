@@ -40,4 +40,3 @@ func BenchmarkMonthlyReport(b *testing.B) {
 		})
 	}
 }
-
