@@ -144,6 +144,9 @@ func (h *Handler) apiReview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.CaseVisible(c, id); err != nil {
+		return err
+	}
 	var in ReviewInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
@@ -157,6 +160,9 @@ func (h *Handler) apiReview(c *fiber.Ctx) error {
 func (h *Handler) apiCorrectionReceived(c *fiber.Ctx) error {
 	id, err := h.caseID(c)
 	if err != nil {
+		return err
+	}
+	if err := h.CaseVisible(c, id); err != nil {
 		return err
 	}
 	var in struct {

@@ -12,6 +12,10 @@ func (h *Handler) act(c *fiber.Ctx, body any, do func(id int64) error) error {
 	if err != nil {
 		return err
 	}
+	// an invisible case answers 404 before anything about the request is judged
+	if _, err := h.store().GetVisible(c.UserContext(), id, web.CurrentUser(c)); err != nil {
+		return err
+	}
 	if body != nil {
 		if err := web.BindJSON(c, body); err != nil {
 			return err

@@ -62,6 +62,9 @@ func (h *Handler) lawsuitAct(c *fiber.Ctx, body any, do func(id int64) error) er
 	if err != nil {
 		return err
 	}
+	if err := h.LawsuitVisible(c, id); err != nil {
+		return err
+	}
 	if err := web.BindJSON(c, body); err != nil {
 		return err
 	}
@@ -176,4 +179,16 @@ func (h *Handler) apiPublishBulletin(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "url": fmt.Sprintf("/lawsuits/bulletins/%d", id)})
+}
+
+// LawsuitVisible answers 404 for a lawsuit the caller may not see.
+func (h *Handler) LawsuitVisible(c *fiber.Ctx, id int64) error {
+	_, err := h.store().GetLawsuit(c.UserContext(), id, web.CurrentUser(c))
+	return err
+}
+
+// CaseVisible answers 404 for a case the caller may not see.
+func (h *Handler) CaseVisible(c *fiber.Ctx, id int64) error {
+	_, err := h.store().GetVisible(c.UserContext(), id, web.CurrentUser(c))
+	return err
 }

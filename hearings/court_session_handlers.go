@@ -15,6 +15,9 @@ func (h *Handler) apiSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.Cases.LawsuitVisible(c, id); err != nil {
+		return err
+	}
 	var in SessionInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err

@@ -38,6 +38,9 @@ func (h *Handler) apiSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.Cases.CaseVisible(c, caseID); err != nil {
+		return err
+	}
 	var in ScheduleInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err

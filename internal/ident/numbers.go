@@ -28,6 +28,9 @@ func ParseDocNo(s string) (DocNo, bool) {
 	}
 	y, _ := strconv.Atoi(m[2])
 	n, _ := strconv.Atoi(m[3])
+	if y < 1949 || y > 2100 {
+		return DocNo{}, false
+	}
 	return DocNo{Prefix: m[1], Year: y, Serial: n}, true
 }
 

@@ -110,3 +110,26 @@ func BenchmarkRenderDecision(b *testing.B) {
 		}
 	}
 }
+
+// Any text renders without panic and wrapping never loses or reorders a rune.
+func FuzzPDFText(f *testing.F) {
+	for _, s := range []string{sample, "𬭚王", "\x00\t\r\n", "，，，。。（（（", strings.Repeat("a", 500), "《》“”"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 4000 {
+			return
+		}
+		clean := Sanitize(s)
+		var all strings.Builder
+		for _, l := range wrap(clean, func(r rune) float64 { return 1 }, 12, 2) {
+			all.WriteString(l.text)
+		}
+		if squash(all.String()) != squash(strings.TrimRight(clean, " ")) {
+			t.Fatalf("wrap changed the text of %q", s)
+		}
+		if _, err := Render(Document{Blocks: []Block{{Kind: Para, Text: s}, {Kind: Title, Text: s}}}); err != nil {
+			t.Fatalf("render %q: %v", s, err)
+		}
+	})
+}

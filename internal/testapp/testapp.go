@@ -261,3 +261,14 @@ func (a *App) Assign(id int64, officers ...string) *Response {
 	}
 	return r
 }
+
+// FreshLogin opens a new session (not cached).
+func (a *App) FreshLogin(username string) string {
+	a.T.Helper()
+	r := a.Do("POST", "/api/v1/sessions", "", map[string]string{"username": username, "password": demo.Password})
+	var out struct {
+		Token string `json:"token"`
+	}
+	r.JSON(a.T, &out)
+	return out.Token
+}
