@@ -17,11 +17,11 @@ import (
 // 94% accepted; outcomes 维持 ≈55%, 驳回 ≈21%, 纠错 ≈13%, 调解/和解 ≈9%), their applicant, decision, held
 // hearings (≈30%), lawsuits after the decision (≈4%) with court sessions, and 意见书 (≈2%).
 const synthBatch = `
-WITH params AS (SELECT $1::date AS today, $2::int AS base, $3::int AS n, $4::bigint AS chief, $5::bigint AS officer),
+WITH params AS (SELECT $1::date AS today, $2::int AS base, $3::int AS n, $4::bigint AS chief, $5::bigint AS officer, $6::int AS span),
 g AS (
 	SELECT p.*, s AS k, random() AS r_agency, random() AS r_matter, random() AS r_win, random() AS r_acc, random() AS r_out,
 		random() AS r_proc, random() AS r_dur, random() AS r_app, random() AS r_hear, random() AS r_suit, random() AS r_op,
-		(p.today - (random() * 1825)::int) AS received
+		(p.today - (random() * p.span)::int) AS received
 	FROM params p, generate_series(1, (SELECT n FROM params)) s
 ),
 c0 AS (
@@ -121,8 +121,13 @@ sessions AS (
 SELECT (SELECT count(*) FROM ins) AS cases, (SELECT count(*) FROM parties) + (SELECT count(*) FROM decs) + (SELECT count(*) FROM hears)
 	+ (SELECT count(*) FROM ops) + (SELECT count(*) FROM suits) + (SELECT count(*) FROM sessions) AS other`
 
-// Synthetic adds n synthetic cases of history, printing a progress bar to w.
+// Synthetic adds n synthetic cases received over the five years before today, printing a progress bar to w.
 func Synthetic(ctx context.Context, db *sqlx.DB, n int, today date.Date, w io.Writer) error {
+	return SyntheticSpan(ctx, db, n, today, 1825, w)
+}
+
+// SyntheticSpan is Synthetic with the received dates spread over spanDays before today.
+func SyntheticSpan(ctx context.Context, db *sqlx.DB, n int, today date.Date, spanDays int, w io.Writer) error {
 	var chief, officer int64
 	if err := db.GetContext(ctx, &chief, `SELECT id FROM users WHERE username = 'chief1'`); err != nil {
 		return fmt.Errorf("demo: the demo organisation must exist first: %w", err)
@@ -141,7 +146,7 @@ func Synthetic(ctx context.Context, db *sqlx.DB, n int, today date.Date, w io.Wr
 			Cases int `db:"cases"`
 			Other int `db:"other"`
 		}
-		if err := db.GetContext(ctx, &res, synthBatch, today, base+done, size, chief, officer); err != nil {
+		if err := db.GetContext(ctx, &res, synthBatch, today, base+done, size, chief, officer, spanDays); err != nil {
 			return fmt.Errorf("demo: synthetic batch at %d: %w", done, err)
 		}
 		done += res.Cases

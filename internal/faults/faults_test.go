@@ -28,12 +28,12 @@ import (
 )
 
 type env struct {
-	t      *testing.T
-	root   string
-	bin    string
-	pgDir  string
-	dbURL  string
-	db     *sqlx.DB
+	t     *testing.T
+	root  string
+	bin   string
+	pgDir string
+	dbURL string
+	db    *sqlx.DB
 }
 
 func repoRoot(t *testing.T) string {
