@@ -81,7 +81,10 @@ func TestCourtSessionRules(t *testing.T) {
 	a := testapp.New(t, today)
 	l := registerLawsuit(t, a, lawsuit("（2025）苏0113行初1号", "first", 1, false, "2025-03-01"))
 	path := fmt.Sprintf("/api/v1/lawsuits/%d/sessions", l.ID)
-	tok := a.Login("officer1")
+	tok := a.Login("bureau1")
+	if r := a.Do("POST", path, a.Login("officer1"), map[string]any{"held_on": "2025-05-01"}); r.Status != 404 {
+		t.Fatalf("an officer who neither registered nor handles the lawsuit: %d", r.Status)
+	}
 	if r := a.Do("POST", path, tok, map[string]any{"held_on": "2025-05-01", "head_appeared": true, "head_name": "张三", "head_title": "科长", "head_rank": "section_chief"}); r.Status != 422 || !strings.Contains(string(r.Body), "出庭规定第2条") {
 		t.Fatalf("non-qualifying rank: %d %s", r.Status, r.Body)
 	}

@@ -43,9 +43,6 @@ func newQueryCode() string {
 	return string(b)
 }
 
-const nextRegistrationSerial = `INSERT INTO registration_serials (prefix, year, last) VALUES ($1, $2, 1)
-ON CONFLICT (prefix, year) DO UPDATE SET last = registration_serials.last + 1 RETURNING last`
-
 const insertCase = `INSERT INTO cases (registration_no, query_code, window_id, registered_by, channel, received_on,
 	respondent_agency_id, act_title, act_doc_no, act_made_on, act_known_on, matter, requests, facts,
 	apply_last_day, late_note, review_from, materials, applicant_org)
@@ -76,8 +73,8 @@ func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Val
 		prefix = u.WindowCode
 	}
 	year := v.ReceivedOn.Year()
-	var serial int
-	if err := tx.GetContext(ctx, &serial, nextRegistrationSerial, prefix, year); err != nil {
+	var serial int64
+	if err := tx.GetContext(ctx, &serial, `SELECT nextval('registration_seq')`); err != nil {
 		return 0, fmt.Errorf("cases: registration serial: %w", err)
 	}
 	regNo := fmt.Sprintf("%s-%d-%06d", prefix, year, serial)

@@ -69,8 +69,8 @@ func visibility(u *auth.User, n int) (string, []any) {
 		}
 		return fmt.Sprintf("c.window_id = $%d", n), []any{*u.WindowID}
 	case auth.RoleOfficer:
-		return fmt.Sprintf(`(c.registered_by = $%[1]d OR EXISTS (SELECT 1 FROM case_assignments x
-			WHERE x.case_id = c.id AND x.user_id = $%[1]d AND x.removed_at IS NULL))`, n), []any{u.ID}
+		return fmt.Sprintf(`c.id IN (SELECT x.case_id FROM case_assignments x WHERE x.user_id = $%[1]d AND x.removed_at IS NULL
+			UNION ALL SELECT r.id FROM cases r WHERE r.registered_by = $%[1]d)`, n), []any{u.ID}
 	}
 	return "false", nil
 }
