@@ -2,7 +2,7 @@
 GO      ?= go
 BIN     := bin/fuyi
 
-.PHONY: run test build vet clean stop-db
+.PHONY: run test build vet clean stop-db bench faults e2e fuzz
 
 build:
 	$(GO) build -o $(BIN) ./cmd/fuyi
@@ -18,6 +18,29 @@ test:
 
 vet:
 	$(GO) vet ./...
+
+# Benchmarks against the limits (intake load + pgbench, report, alerts, search, case list, PDF); results in
+# test-output/bench/ and BENCHMARKS.md. Takes several minutes (1,000,000-case datasets are generated).
+bench:
+	@bash scripts/bench.sh
+
+# Fault suite: kill -9 during intake, PostgreSQL restart under load, two servers on one database (also part
+# of make test).
+faults:
+	$(GO) test -count=1 -v ./internal/faults
+
+# Real-browser walk-through in headless Chromium; screenshots in test-output/e2e/ (also part of make test).
+e2e:
+	@bash scripts/e2e.sh
+
+# Coverage-guided fuzzing of the validators, parsers, JSON intake and PDF text path (FUZZTIME each).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./internal/ident -run XXX -fuzz '^FuzzParseIDNumber$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/ident -run XXX -fuzz '^FuzzCheckCreditCode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/ident -run XXX -fuzz '^FuzzNumbers$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cases -run XXX -fuzz '^FuzzIntakeJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/pdf -run XXX -fuzz '^FuzzPDFText$$' -fuzztime $(FUZZTIME)
 
 stop-db:
 	@bash scripts/pg.sh stop var/pg

@@ -87,7 +87,8 @@ func (h *Handler) redactionInput(ctx context.Context, v *View) (redact.Input, []
 	}
 	in.Keep = []string{o.Name, o.OfficeName, o.CourtName}
 	var keep []string
-	if err := h.Service.DB.SelectContext(ctx, &keep, `SELECT name FROM agencies UNION SELECT legal_rep FROM agencies WHERE legal_rep <> ''`); err != nil {
+	if err := h.Service.DB.SelectContext(ctx, &keep, `SELECT name FROM agencies UNION SELECT legal_rep FROM agencies WHERE legal_rep <> ''
+		UNION SELECT address FROM agencies WHERE address <> ''`); err != nil {
 		return in, nil, err
 	}
 	in.Keep = append(in.Keep, keep...)

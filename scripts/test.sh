@@ -24,4 +24,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 
 go vet ./...
+go vet -tags e2e ./internal/e2e
 go test -race -count=1 -timeout 20m ./...
+# the real-browser walk-through (installs Chromium when missing)
+bash scripts/e2e.sh

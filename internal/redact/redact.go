@@ -228,6 +228,9 @@ func Apply(text string, in Input) (string, []Span) {
 				if len(loc) >= 4 && loc[2] >= 0 {
 					a, b = loc[2], loc[3]
 				}
+				if p.cat == Address && within(keep, gapStart+a, gapStart+b) {
+					continue // a kept (public) address, e.g. the respondent agency's
+				}
 				pats = append(pats, match{gapStart + a, gapStart + b, p.cat, Removed})
 			}
 		}
@@ -266,4 +269,13 @@ func choose(ms []match) []match {
 		}
 	}
 	return out
+}
+
+func within(keep [][2]int, a, b int) bool {
+	for _, k := range keep {
+		if k[0] <= a && b <= k[1] {
+			return true
+		}
+	}
+	return false
 }

@@ -272,3 +272,18 @@ func (a *App) FreshLogin(username string) string {
 	r.JSON(a.T, &out)
 	return out.Token
 }
+
+// BaseURL serves the app on a loopback listener and returns its address (for browsers and other clients).
+func (a *App) BaseURL() string {
+	a.T.Helper()
+	a.liveOnce.Do(func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			a.T.Fatal(err)
+		}
+		go a.Server.App.Listener(ln)
+		a.T.Cleanup(func() { a.Server.App.Shutdown() })
+		a.liveAddr = ln.Addr().String()
+	})
+	return "http://" + a.liveAddr
+}
