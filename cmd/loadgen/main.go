@@ -47,7 +47,7 @@ func main() {
 
 	app := func(i int64) []byte {
 		b, _ := json.Marshal(map[string]any{"received_on": "2025-09-26", "channel": "window",
-			"applicants": []map[string]any{{"kind": "person", "name": fmt.Sprintf("压测申请人%d", i), "id_number": "11010519491231002X", "phone": "13800138000", "address": "南京市栖霞区某路1号"}},
+			"applicants":           []map[string]any{{"kind": "person", "name": fmt.Sprintf("压测申请人%d", i), "id_number": "11010519491231002X", "phone": "13800138000", "address": "南京市栖霞区某路1号"}},
 			"respondent_agency_id": 1 + i%6, "act": map[string]any{"title": "行政处罚决定书", "doc_no": "栖市监罚〔2025〕345号", "made_on": "2025-08-01", "known_on": "2025-08-05", "matter": "行政处罚"},
 			"requests": "请求撤销被申请人作出的行政处罚决定。", "facts": "申请人认为处罚认定事实不清，适用依据错误。"})
 		return b
