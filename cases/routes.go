@@ -73,6 +73,12 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/lawsuits/:id", h.pageLawsuit, C, O, B)
 	r.Staff(fiber.MethodPost, "/lawsuits/:id/actions/:action", h.pageLawsuitAction, C, O, B)
 
+	// 节假日日历: the bureau enters next year's calendar; waiting deadlines are recomputed
+	r.Staff(fiber.MethodGet, api+"/calendar/:year", h.apiCalendarGet)
+	r.Staff(fiber.MethodPut, api+"/calendar/:year", h.apiCalendarPut, B)
+	r.Staff(fiber.MethodGet, "/admin/calendar", h.pageCalendar, B, C)
+	r.Staff(fiber.MethodPost, "/admin/calendar", h.pageCalendarSave, B)
+
 	// Publication
 	r.Staff(fiber.MethodPost, api+"/cases/:id/publication", h.apiPublish, B)
 	r.Staff(fiber.MethodDelete, api+"/cases/:id/publication", h.apiWithdraw, B)

@@ -58,7 +58,7 @@ func TestWalkThrough(t *testing.T) {
 	}
 	// each user gets a fresh browser context (own cookies)
 	as := func(user string) (context.Context, context.CancelFunc) {
-		ctx, cancel := chromedp.NewContext(actx)
+		ctx, cancel := chromedp.NewContext(actx, quiet)
 		ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
 		must(t, chromedp.Run(ctx,
 			chromedp.Navigate(base+"/login"),
@@ -179,7 +179,7 @@ func TestWalkThrough(t *testing.T) {
 	doneB()
 
 	// 7. the public page shows the decision anonymised
-	p, doneP := chromedp.NewContext(actx)
+	p, doneP := chromedp.NewContext(actx, quiet)
 	defer doneP()
 	var pubID int64
 	a.DB.Get(&pubID, `SELECT id FROM publications WHERE status = 'published'`)
@@ -213,3 +213,6 @@ func repoRoot() string {
 	}
 	return wd
 }
+
+// quiet drops chromedp's logs of CDP events newer than its protocol version (harmless noise).
+var quiet = chromedp.WithErrorf(func(string, ...any) {})
