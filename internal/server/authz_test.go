@@ -27,6 +27,8 @@ func fill(path string, ids map[string]string) string {
 				key = "notice"
 			case p == ":id" && strings.HasPrefix(path, "/decisions"):
 				key = "decision"
+			case p == ":id" && strings.Contains(path, "/users/"):
+				key = "user" // a user that does not exist: the matrix must not deactivate its own callers
 			}
 			path = strings.ReplaceAll(path, p, ids[key])
 		}
@@ -55,7 +57,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	r.JSON(t, &l)
 	ids := map[string]string{":id": fmt.Sprint(own), ":lid": "1", ":action": "reply", ":type": "receipt.pdf", ":period": "2025-10",
-		"lawsuit": fmt.Sprint(l.ID), "hearing": "999", "notice": "999", "decision": "999", "bulletin": "999"}
+		"lawsuit": fmt.Sprint(l.ID), "hearing": "999", "notice": "999", "decision": "999", "bulletin": "999", "user": "999999"}
 	otherIDs := map[string]string{}
 	for k, v := range ids {
 		otherIDs[k] = v

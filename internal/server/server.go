@@ -92,7 +92,9 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	s.Cases = cases.NewService(db, s.Calendar)
 	s.Cases.Today = today
 
-	(&accounts.Handler{DB: db, Sessions: s.Sessions, CookieSecure: cfg.CookieSecure}).Routes(s.Router)
+	ah := &accounts.Handler{DB: db, Sessions: s.Sessions, CookieSecure: cfg.CookieSecure}
+	ah.Routes(s.Router)
+	ah.AdminRoutes(s.Router)
 	ch := &cases.Handler{Service: s.Cases}
 	hh := &hearings.Handler{Service: &hearings.Service{DB: db, Calendar: s.Calendar, Today: today, Cases: s.Cases}}
 	hh.Attach(ch)
