@@ -84,6 +84,7 @@ func (s *Service) SaveCalendarYear(ctx context.Context, actorID int64, y int, cs
 	if err != nil {
 		return 0, err
 	}
+	s.Calendar.Invalidate()
 	return s.RecomputeWaiting(ctx, actorID)
 }
 

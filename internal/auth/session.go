@@ -105,17 +105,17 @@ func (s *Sessions) Login(ctx context.Context, username, password, ip, kind strin
 	return &Session{User: u, Token: token, CSRF: csrf}, nil
 }
 
-const querySession = `SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
-WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`
+const querySession = `SELECT s.csrf_token, ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id
+LEFT JOIN windows w ON w.id = u.window_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`
 
-// Find returns the session for a token, or ErrNotLoggedIn.
+// Find returns the session for a token, or ErrNotLoggedIn (one query: session, user and window together).
 func (s *Sessions) Find(ctx context.Context, token string) (*Session, error) {
 	if token == "" {
 		return nil, ErrNotLoggedIn
 	}
 	var row struct {
-		UserID int64  `db:"user_id"`
-		CSRF   string `db:"csrf_token"`
+		CSRF string `db:"csrf_token"`
+		User
 	}
 	if err := s.db.GetContext(ctx, &row, querySession, hashToken(token)); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -123,11 +123,8 @@ func (s *Sessions) Find(ctx context.Context, token string) (*Session, error) {
 		}
 		return nil, fmt.Errorf("auth: find session: %w", err)
 	}
-	u, err := NewStore(s.db).ByID(ctx, row.UserID)
-	if err != nil {
-		return nil, err
-	}
-	return &Session{User: u, Token: token, CSRF: row.CSRF}, nil
+	u := row.User
+	return &Session{User: &u, Token: token, CSRF: row.CSRF}, nil
 }
 
 // Logout ends the session of a token.
