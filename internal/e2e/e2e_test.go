@@ -59,7 +59,7 @@ func TestWalkThrough(t *testing.T) {
 	// each user gets a fresh browser context (own cookies)
 	as := func(user string) (context.Context, context.CancelFunc) {
 		ctx, cancel := chromedp.NewContext(actx, quiet)
-		ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
+		ctx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
 		must(t, chromedp.Run(ctx,
 			chromedp.Navigate(base+"/login"),
 			chromedp.SendKeys(`input[name=username]`, user),
@@ -122,7 +122,11 @@ func TestWalkThrough(t *testing.T) {
 		chromedp.WaitVisible(`p.flash`),
 	), "assign")
 	// 3. a hearing is scheduled (notice today, 2025-10-13: the earliest day is 2025-10-20)
+	// a fresh page first: the assignment's flash must not satisfy the wait below while the hearing form is
+	// still being posted (a screenshot taken mid-navigation can hang)
 	must(t, chromedp.Run(c,
+		chromedp.Navigate(casePath),
+		chromedp.WaitVisible(`#hearings details summary`),
 		chromedp.Click(`#hearings details summary`),
 		chromedp.SetValue(`form[action$="/hearings"] input[name=starts_at]`, "2025-10-20T09:00"),
 		chromedp.SetValue(`form[action$="/hearings"] input[name=ends_at]`, "2025-10-20T11:00"),

@@ -118,6 +118,9 @@ func Classify(err error) (*apperr.Error, int, bool) {
 			return apperr.New(apperr.TooLarge, "request.too_large", "提交的内容过大，请精简后再提交"), fe.Code, true
 		case fiber.StatusMethodNotAllowed:
 			return apperr.New(apperr.BadRequest, "method_not_allowed", "不支持该请求方法"), fe.Code, true
+		case fiber.StatusRequestTimeout:
+			// the client opened a connection and sent nothing in time (browsers' speculative connections)
+			return apperr.New(apperr.BadRequest, "request.timeout", "请求超时，请重试"), fe.Code, true
 		case fiber.StatusBadRequest:
 			return apperr.New(apperr.BadRequest, "request.malformed", "请求格式错误"), fe.Code, true
 		}
