@@ -174,11 +174,7 @@ func (h *Handler) DocumentText(c *fiber.Ctx, v *View, code, ref string) (string,
 var ErrDocNotFound = apperr.New(apperr.NotFound, "document.not_found", "该案件尚无此文书")
 
 func (h *Handler) documentPDF(c *fiber.Ctx) error {
-	id, err := h.caseID(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.view(c, h.Service.DB, id)
+	v, err := h.requestedView(c)
 	if err != nil {
 		return err
 	}
@@ -210,11 +206,7 @@ func (h *Handler) documentPDF(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiDocuments(c *fiber.Ctx) error {
-	id, err := h.caseID(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.view(c, h.Service.DB, id)
+	v, err := h.requestedView(c)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,15 @@ func (h *Handler) view(c *fiber.Ctx, db sqlx.ExtContext, id int64) (*View, error
 	return v, nil
 }
 
+// requestedView is the view of the case named by the route's :id, for a caller who may see it.
+func (h *Handler) requestedView(c *fiber.Ctx) (*View, error) {
+	id, err := h.caseID(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.view(c, h.Service.DB, id)
+}
+
 func (h *Handler) apiCreate(c *fiber.Ctx) error {
 	var in Application
 	if err := web.BindJSON(c, &in); err != nil {
@@ -119,11 +128,7 @@ func (h *Handler) apiList(c *fiber.Ctx) error {
 func (h *Handler) caseID(c *fiber.Ctx) (int64, error) { return web.ParamID(c, "id", ErrNotFound) }
 
 func (h *Handler) apiGet(c *fiber.Ctx) error {
-	id, err := h.caseID(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.view(c, h.Service.DB, id)
+	v, err := h.requestedView(c)
 	if err != nil {
 		return err
 	}

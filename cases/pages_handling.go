@@ -26,11 +26,7 @@ func (h *Handler) pageWorkbench(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pageAssignment(c *fiber.Ctx) error {
-	id, err := h.caseID(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.view(c, h.Service.DB, id)
+	v, err := h.requestedView(c)
 	if err != nil {
 		return err
 	}

@@ -272,11 +272,7 @@ func (h *Handler) apiWithdraw(c *fiber.Ctx) error {
 }
 
 func (h *Handler) previewPDF(c *fiber.Ctx) error {
-	id, err := h.caseID(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.view(c, h.Service.DB, id)
+	v, err := h.requestedView(c)
 	if err != nil {
 		return err
 	}
@@ -372,11 +368,7 @@ func (h *Handler) apiBlock(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pagePublication(c *fiber.Ctx) error {
-	id, err := h.caseID(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.view(c, h.Service.DB, id)
+	v, err := h.requestedView(c)
 	if err != nil {
 		return err
 	}
@@ -390,8 +382,10 @@ func (h *Handler) pagePublication(c *fiber.Ctx) error {
 		At     string `db:"at"`
 		Reason string `db:"withdraw_reason"`
 	}
-	h.Service.DB.SelectContext(c.UserContext(), &live, `SELECT id, status, to_char(published_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at, withdraw_reason
-		FROM publications WHERE case_id = $1 ORDER BY version DESC`, id)
+	if err := h.Service.DB.SelectContext(c.UserContext(), &live, `SELECT id, status, to_char(published_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at, withdraw_reason
+		FROM publications WHERE case_id = $1 ORDER BY version DESC`, v.ID); err != nil {
+		return err
+	}
 	return web.Render(c, "cases/publication", fiber.Map{"Title": "决定书网上公开", "Case": v, "P": p, "History": live, "Reasons": BlockReasons})
 }
 
