@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -99,15 +100,20 @@ func TestWrapKeepsPunctuationOffLineStart(t *testing.T) {
 }
 
 func BenchmarkRenderDecision(b *testing.B) {
-	var blocks []Block
-	for i := 0; i < 10; i++ {
-		blocks = append(blocks, Block{Kind: Para, Text: sample})
-	}
-	doc := Document{Title: "决定书", PageNumbers: true, Blocks: blocks}
-	for i := 0; i < b.N; i++ {
-		if _, err := Render(doc); err != nil {
-			b.Fatal(err)
-		}
+	// 10 paragraphs is a typical decision (2 pages); 40 a long one (7 pages)
+	for _, n := range []int{10, 40} {
+		b.Run(fmt.Sprintf("paragraphs=%d", n), func(b *testing.B) {
+			var blocks []Block
+			for i := 0; i < n; i++ {
+				blocks = append(blocks, Block{Kind: Para, Text: sample})
+			}
+			doc := Document{Title: "决定书", PageNumbers: true, Blocks: blocks}
+			for i := 0; i < b.N; i++ {
+				if _, err := Render(doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
