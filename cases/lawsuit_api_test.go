@@ -204,7 +204,27 @@ func TestLawsuitStats(t *testing.T) {
 	if !strings.Contains(page, "无正当理由") || !strings.Contains(page, "未达标") {
 		t.Fatal("stats page lacks absences or red flags")
 	}
-	if r := b.Post("/lawsuits/stats/publish?from=2025-01-01&to=2025-12-31", nil2()); r.Status != 303 {
+	r = b.Post("/lawsuits/stats/publish?from=2025-01-01&to=2025-12-31", nil2())
+	if r.Status != 303 {
 		t.Fatalf("publish bulletin: %d %s", r.Status, r.Body)
+	}
+	// the frozen bulletin as a page and as a PDF with every session, absence reason and red flag
+	loc := r.Header.Get("Location")
+	if page := string(b.Get(loc).Body); !strings.Contains(page, loc+"/bulletin.pdf") {
+		t.Fatalf("bulletin page lacks the PDF link: %s", page)
+	}
+	pr := b.Get(loc + "/bulletin.pdf")
+	if pr.Status != 200 || pr.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("bulletin PDF: %d %s", pr.Status, pr.Header.Get("Content-Type"))
+	}
+	text := pdfText(t, pr.Body)
+	for _, want := range []string{"出庭应诉情况通报", "2025-01-01至2025-12-31", "刘建国（局长）", "无正当理由，未提交情况说明",
+		"经复议后被诉败诉率（未达标）", "33.3%", "王科长", "各机关情况"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("bulletin PDF lacks %q: %s", want, text)
+		}
+	}
+	if r := b.Get("/lawsuits/bulletins/999999/bulletin.pdf"); r.Status != 404 {
+		t.Fatalf("unknown bulletin PDF: %d", r.Status)
 	}
 }

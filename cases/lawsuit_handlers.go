@@ -1,7 +1,6 @@
 package cases
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -168,17 +167,12 @@ func (h *Handler) bulletin(c *fiber.Ctx) (*Bulletin, error) {
 }
 
 func (h *Handler) apiPublishBulletin(c *fiber.Ctx) error {
-	b, err := h.bulletin(c)
+	id, err := h.publishBulletin(c)
 	if err != nil {
 		return err
 	}
-	snap, _ := json.Marshal(b)
-	var id int64
-	if err := h.Service.DB.GetContext(c.UserContext(), &id, `INSERT INTO appearance_bulletins (period_from, period_to, snapshot, published_by)
-		VALUES ($1, $2, $3, $4) RETURNING id`, b.From, b.To, snap, web.CurrentUser(c).ID); err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "url": fmt.Sprintf("/lawsuits/bulletins/%d", id)})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "url": fmt.Sprintf("/lawsuits/bulletins/%d", id),
+		"pdf": fmt.Sprintf("/lawsuits/bulletins/%d/bulletin.pdf", id)})
 }
 
 // LawsuitVisible answers 404 for a lawsuit the caller may not see.

@@ -1,7 +1,6 @@
 package cases
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -158,14 +157,8 @@ func (h *Handler) pageLawsuitStats(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pagePublishBulletin(c *fiber.Ctx) error {
-	b, err := h.bulletin(c)
+	id, err := h.publishBulletin(c)
 	if err != nil {
-		return err
-	}
-	snap, _ := json.Marshal(b)
-	var id int64
-	if err := h.Service.DB.GetContext(c.UserContext(), &id, `INSERT INTO appearance_bulletins (period_from, period_to, snapshot, published_by)
-		VALUES ($1, $2, $3, $4) RETURNING id`, b.From, b.To, snap, web.CurrentUser(c).ID); err != nil {
 		return err
 	}
 	web.Flash(c, "出庭应诉情况通报已在内部发布")
@@ -173,22 +166,9 @@ func (h *Handler) pagePublishBulletin(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pageBulletin(c *fiber.Ctx) error {
-	id, err := web.ParamID(c, "id", ErrLawsuitNotFound)
+	p, err := h.publishedBulletin(c)
 	if err != nil {
 		return err
 	}
-	var row struct {
-		Snapshot []byte `db:"snapshot"`
-		By       string `db:"name"`
-		At       string `db:"at"`
-	}
-	if err := h.Service.DB.GetContext(c.UserContext(), &row, `SELECT b.snapshot, u.name, to_char(b.published_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
-		FROM appearance_bulletins b JOIN users u ON u.id = b.published_by WHERE b.id = $1`, id); err != nil {
-		return ErrLawsuitNotFound
-	}
-	var b Bulletin
-	if err := json.Unmarshal(row.Snapshot, &b); err != nil {
-		return err
-	}
-	return web.Render(c, "cases/lawsuit_stats", fiber.Map{"Title": "出庭应诉情况通报", "B": &b, "S": b.Stats, "Published": row.By + " 于 " + row.At + " 发布"})
+	return web.Render(c, "cases/lawsuit_stats", fiber.Map{"Title": "出庭应诉情况通报", "B": &p.B, "S": p.B.Stats, "Published": p.Note, "BulletinID": p.ID})
 }

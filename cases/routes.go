@@ -70,6 +70,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/lawsuits/stats", h.pageLawsuitStats, C, B)
 	r.Staff(fiber.MethodPost, "/lawsuits/stats/publish", h.pagePublishBulletin, B)
 	r.Staff(fiber.MethodGet, "/lawsuits/bulletins/:id", h.pageBulletin, C, O, B)
+	r.Staff(fiber.MethodGet, "/lawsuits/bulletins/:id/bulletin.pdf", h.bulletinPDF, C, O, B)
 	r.Staff(fiber.MethodGet, "/lawsuits/:id", h.pageLawsuit, C, O, B)
 	r.Staff(fiber.MethodPost, "/lawsuits/:id/actions/:action", h.pageLawsuitAction, C, O, B)
 

@@ -99,6 +99,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	hh := &hearings.Handler{Service: &hearings.Service{DB: db, Calendar: s.Calendar, Today: today, Cases: s.Cases}}
 	hh.Attach(ch)
 	hearings.DeadlineLabel = cases.DeadlineLabel
+	cases.AbsenceLabel = func(r string) string { return hearings.AbsenceReasons[r] }
 	ch.Routes(s.Router)
 	hh.Routes(s.Router)
 
