@@ -179,6 +179,26 @@ func (h *Handler) apiAddRoom(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(Room{ID: id, Name: strings.TrimSpace(in.Name), Location: strings.TrimSpace(in.Location)})
 }
 
+func (h *Handler) pageRooms(c *fiber.Ctx) error {
+	rs, err := h.store().Rooms(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "hearings/rooms", fiber.Map{"Title": "听证室", "Rooms": rs})
+}
+
+func (h *Handler) pageAddRoom(c *fiber.Ctx) error {
+	_, err := h.Service.AddRoom(c.UserContext(), RoomInput{Name: c.FormValue("name"), Location: c.FormValue("location")})
+	if e, ok := apperr.As(err); ok {
+		web.Flash(c, e.Message)
+	} else if err != nil {
+		return err
+	} else {
+		web.Flash(c, "听证室已加入，排期时即可选择")
+	}
+	return c.Redirect("/hearings/rooms", fiber.StatusSeeOther)
+}
+
 func (h *Handler) apiRate(c *fiber.Ctx) error {
 	today := h.Service.Today()
 	from, to := date.New(today.Year(), 1, 1), today

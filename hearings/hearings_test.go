@@ -2,6 +2,7 @@ package hearings_test
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -339,5 +340,49 @@ func TestApplicantWaiver(t *testing.T) {
 	a.DB.Get(&active, `SELECT count(*) FROM hearing_panel WHERE hearing_id = $1 AND active`, h.ID)
 	if active != 0 {
 		t.Fatalf("panel of a hearing that did not take place must be freed, %d active", active)
+	}
+}
+
+// The chief or the bureau keeps the managed list of rooms on a page; duplicates and empty names are refused with
+// a message, officers may not change it, and a new room can be chosen when scheduling.
+func TestRoomsPage(t *testing.T) {
+	a := testapp.New(t, today)
+	b := a.NewBrowserAs("bureau1")
+	if r := b.Get("/hearings/rooms"); r.Status != 200 || !strings.Contains(string(r.Body), "第一听证室") {
+		t.Fatalf("rooms page: %d", r.Status)
+	}
+	if r := b.Post("/hearings/rooms", url.Values{"name": {"第三听证室"}, "location": {"司法局三楼<script>"}}); r.Status != 303 {
+		t.Fatalf("add room: %d %s", r.Status, r.Body)
+	}
+	page := string(b.Get("/hearings/rooms").Body)
+	if !strings.Contains(page, "听证室已加入") || !strings.Contains(page, "第三听证室") || !strings.Contains(page, "司法局三楼&lt;script&gt;") {
+		t.Fatalf("room not listed (escaped): %s", page)
+	}
+	for _, tc := range []struct{ name, location, want string }{
+		{"第三听证室", "", "已存在"},
+		{"  ", "", "名称不能为空"},
+		{"第四听证室", strings.Repeat("楼", 101), "位置不超过100字"},
+	} {
+		b.Post("/hearings/rooms", url.Values{"name": {tc.name}, "location": {tc.location}})
+		if page := string(b.Get("/hearings/rooms").Body); !strings.Contains(page, tc.want) {
+			t.Errorf("%q: page lacks %q", tc.name, tc.want)
+		}
+	}
+	var n int
+	a.DB.Get(&n, `SELECT count(*) FROM rooms WHERE name IN ('第三听证室', '第四听证室')`)
+	if n != 1 {
+		t.Fatalf("rooms stored: %d, want 1", n)
+	}
+	if r := a.Do("POST", "/api/v1/rooms", a.Login("chief1"), map[string]any{"name": "第五听证室", "location": strings.Repeat("楼", 101)}); r.Status != 422 || r.Fields(t)["location"] == "" {
+		t.Fatalf("API long location: %d %s", r.Status, r.Body)
+	}
+	if r := a.NewBrowserAs("officer1").Get("/hearings/rooms"); r.Status != 403 {
+		t.Fatalf("officer rooms page: %d", r.Status)
+	}
+	c := setup(t, a)
+	var room int
+	a.DB.Get(&room, `SELECT id FROM rooms WHERE name = '第三听证室'`)
+	if r := schedule(a, "chief1", c, body(a, "2025-11-10T09:00:00+08:00", "2025-11-10T11:00:00+08:00", "2025-11-01", "officer1", []string{"officer2", "officer3"}, "clerk1", room)); r.Status != 201 || !strings.Contains(string(r.Body), "第三听证室") {
+		t.Fatalf("schedule in the new room: %d %s", r.Status, r.Body)
 	}
 }

@@ -419,6 +419,9 @@ func (s *Service) AddRoom(ctx context.Context, in RoomInput) (int, error) {
 	if name == "" || utf8.RuneCountInString(name) > 50 {
 		return 0, &apperr.Error{Kind: apperr.Invalid, Code: "room.name", Message: "听证室名称不能为空且不超过50字", Fields: map[string]string{"name": "听证室名称不能为空且不超过50字"}}
 	}
+	if utf8.RuneCountInString(strings.TrimSpace(in.Location)) > 100 {
+		return 0, &apperr.Error{Kind: apperr.Invalid, Code: "room.location", Message: "听证室位置不超过100字", Fields: map[string]string{"location": "听证室位置不超过100字"}}
+	}
 	var id int
 	err := s.DB.GetContext(ctx, &id, `INSERT INTO rooms (name, location) VALUES ($1, $2) RETURNING id`, name, strings.TrimSpace(in.Location))
 	if name, _ := database.Constraint(err); name == "rooms_name_key" {
