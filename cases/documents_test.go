@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode"
 
+	"fuyi/internal/pdf/pdftext"
 	"fuyi/internal/testapp"
 )
 
@@ -84,7 +85,7 @@ func TestEveryDocumentTypeRendersItsFullText(t *testing.T) {
 			if rp.Status != 200 || rt.Status != 200 {
 				t.Fatalf("%s: pdf %d text %d %s", d.URL, rp.Status, rt.Status, rt.Body)
 			}
-			got, want := pdfText(t, rp.Body), squash(string(rt.Body))
+			got, want := pdftext.Extract(t, rp.Body), squash(string(rt.Body))
 			for n := 9; n >= 1; n-- {
 				got = strings.ReplaceAll(got, fmt.Sprintf("—%d—", n), "")
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fuyi/internal/pdf/pdftext"
 	"fuyi/internal/testapp"
 )
 
@@ -217,7 +218,7 @@ func TestLawsuitStats(t *testing.T) {
 	if pr.Status != 200 || pr.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("bulletin PDF: %d %s", pr.Status, pr.Header.Get("Content-Type"))
 	}
-	text := pdfText(t, pr.Body)
+	text := pdftext.Extract(t, pr.Body)
 	for _, want := range []string{"出庭应诉情况通报", "2025-01-01至2025-12-31", "刘建国（局长）", "无正当理由，未提交情况说明",
 		"经复议后被诉败诉率（未达标）", "33.3%", "王科长", "各机关情况"} {
 		if !strings.Contains(text, want) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fuyi/internal/demo"
+	"fuyi/internal/pdf/pdftext"
 	"fuyi/internal/testapp"
 )
 
@@ -121,7 +122,7 @@ func TestReceiptPDF(t *testing.T) {
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("receipt pdf: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
-	text := pdfText(t, r.Body)
+	text := pdftext.Extract(t, r.Body)
 	for _, want := range []string{"行政复议申请材料接收凭证", "张三", "南京某某贸易有限公司", "南京市栖霞区市场监督管理局", "2025年10月10日", "SFS01-2025-000001"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("receipt lacks %q", want)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fuyi/internal/pdf/pdftext"
 	"fuyi/internal/testapp"
 )
 
@@ -62,7 +63,7 @@ func TestPublicationAnonymisedEverywhere(t *testing.T) {
 	if published.Status != 200 || !bytes.Equal(published.Body, preview.Body) {
 		t.Fatalf("the published file must be exactly the previewed file (%d, %d vs %d bytes)", published.Status, len(published.Body), len(preview.Body))
 	}
-	pdfTxt := pdfText(t, published.Body)
+	pdfTxt := pdftext.Extract(t, published.Body)
 	html := string(a.Do("GET", pub.URL, "", nil).Body)
 	for _, s := range secrets {
 		if strings.Contains(pdfTxt, s) || strings.Contains(html, s) {
@@ -133,7 +134,7 @@ func TestPublicGuideAndForm(t *testing.T) {
 		t.Fatalf("guide: %d", r.Status)
 	}
 	r := a.Do("GET", "/guide/application-form.pdf", "", nil)
-	if r.Status != 200 || !strings.Contains(pdfText(t, r.Body), "行政复议申请书") {
+	if r.Status != 200 || !strings.Contains(pdftext.Extract(t, r.Body), "行政复议申请书") {
 		t.Fatalf("application form: %d", r.Status)
 	}
 	for _, q := range []string{"/api/v1/public/decisions?year=abc", "/api/v1/public/decisions?type=x", "/api/v1/public/decisions?q=" + strings.Repeat("长", 101)} {

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fuyi/internal/date"
+	"fuyi/internal/pdf/pdftext"
 	"fuyi/internal/testapp"
 	"fuyi/reports"
 )
@@ -224,7 +225,7 @@ func TestMonthlyReportHandCounted(t *testing.T) {
 		t.Fatalf("csv: %s", csv)
 	}
 	p := a.Do("GET", "/api/v1/reports/monthly/2025-10.pdf", a.Login("bureau1"), nil)
-	if p.Status != 200 || !strings.Contains(pdfText(t, p.Body), "行政复议案件统计表") {
+	if p.Status != 200 || !strings.Contains(pdftext.Extract(t, p.Body), "行政复议案件统计表") {
 		t.Fatalf("pdf: %d", p.Status)
 	}
 	page := string(a.NewBrowserAs("chief1").Get("/reports?period=2025-10").Body)

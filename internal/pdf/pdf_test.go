@@ -2,31 +2,11 @@ package pdf
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
+	"fuyi/internal/pdf/pdftext"
 	"strings"
 	"testing"
 	"unicode"
 )
-
-// extract runs pdftotext (poppler-utils) on a PDF and returns its text with all whitespace removed.
-func extract(t *testing.T, b []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("pdftotext (poppler-utils) is required: make test installs it, or apt-get install poppler-utils")
-	}
-	f, err := os.CreateTemp(t.TempDir(), "*.pdf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write(b)
-	f.Close()
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", f.Name(), "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return squash(string(out))
-}
 
 func squash(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -52,7 +32,7 @@ func TestRenderLosesNoCharacter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := extract(t, b)
+	got := pdftext.Extract(t, b)
 	var want strings.Builder
 	want.WriteString("行政复议决定书栖政复〔2025〕1号")
 	for range blocks {
@@ -73,7 +53,7 @@ func TestRenderNonBMPDoesNotPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := extract(t, b); got != "申请人王〓，住某市。" {
+	if got := pdftext.Extract(t, b); got != "申请人王〓，住某市。" {
 		t.Fatalf("got %q", got)
 	}
 }
