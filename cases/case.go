@@ -136,6 +136,7 @@ type Case struct {
 	DeemedAccepted    bool           `db:"deemed_accepted"`
 	RejectedOn        date.Date      `db:"rejected_on"`
 	RejectReason      string         `db:"reject_reason"`
+	PostmarkedOn      date.Date      `db:"postmarked_on"` // an application sent by post: the postmark date
 	Version           int            `db:"version"`
 }
 
@@ -160,4 +161,6 @@ type Correction struct {
 	RequestedOn date.Date      `db:"requested_on" json:"requested_on"`
 	Items       pq.StringArray `db:"items" json:"items"`
 	ReceivedOn  date.Date      `db:"received_on" json:"received_on"`
+	// ServedOn is the applicant's receipt of the notice (复议法第31条第2款); zero while unknown.
+	ServedOn date.Date `db:"served_on" json:"served_on"`
 }

@@ -43,12 +43,15 @@ func DeadlineLabel(kind string) string {
 	return kind
 }
 
-// Deadline states as stored; "overdue" is derived when reading (open and past due).
+// Deadline states as stored. "overdue" is derived when reading: an open deadline past its due date, and a
+// breached duty of a concluded case, read as overdue.
 const (
 	DeadlineOpen      = "open"
 	DeadlineMet       = "met"
 	DeadlinePending   = "pending"   // cannot be computed yet: the calendar of the year is missing
 	DeadlineSuspended = "suspended" // decision clock stopped while the case is 中止
+	DeadlineUnserved  = "unserved"  // counted from the service of a notice whose service date is not yet known
+	DeadlineBreached  = "breached"  // the duty fell due before the case concluded and was never performed
 	DeadlineCancelled = "cancelled"
 	DeadlineOverdue   = "overdue"
 )
@@ -67,12 +70,22 @@ type Deadline struct {
 // Label is the Chinese name of the deadline kind.
 func (d Deadline) Label() string { return DeadlineLabel(d.Kind) }
 
-// StatusOn is the status as seen on a day: an open deadline past its due date is overdue.
+// StatusOn is the status as seen on a day: an open deadline past its due date is overdue, and so is a breached
+// one (a concluded case keeps every breach visible).
 func (d Deadline) StatusOn(today date.Date) string {
-	if d.Status == DeadlineOpen && today.After(d.DueOn) {
+	if d.Status == DeadlineOpen && today.After(d.DueOn) || d.Status == DeadlineBreached {
 		return DeadlineOverdue
 	}
 	return d.Status
+}
+
+// View is the deadline as shown on a day, with its status and the Chinese name of the status.
+func (d Deadline) View(today date.Date) DeadlineView {
+	st, label := d.StatusOn(today), StatusLabel(d.StatusOn(today))
+	if d.Status == DeadlineBreached {
+		label = StatusLabel(DeadlineBreached)
+	}
+	return DeadlineView{Kind: d.Kind, Label: d.Label(), Ref: d.Ref, DueOn: d.DueOn, Basis: d.Basis, Status: st, StatusLabel: label, MetOn: d.MetOn}
 }
 
 // StatusLabel names a status in Chinese.
@@ -86,8 +99,12 @@ func StatusLabel(s string) string {
 		return "待录入日历"
 	case DeadlineSuspended:
 		return "中止中"
+	case DeadlineUnserved:
+		return "待送达"
 	case DeadlineOverdue:
 		return "已逾期"
+	case DeadlineBreached:
+		return "逾期未履行"
 	case DeadlineCancelled:
 		return "已取消"
 	}
@@ -101,34 +118,37 @@ type Pause struct {
 	Ground string
 }
 
-// LetterFact is a 意见书 with its receipt and report dates.
+// LetterFact is a 意见书 or 建议书 with its receipt and report dates.
 type LetterFact struct {
 	ID         int64     `db:"id"`
-	Kind       string    `db:"kind"`
+	Kind       string    `db:"kind"` // opinion (意见书) or suggestion (建议书)
 	ReceivedOn date.Date `db:"received_on"`
 	ReportedOn date.Date `db:"reported_on"`
 }
 
 // Facts are what the clock depends on. Every deadline is recomputed from them.
 type Facts struct {
-	ReceivedOn       date.Date
-	Correction       *Correction // 补正 notice, if any
-	AcceptedOn       date.Date
-	RejectedOn       date.Date
-	Procedure        Procedure
-	SimplifiedBecame bool // converted from simplified to ordinary ([H]: 60 days from the original 受理)
-	CopySentOn       date.Date
-	CopyReceivedOn   date.Date // receipt of the copy by the respondent; defaults to CopySentOn
-	ReplyReceivedOn  date.Date
-	Pauses           []Pause
-	ExtensionDays    int
-	ConcludedOn      date.Date // decision approved or case terminated
-	Abandoned        bool
-	DecisionType     string    // approved decision type
-	ServedOn         date.Date // 送达 of the decision
-	PerformDueOn     date.Date // time limit for performance set in the decision
-	PerformedOn      date.Date
-	Letters          []LetterFact
+	ReceivedOn         date.Date
+	Correction         *Correction // 补正 notice, if any
+	CorrectionServedOn date.Date   // the applicant received the 补正 notice; zero while unknown (待送达)
+	AcceptedOn         date.Date
+	DeemedAccepted     bool // 视为受理 at the end of the review period (复议法第30条第3款)
+	RejectedOn         date.Date
+	Procedure          Procedure
+	ConvertedOn        date.Date // simplified → ordinary (复议法第55条)
+	CopySentOn         date.Date
+	CopyReceivedOn     date.Date // receipt of the copy by the respondent; defaults to CopySentOn
+	ReplyReceivedOn    date.Date
+	ReplyPostmarkedOn  date.Date // the 答复 came by post: the postmark date (民事诉讼法第85条第4款)
+	Pauses             []Pause
+	ExtensionDays      int
+	ConcludedOn        date.Date // decision approved or case terminated
+	Abandoned          bool
+	DecisionType       string    // approved decision type
+	ServedOn           date.Date // 送达 of the decision
+	PerformDueOn       date.Date // time limit for performance set in the decision
+	PerformedOn        date.Date
+	Letters            []LetterFact
 }
 
 // Compute derives all deadlines of a case from its facts. A deadline that reaches a year with no calendar is
@@ -146,101 +166,50 @@ func Compute(cal *calendar.Calendar, f Facts) ([]Deadline, error) {
 			}
 			return err
 		}
+		d.Basis += adjustedWorkday(cal, d.DueOn)
 		out = append(out, d)
 		return nil
 	}
 
-	// 受理审查: 5 working days from receipt of the application (复议法第30条第1款, 第88条), and after 补正
-	// a new review of 5 working days from receipt of the materials (第31条第3款).
-	reviewFrom, what, art := f.ReceivedOn, "收到申请", "复议法第30条第1款、第88条"
-	reviewMet := date.Min2(f.AcceptedOn, f.RejectedOn)
-	if c := f.Correction; c != nil {
-		if c.ReceivedOn.IsZero() {
-			reviewMet = c.RequestedOn
-		} else {
-			reviewFrom, what, art = c.ReceivedOn, "收到补正材料", "复议法第31条第3款、第30条第1款、第88条"
-		}
+	if err := add(reviewDeadline(cal, f)); err != nil {
+		return nil, err
 	}
-	{
-		r, err := cal.AddWorkdays(reviewFrom, 5)
-		d := Deadline{Kind: DeadlineReview, Basis: fmt.Sprintf("受理审查期限：自%s%s起5个工作日（%s）%s", reviewFrom, what, art, r.Postponement())}
-		d.DueOn, d.Status = r.Date, met(reviewMet)
-		d.MetOn = reviewMet
-		if err := add(d, err); err != nil {
+	if f.Correction != nil {
+		if err := add(CorrectionDeadline(cal, f)); err != nil {
 			return nil, err
 		}
 	}
-
-	// 补正: the applicant has 10 working days from receipt of the notice (第31条第2款); [H] the notice is taken
-	// as received on the day it is issued at the window.
-	if c := f.Correction; c != nil {
-		r, err := cal.AddWorkdays(c.RequestedOn, 10)
-		d := Deadline{Kind: DeadlineCorrection, Basis: fmt.Sprintf("补正期限：自%s收到补正通知起10个工作日（复议法第31条第2款、第88条），无正当理由逾期不补正视为放弃申请%s", c.RequestedOn, r.Postponement())}
-		d.DueOn, d.MetOn = r.Date, c.ReceivedOn
-		d.Status = met(c.ReceivedOn)
-		if f.Abandoned {
-			d.Status, d.MetOn = DeadlineCancelled, date.Date{}
-		}
-		if err := add(d, err); err != nil {
-			return nil, err
-		}
-	}
-
 	if f.AcceptedOn.IsZero() {
 		return out, nil
 	}
-	concluded := !f.ConcludedOn.IsZero()
-	copyDays, replyDays, art := 7, 10, "复议法第48条、第88条"
-	if f.Procedure == Simplified {
-		copyDays, replyDays, art = 3, 5, "复议法第54条、第88条"
-	}
-	// 申请书副本 to the respondent within 7 (simplified 3) working days of 受理.
-	{
-		r, err := cal.AddWorkdays(f.AcceptedOn, copyDays)
-		d := Deadline{Kind: DeadlineCopy, Basis: fmt.Sprintf("发送申请书副本期限：自%s受理起%d个工作日（%s）%s", f.AcceptedOn, copyDays, art, r.Postponement())}
-		d.DueOn, d.MetOn, d.Status = r.Date, f.CopySentOn, met(f.CopySentOn)
-		if !(concluded && f.CopySentOn.IsZero()) {
-			if err := add(d, err); err != nil {
-				return nil, err
+	for _, kind := range []string{DeadlineCopy, DeadlineReply} {
+		if kind == DeadlineReply && f.CopySentOn.IsZero() {
+			break // the reply period starts with the respondent's receipt of the copy
+		}
+		d, err := dutyDeadline(cal, f, kind)
+		if err == nil {
+			var keep bool
+			if d, keep = atConclusion(d, f.ConcludedOn); !keep {
+				continue
 			}
 		}
-	}
-	// 答复 within 10 (simplified 5) working days of the respondent's receipt of the copy.
-	if !f.CopySentOn.IsZero() {
-		from := f.CopyReceivedOn
-		if from.IsZero() {
-			from = f.CopySentOn
-		}
-		r, err := cal.AddWorkdays(from, replyDays)
-		d := Deadline{Kind: DeadlineReply, Basis: fmt.Sprintf("被申请人答复期限：自%s收到申请书副本起%d个工作日（%s）%s", from, replyDays, art, r.Postponement())}
-		d.DueOn, d.MetOn, d.Status = r.Date, f.ReplyReceivedOn, met(f.ReplyReceivedOn)
-		if !(concluded && f.ReplyReceivedOn.IsZero()) {
-			if err := add(d, err); err != nil {
-				return nil, err
-			}
+		if err := add(d, err); err != nil {
+			return nil, err
 		}
 	}
-	d, err := DecisionDue(cal, f)
-	if err := add(d, err); err != nil {
+	if err := add(DecisionDue(cal, f)); err != nil {
 		return nil, err
 	}
-	// 复议法第41条第5项: 中止 under 第39条第1款第1、2、4项 lasting 60 days → 终止.
-	if n := len(f.Pauses); n > 0 && f.Pauses[n-1].To.IsZero() && !concluded {
-		p := f.Pauses[n-1]
-		if g, ok := GroundOf(SuspensionGrounds, p.Ground); ok && g.Lapses {
-			r, err := cal.AddNaturalDays(p.From, 60)
-			d := Deadline{Kind: DeadlineSuspension, Status: DeadlineOpen, DueOn: r.Date,
-				Basis: fmt.Sprintf("自%s依复议法第39条第1款中止审理，满60日中止原因仍未消除的，应当终止行政复议（第41条第5项）%s", p.From, r.Postponement())}
-			if err := add(d, err); err != nil {
-				return nil, err
-			}
+	if d, ok := SuspensionLimit(f); ok {
+		if err := add(d, nil); err != nil {
+			return nil, err
 		}
 	}
 	// 行政诉讼法第45条: the applicant may sue within 15 days of receiving the decision.
 	if !f.ServedOn.IsZero() {
-		r, err := cal.AddNaturalDays(f.ServedOn, 15)
-		d := Deadline{Kind: DeadlineLitigation, Status: DeadlineOpen, DueOn: r.Date,
-			Basis: fmt.Sprintf("申请人起诉期限：自%s收到决定书起15日（行政诉讼法第45条）%s", f.ServedOn, r.Postponement())}
+		due, roll, err := naturalEnd(cal, f.ServedOn.AddDays(15), viaLitigation)
+		d := Deadline{Kind: DeadlineLitigation, Status: DeadlineOpen, DueOn: due,
+			Basis: fmt.Sprintf("申请人起诉期限：自%s收到决定书起15日（行政诉讼法第45条）%s", f.ServedOn, roll)}
 		if err := add(d, err); err != nil {
 			return nil, err
 		}
@@ -249,13 +218,17 @@ func Compute(cal *calendar.Calendar, f Facts) ([]Deadline, error) {
 	if !f.PerformDueOn.IsZero() && !f.ServedOn.IsZero() {
 		d := Deadline{Kind: DeadlinePerform, DueOn: f.PerformDueOn, MetOn: f.PerformedOn, Status: met(f.PerformedOn),
 			Basis: fmt.Sprintf("被申请人履行期限：决定书确定的期限%s（复议法第77条）", f.PerformDueOn)}
-		out = append(out, d)
+		if err := add(d, nil); err != nil {
+			return nil, err
+		}
 	}
-	// 复议法第76条: the respondent reports its corrections within 60 days of receiving the 意见书.
 	for _, l := range f.Letters {
-		r, err := cal.AddNaturalDays(l.ReceivedOn, 60)
-		d := Deadline{Kind: DeadlineOpinion, Ref: fmt.Sprint(l.ID), DueOn: r.Date, MetOn: l.ReportedOn, Status: met(l.ReportedOn),
-			Basis: fmt.Sprintf("意见书纠正情况报送期限：被申请人自%s收到意见书起60日（复议法第76条）%s", l.ReceivedOn, r.Postponement())}
+		if !ReportDue(l.Kind) {
+			continue
+		}
+		due, roll, err := naturalEnd(cal, l.ReceivedOn.AddDays(60), viaReconsideration)
+		d := Deadline{Kind: DeadlineOpinion, Ref: fmt.Sprint(l.ID), DueOn: due, MetOn: l.ReportedOn, Status: met(l.ReportedOn),
+			Basis: fmt.Sprintf("意见书纠正情况报送期限：被申请人自%s收到意见书起60日（复议法第76条）%s", l.ReceivedOn, roll)}
 		if err := add(d, err); err != nil {
 			return nil, err
 		}
@@ -270,69 +243,246 @@ func met(on date.Date) string {
 	return DeadlineMet
 }
 
-// DecisionDue applies the one-step formula of DOMAIN.md §2 [H]:
+// reviewDeadline: 受理审查 within 5 working days of receipt of the application (复议法第30条第1款, 第88条第2款);
+// after 补正 a new review of 5 working days from receipt of the materials (第31条第3款). The 补正 notice ends
+// the first review.
+func reviewDeadline(cal *calendar.Calendar, f Facts) (Deadline, error) {
+	from, what, art := f.ReceivedOn, "收到申请", "复议法第30条第1款、第88条第2款"
+	metOn := date.Min2(f.AcceptedOn, f.RejectedOn)
+	if c := f.Correction; c != nil {
+		if c.ReceivedOn.IsZero() {
+			metOn = c.RequestedOn
+		} else {
+			from, what, art = c.ReceivedOn, "收到补正材料", "复议法第31条第3款、第30条第1款、第88条第2款"
+		}
+	}
+	r, err := cal.AddWorkdays(from, 5)
+	d := Deadline{Kind: DeadlineReview, Basis: fmt.Sprintf("受理审查期限：自%s%s起5个工作日（%s）%s", from, what, art, workdays(r))}
+	d.DueOn, d.Status, d.MetOn = r.Date, met(metOn), metOn
+	return d, err
+}
+
+// CorrectionDeadline applies 复议法第31条第2款: "申请人应当自收到补正通知之日起十日内提交补正材料" — 10 working
+// days (第88条第2款) from the applicant's receipt of the notice, not from its issue. Until the service date is
+// known the period has not started (待送达). Materials received while the service date is unknown meet the
+// duty. Without good reason a late applicant is taken to have abandoned the application.
+func CorrectionDeadline(cal *calendar.Calendar, f Facts) (Deadline, error) {
+	c, served := f.Correction, f.CorrectionServedOn
+	d := Deadline{Kind: DeadlineCorrection, MetOn: c.ReceivedOn, Status: met(c.ReceivedOn)}
+	if served.IsZero() {
+		d.Basis = fmt.Sprintf("补正期限：自申请人收到补正通知之日起10个工作日（复议法第31条第2款、第88条第2款）；补正通知%s发出，送达日期尚未登记", c.RequestedOn)
+		switch {
+		case f.Abandoned:
+			d.Status, d.MetOn = DeadlineCancelled, date.Date{}
+		case c.ReceivedOn.IsZero():
+			d.Status, d.Basis = DeadlineUnserved, d.Basis+"，送达后开始计算"
+		default:
+			d.Basis += fmt.Sprintf("，%s已收到补正材料", c.ReceivedOn)
+		}
+		return d, nil
+	}
+	r, err := cal.AddWorkdays(served, 10)
+	d.DueOn = r.Date
+	d.Basis = fmt.Sprintf("补正期限：自%s收到补正通知起10个工作日（复议法第31条第2款、第88条第2款）%s，无正当理由逾期不补正的视为放弃行政复议申请", served, workdays(r))
+	if f.Abandoned {
+		d.Status, d.MetOn = DeadlineCancelled, date.Date{}
+	}
+	return d, err
+}
+
+// dutyDeadline computes the copy and reply duties. 复议法第48条 (ordinary): the 申请书副本 goes to the respondent
+// within 7 working days of 受理, the respondent replies within 10 working days of receiving it; 第54条
+// (simplified): 3 and 5. The reply is met on the day it was posted when it came by post (民事诉讼法第85条第4款,
+// applied by 复议法第88条第1款).
+func dutyDeadline(cal *calendar.Calendar, f Facts, kind string) (Deadline, error) {
+	var from, metOn date.Date
+	var simple, ordinary int
+	var head, posted string
+	switch kind {
+	case DeadlineCopy:
+		words, art := acceptance(f)
+		from, metOn, simple, ordinary = f.AcceptedOn, f.CopySentOn, 3, 7
+		head = "发送申请书副本期限：自" + words + "起%d个工作日（复议法" + art + "%s）"
+	case DeadlineReply:
+		from = f.CopyReceivedOn
+		if from.IsZero() {
+			from = f.CopySentOn
+		}
+		metOn, simple, ordinary = f.ReplyReceivedOn, 5, 10
+		if !f.ReplyPostmarkedOn.IsZero() && !metOn.IsZero() {
+			metOn = date.Min2(f.ReplyPostmarkedOn, f.ReplyReceivedOn)
+			posted = postedNote("答复", f.ReplyPostmarkedOn, f.ReplyReceivedOn, viaReconsideration)
+		}
+		head = "被申请人答复期限：自" + from.String() + "收到申请书副本起%d个工作日（复议法%s）"
+	}
+	simplified, note, err := simplifiedPeriodApplies(cal, f, from, simple, metOn)
+	if err != nil {
+		return Deadline{Kind: kind, Basis: fmt.Sprintf(head, simple, "第54条、第88条第2款")}, err
+	}
+	days, art := ordinary, "第48条、第88条第2款"
+	if simplified {
+		days, art = simple, "第54条、第88条第2款"
+	}
+	r, err := cal.AddWorkdays(from, days)
+	d := Deadline{Kind: kind, DueOn: r.Date, MetOn: metOn, Status: met(metOn),
+		Basis: fmt.Sprintf(head, days, art) + workdays(r) + note + posted}
+	return d, err
+}
+
+// simplifiedPeriodApplies says whether a copy or reply duty (counted from `from`, simple working days under
+// 复议法第54条) runs under the simplified procedure. After a conversion to the ordinary procedure (第55条)
+// a duty that had fallen due, or had been performed, before the conversion keeps its 第54条 period and status
+// — converting does not undo a missed 第54条 deadline; only duties still open at the conversion move to the
+// 第48条 periods. The note says which.
+func simplifiedPeriodApplies(cal *calendar.Calendar, f Facts, from date.Date, simple int, metOn date.Date) (bool, string, error) {
+	if f.Procedure == Simplified {
+		return true, "", nil
+	}
+	if f.ConvertedOn.IsZero() {
+		return false, "", nil
+	}
+	r, err := cal.AddWorkdays(from, simple)
+	if err != nil {
+		return false, "", err
+	}
+	if r.Date.Before(f.ConvertedOn) || !metOn.IsZero() && !metOn.After(f.ConvertedOn) {
+		return true, fmt.Sprintf("；%s转为普通程序前已届满或已履行，仍按简易程序期限计算", f.ConvertedOn), nil
+	}
+	return false, fmt.Sprintf("；%s经批准转为普通程序（复议法第55条），尚未届满的期限按普通程序计算", f.ConvertedOn), nil
+}
+
+// atConclusion decides what becomes of a copy or reply duty when the case concludes. A duty performed stays
+// met; one that fell due before the conclusion and was never performed stays visible as a breach of 复议法第48条
+// or 第54条 (逾期未履行) — concluding a case does not erase it; one not yet due at the conclusion lapses with the
+// case (keep false).
+func atConclusion(d Deadline, concludedOn date.Date) (Deadline, bool) {
+	if concludedOn.IsZero() || d.Status != DeadlineOpen {
+		return d, true
+	}
+	if d.DueOn.Before(concludedOn) {
+		d.Status = DeadlineBreached
+		d.Basis += fmt.Sprintf("；案件已于%s审结，该期限届满时未履行", concludedOn)
+		return d, true
+	}
+	return d, false
+}
+
+// DecisionDue applies 复议法第62条: the decision within 60 days of 受理 (ordinary, 第1款) or 30 days (simplified,
+// 第2款); in complicated cases the 行政复议机构负责人 may extend it, with written notice to the parties, by at most
+// 30 days (ordinary only).
 //
-//	due = next working day on or after (受理 + 60 (simplified 30) + extension days + Σ(恢复 − 中止))
+// Step 1, [H] for 中止 (中止期间不计入; the law is silent on how): the original period ends on
 //
-// 复议法第62条第1款 (60日, extension ≤30日 once), 第2款 (simplified 30日, no extension); [H] the days of 中止
-// do not count; [H] after conversion from simplified to ordinary the 60 days run from the original 受理.
+//	end = first working day on or after (受理 + 60 (or 30) + Σ(恢复 − 中止))
+//
+// — moved off a 法定休假日 by 民事诉讼法第85条第3款 (复议法第88条第1款). [H] after a conversion from simplified to
+// ordinary the 60 days run from the original 受理.
+//
+// Step 2, the law: an extension runs from the end of the original period as moved in step 1, and is moved
+// again if it ends on a 法定休假日: due = first working day on or after (end + extension). 受理 2024-08-02 → +60
+// = 2024-10-01 (国庆) → 2024-10-08 → +30 → 2024-11-07.
+//
 // While a pause is open the case has no due date (status suspended).
 func DecisionDue(cal *calendar.Calendar, f Facts) (Deadline, error) {
-	days, art := 60, "复议法第62条第1款"
+	days, art := 60, "第62条第1款"
 	if f.Procedure == Simplified {
-		days, art = 30, "复议法第62条第2款"
+		days, art = 30, "第62条第2款"
 	}
+	words, deemed := acceptance(f)
+	head := fmt.Sprintf("行政复议决定期限：自%s起%d日（复议法%s%s）", words, days, deemed, art)
 	var parts []string
-	if f.SimplifiedBecame {
-		parts = append(parts, "由简易程序转为普通程序，自原受理之日起计算")
+	if !f.ConvertedOn.IsZero() {
+		parts = append(parts, fmt.Sprintf("%s经批准由简易程序转为普通程序（复议法第55条），自原受理之日起计算", f.ConvertedOn))
 	}
 	paused := 0
 	for _, p := range f.Pauses {
 		if p.To.IsZero() {
 			return Deadline{Kind: DeadlineDecision, Status: DeadlineSuspended,
-				Basis: fmt.Sprintf("行政复议决定期限：自%s受理起%d日（%s）；自%s起中止审理，恢复审理后重新计算", f.AcceptedOn, days, art, p.From)}, nil
+				Basis: head + fmt.Sprintf("；自%s起中止审理，恢复审理后继续计算，中止期间不计入", p.From)}, nil
 		}
 		n := p.To.DaysSince(p.From)
 		paused += n
 		parts = append(parts, fmt.Sprintf("中止%d日（%s至%s）不计入", n, p.From, p.To))
 	}
-	ext := 0
-	if f.Procedure != Simplified && f.ExtensionDays > 0 {
-		ext = f.ExtensionDays
-		parts = append(parts, fmt.Sprintf("经批准延长%d日", ext))
-	}
-	basis := fmt.Sprintf("行政复议决定期限：自%s受理起%d日（%s）", f.AcceptedOn, days, art)
+	basis := head
 	if len(parts) > 0 {
 		basis += "，" + strings.Join(parts, "，")
 	}
-	r, err := cal.NextWorkdayOnOrAfter(f.AcceptedOn.AddDays(days + ext + paused))
-	d := Deadline{Kind: DeadlineDecision, Basis: basis + r.Postponement(), DueOn: r.Date}
-	d.MetOn, d.Status = f.ConcludedOn, met(f.ConcludedOn)
-	return d, err
+	due, roll, err := naturalEnd(cal, f.AcceptedOn.AddDays(days+paused), viaReconsideration)
+	d := Deadline{Kind: DeadlineDecision, Basis: basis + roll}
+	if err != nil {
+		return d, err
+	}
+	if ext := f.ExtensionDays; ext > 0 && f.Procedure != Simplified {
+		end := due
+		due, roll, err = naturalEnd(cal, end.AddDays(ext), viaReconsideration)
+		d.Basis += fmt.Sprintf("；情况复杂，经行政复议机构负责人批准并书面告知当事人，自原期限届满之日（%s）起延长%d日（复议法第62条第1款）%s", end, ext, roll)
+		if err != nil {
+			return d, err
+		}
+	}
+	d.DueOn, d.MetOn, d.Status = due, f.ConcludedOn, met(f.ConcludedOn)
+	return d, nil
+}
+
+// SuspensionLimit applies 复议法第41条第5项: a 中止 under 第39条第1款第1项、第2项 or 第4项 that has lasted 60 days
+// (满六十日) with its cause not removed ends in 终止. 满六十日 is a condition, not a period for anyone to act in:
+// the date is not moved off rest days.
+func SuspensionLimit(f Facts) (Deadline, bool) {
+	n := len(f.Pauses)
+	if n == 0 || !f.Pauses[n-1].To.IsZero() || !f.ConcludedOn.IsZero() {
+		return Deadline{}, false
+	}
+	p := f.Pauses[n-1]
+	g, ok := GroundOf(SuspensionGrounds, p.Ground)
+	if !ok || !g.Lapses {
+		return Deadline{}, false
+	}
+	item := strings.TrimPrefix(g.Code, "39-")
+	limit := p.From.AddDays(60)
+	return Deadline{Kind: DeadlineSuspension, Status: DeadlineOpen, DueOn: limit,
+		Basis: fmt.Sprintf("自%s依复议法第39条第1款第%s项中止审理，至%s中止满60日；届时中止原因仍未消除的，应当决定终止行政复议（复议法第41条第5项）", p.From, item, limit)}, true
+}
+
+// ReportDue says whether a letter obliges its addressee to report back. 复议法第76条 and 条例第57条第1款: the
+// organ that receives a 行政复议意见书 reports its corrections within 60 days of receipt; a 建议书 (条例第57条
+// 第2款: "可以制作行政复议建议书，向有关机关提出完善制度和改进行政执法的建议") sets no period.
+func ReportDue(kind string) bool { return kind == "opinion" }
+
+// FiledOn is the day an application counts as made for the time limits of 复议法第20条 and 第21条: for an
+// application sent by post the postmark date (民事诉讼法第85条第4款, applied by 复议法第88条第1款: 期满前交邮的，
+// 不算过期), otherwise the day it was received.
+func FiledOn(receivedOn, postmarkedOn date.Date) date.Date {
+	if !postmarkedOn.IsZero() && postmarkedOn.Before(receivedOn) {
+		return postmarkedOn
+	}
+	return receivedOn
 }
 
 // ApplicationPeriod checks the time limits for applying (复议法第20条第1款: 60日 from knowing of the act;
-// 第21条: 5 years, for 不动产 20 years, from the act). It returns the last day of the 60-day period and, when
-// the application seems late, a note for the reviewer. Registration is never refused for this.
-func ApplicationPeriod(cal *calendar.Calendar, knownOn, madeOn, receivedOn date.Date, realEstate bool) (date.Date, string) {
+// 第21条: 5 years, for 不动产 20 years, from the act), measured on the day the application counts as made
+// (FiledOn: the postmark for an application sent by post). It returns the last day of the 60-day period and,
+// when the application seems late, a note for the reviewer. Registration is never refused for this.
+func ApplicationPeriod(cal *calendar.Calendar, knownOn, madeOn, receivedOn, postmarkedOn date.Date, realEstate bool) (date.Date, string) {
 	var notes []string
-	last := knownOn.AddDays(60)
-	rolled := ""
-	if r, err := cal.AddNaturalDays(knownOn, 60); err == nil {
-		last = r.Date
-		rolled = r.Postponement()
-	} else {
-		rolled = "（该年度节假日安排未录入，未考虑节假日顺延）"
+	filed := FiledOn(receivedOn, postmarkedOn)
+	how := fmt.Sprintf("%s收到申请", receivedOn)
+	if !filed.Equal(receivedOn) {
+		how = fmt.Sprintf("申请于%s交邮（邮戳日期）、%s收到，以交邮之日计（民事诉讼法第85条第4款，%s）", filed, receivedOn, viaReconsideration)
 	}
-	if receivedOn.After(last) {
-		notes = append(notes, fmt.Sprintf("申请可能已超过法定申请期限：自%s知道该行政行为起60日，最后一日为%s%s（复议法第20条第1款）；如未告知申请权利或期限，最长不超过1年（第20条第3款）；因不可抗力或其他正当理由耽误的，期限自障碍消除之日起继续计算（第20条第2款），请审查", knownOn, last, rolled))
+	last, rolled, err := naturalEnd(cal, knownOn.AddDays(60), viaReconsideration)
+	if err != nil {
+		last, rolled = knownOn.AddDays(60), "（该年度节假日安排未录入，未考虑期限末日为法定休假日的情形）"
+	}
+	if filed.After(last) {
+		notes = append(notes, fmt.Sprintf("申请可能已超过法定申请期限：自%s知道该行政行为起60日（复议法第20条第1款），最后一日为%s%s；%s；如未告知申请权利或期限，最长不超过1年（第20条第3款）；因不可抗力或其他正当理由耽误的，期限自障碍消除之日起继续计算（第20条第2款），请审查", knownOn, last, rolled, how))
 	}
 	if !madeOn.IsZero() {
 		years, what := 5, "其他案件"
 		if realEstate {
 			years, what = 20, "因不动产提出的"
 		}
-		if cut := madeOn.AddYears(years); receivedOn.After(cut) {
+		if cut := madeOn.AddYears(years); filed.After(cut) {
 			notes = append(notes, fmt.Sprintf("自行政行为作出之日（%s）起已超过%d年（%s最长%d年，复议法第21条），不予受理", madeOn, years, what, years))
 		}
 	}

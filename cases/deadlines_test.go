@@ -43,16 +43,17 @@ func TestReviewDeadline(t *testing.T) {
 		t.Fatalf("got %+v", r)
 	}
 	if !strings.Contains(r.Basis, "自2025-09-26收到申请起5个工作日") || !strings.Contains(r.Basis, "第30条") ||
-		!strings.Contains(r.Basis, "遇国庆节、中秋节假期顺延") {
+		!strings.Contains(r.Basis, "不含法定休假日（其间国庆节、中秋节假期不计入）") {
 		t.Fatalf("basis %q", r.Basis)
 	}
 }
 
-// 复议法第31条: the 补正 notice ends the first review; the applicant has 10 working days; receipt of the
-// materials starts a new 5-working-day review.
+// 复议法第31条: the 补正 notice ends the first review; the applicant has 10 working days from receiving it;
+// receipt of the materials starts a new 5-working-day review.
 func TestCorrectionDeadlines(t *testing.T) {
 	cal := testCalendar(t)
-	f := Facts{ReceivedOn: date.MustParse("2025-09-26"), Correction: &Correction{RequestedOn: date.MustParse("2025-09-29")}}
+	f := Facts{ReceivedOn: date.MustParse("2025-09-26"), Correction: &Correction{RequestedOn: date.MustParse("2025-09-29")},
+		CorrectionServedOn: date.MustParse("2025-09-29")}
 	ds, _ := Compute(cal, f)
 	if r := find(ds, DeadlineReview); r.Status != DeadlineMet || r.MetOn.String() != "2025-09-29" {
 		t.Fatalf("review should be met by the notice: %+v", r)
@@ -71,8 +72,9 @@ func TestCorrectionDeadlines(t *testing.T) {
 	}
 }
 
-// The one-step decision formula of DOMAIN.md §2 with its two worked examples.
-func TestDecisionDueOneStep(t *testing.T) {
+// The decision formula (复议法第62条) with the worked examples: one step for 中止 ([H]), two steps for an
+// extension (the extension runs from the end of the original period as moved off a rest day).
+func TestDecisionDueSteps(t *testing.T) {
 	cal := testCalendar(t)
 	f := Facts{ReceivedOn: date.MustParse("2025-09-26"), AcceptedOn: date.MustParse("2025-09-30"), Procedure: Ordinary}
 	d, err := DecisionDue(cal, f)
@@ -89,7 +91,7 @@ func TestDecisionDueOneStep(t *testing.T) {
 	}
 	f.ExtensionDays = 30
 	d, _ = DecisionDue(cal, f)
-	if d.DueOn.String() != "2026-01-12" { // 12-13 + 30 = 2026-01-12 (Monday)
+	if d.DueOn.String() != "2026-01-14" { // 12-13 (Saturday) → 12-15, + 30 = 2026-01-14 (Wednesday)
 		t.Fatalf("with extension: %s", d.DueOn)
 	}
 	// simplified: 30 days, extension ignored (第62条第2款)
@@ -145,19 +147,19 @@ func TestPendingWithoutCalendar(t *testing.T) {
 // 复议法第20条第1款: 60 days from knowing of the act; a late application is flagged, not refused.
 func TestApplicationPeriod(t *testing.T) {
 	cal := testCalendar(t)
-	last, note := ApplicationPeriod(cal, date.MustParse("2025-08-05"), date.MustParse("2025-08-01"), date.MustParse("2025-09-26"), false)
+	last, note := ApplicationPeriod(cal, date.MustParse("2025-08-05"), date.MustParse("2025-08-01"), date.MustParse("2025-09-26"), date.Date{}, false)
 	if last.String() != "2025-10-09" || note != "" { // 08-05 + 60 = 10-04 (国庆) → 10-09
 		t.Fatalf("in time: %s %q", last, note)
 	}
-	_, note = ApplicationPeriod(cal, date.MustParse("2025-06-01"), date.MustParse("2025-06-01"), date.MustParse("2025-09-26"), false)
+	_, note = ApplicationPeriod(cal, date.MustParse("2025-06-01"), date.MustParse("2025-06-01"), date.MustParse("2025-09-26"), date.Date{}, false)
 	if !strings.Contains(note, "申请可能已超过法定申请期限") || !strings.Contains(note, "2025-07-31") {
 		t.Fatalf("late: %q", note)
 	}
-	_, note = ApplicationPeriod(cal, date.MustParse("2025-06-01"), date.MustParse("2019-06-01"), date.MustParse("2025-07-01"), false)
+	_, note = ApplicationPeriod(cal, date.MustParse("2025-06-01"), date.MustParse("2019-06-01"), date.MustParse("2025-07-01"), date.Date{}, false)
 	if !strings.Contains(note, "超过5年") {
 		t.Fatalf("5 years (第21条): %q", note)
 	}
-	_, note = ApplicationPeriod(cal, date.MustParse("2025-06-01"), date.MustParse("2019-06-01"), date.MustParse("2025-07-01"), true)
+	_, note = ApplicationPeriod(cal, date.MustParse("2025-06-01"), date.MustParse("2019-06-01"), date.MustParse("2025-07-01"), date.Date{}, true)
 	if strings.Contains(note, "超过") && strings.Contains(note, "年（") {
 		t.Fatalf("不动产 has 20 years: %q", note)
 	}

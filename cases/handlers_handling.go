@@ -27,6 +27,16 @@ func (h *Handler) act(c *fiber.Ctx, body any, do func(id int64) error) error {
 	return h.answer(c, id)
 }
 
+func (h *Handler) apiCorrectionServed(c *fiber.Ctx) error {
+	var in struct {
+		ServedOn string `json:"served_on"`
+		Version  int    `json:"version"`
+	}
+	return h.act(c, &in, func(id int64) error {
+		return h.Service.CorrectionServed(c.UserContext(), web.CurrentUser(c), id, in.ServedOn, in.Version)
+	})
+}
+
 func (h *Handler) apiAssign(c *fiber.Ctx) error {
 	var in AssignmentInput
 	return h.act(c, &in, func(id int64) error { return h.Service.Assign(c.UserContext(), web.CurrentUser(c), id, in) })

@@ -265,7 +265,7 @@ func TestCorrectionFlow(t *testing.T) {
 	if r := a.Do("POST", path+"/review", chief, map[string]any{"outcome": "correction", "on": "2025-09-29", "items": []string{" "}}); r.Status != 422 {
 		t.Fatalf("empty items: %d", r.Status)
 	}
-	r := a.Do("POST", path+"/review", chief, map[string]any{"outcome": "correction", "on": "2025-09-29", "items": []string{"身份证复印件", "原行政行为文书"}})
+	r := a.Do("POST", path+"/review", chief, map[string]any{"outcome": "correction", "on": "2025-09-29", "served_on": "2025-09-29", "items": []string{"身份证复印件", "原行政行为文书"}})
 	if r.Status != 200 {
 		t.Fatalf("correction: %d %s", r.Status, r.Body)
 	}

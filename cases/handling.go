@@ -142,7 +142,10 @@ type ReplyInput struct {
 	CopySentOn      string `json:"copy_sent_on"`
 	CopyReceivedOn  string `json:"copy_received_on"`
 	ReplyReceivedOn string `json:"reply_received_on"`
-	Version         int    `json:"version"`
+	// ReplyPostmarkedOn is the postmark of a 答复 that came by post: posted before the deadline is on time
+	// (民事诉讼法第85条第4款, applied by 复议法第88条第1款).
+	ReplyPostmarkedOn string `json:"reply_postmarked_on"`
+	Version           int    `json:"version"`
 }
 
 // RecordReply records sending the 申请书副本 to the respondent and receiving its 答复 (复议法第48条).
@@ -152,7 +155,8 @@ func (s *Service) RecordReply(ctx context.Context, u *auth.User, id int64, in Re
 	sent := checkDate(f, "copy_sent_on", "发送申请书副本日期", in.CopySentOn, false, today)
 	recv := checkDate(f, "copy_received_on", "被申请人收到副本日期", in.CopyReceivedOn, false, today)
 	reply := checkDate(f, "reply_received_on", "收到答复日期", in.ReplyReceivedOn, false, today)
-	if in.CopySentOn == "" && in.ReplyReceivedOn == "" && in.CopyReceivedOn == "" {
+	posted := checkDate(f, "reply_postmarked_on", "答复邮戳日期", in.ReplyPostmarkedOn, false, today)
+	if in.CopySentOn == "" && in.ReplyReceivedOn == "" && in.CopyReceivedOn == "" && in.ReplyPostmarkedOn == "" {
 		f.Add("copy_sent_on", "请填写发送副本日期或收到答复日期")
 	}
 	if err := f.Err(); err != nil {
@@ -163,11 +167,12 @@ func (s *Service) RecordReply(ctx context.Context, u *auth.User, id int64, in Re
 			return "", "", nil, nil, requireOpen(c)
 		}
 		var cur struct {
-			Sent  date.Date `db:"copy_sent_on"`
-			Recv  date.Date `db:"copy_received_on"`
-			Reply date.Date `db:"reply_received_on"`
+			Sent   date.Date `db:"copy_sent_on"`
+			Recv   date.Date `db:"copy_received_on"`
+			Reply  date.Date `db:"reply_received_on"`
+			Posted date.Date `db:"reply_postmarked_on"`
 		}
-		if err := tx.GetContext(ctx, &cur, `SELECT copy_sent_on, copy_received_on, reply_received_on FROM cases WHERE id = $1`, c.ID); err != nil {
+		if err := tx.GetContext(ctx, &cur, `SELECT copy_sent_on, copy_received_on, reply_received_on, reply_postmarked_on FROM cases WHERE id = $1`, c.ID); err != nil {
 			return "", "", nil, nil, err
 		}
 		next := cur
@@ -180,6 +185,9 @@ func (s *Service) RecordReply(ctx context.Context, u *auth.User, id int64, in Re
 		if !reply.IsZero() {
 			next.Reply = reply
 		}
+		if !posted.IsZero() {
+			next.Posted = posted
+		}
 		switch {
 		case !next.Sent.IsZero() && next.Sent.Before(c.AcceptedOn):
 			return "", "", nil, nil, fieldError("reply.before_accept", "copy_sent_on", fmt.Sprintf("发送副本日期不能早于受理日期%s", c.AcceptedOn))
@@ -189,9 +197,15 @@ func (s *Service) RecordReply(ctx context.Context, u *auth.User, id int64, in Re
 			return "", "", nil, nil, fieldError("reply.no_copy", "reply_received_on", "须先登记发送申请书副本的日期")
 		case !next.Reply.IsZero() && next.Reply.Before(next.Sent):
 			return "", "", nil, nil, fieldError("reply.before_copy", "reply_received_on", "收到答复日期不能早于发送副本日期")
+		case !next.Posted.IsZero() && next.Reply.IsZero():
+			return "", "", nil, nil, fieldError("reply.postmark_without_reply", "reply_postmarked_on", "请同时填写收到答复的日期")
+		case !next.Posted.IsZero() && next.Posted.After(next.Reply):
+			return "", "", nil, nil, fieldError("reply.postmark_after_receipt", "reply_postmarked_on", fmt.Sprintf("答复邮戳日期不能晚于收到答复日期%s", next.Reply))
+		case !next.Posted.IsZero() && next.Posted.Before(next.Sent):
+			return "", "", nil, nil, fieldError("reply.postmark_before_copy", "reply_postmarked_on", fmt.Sprintf("答复邮戳日期不能早于发送副本日期%s", next.Sent))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET copy_sent_on = $2, copy_received_on = $3, reply_received_on = $4 WHERE id = $1`,
-			c.ID, next.Sent, next.Recv, next.Reply); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET copy_sent_on = $2, copy_received_on = $3, reply_received_on = $4, reply_postmarked_on = $5 WHERE id = $1`,
+			c.ID, next.Sent, next.Recv, next.Reply, next.Posted); err != nil {
 			return "", "", nil, nil, err
 		}
 		var parts []string
@@ -203,6 +217,9 @@ func (s *Service) RecordReply(ctx context.Context, u *auth.User, id int64, in Re
 		}
 		if !reply.IsZero() {
 			parts = append(parts, "收到被申请人答复及证据 "+reply.String())
+		}
+		if !posted.IsZero() {
+			parts = append(parts, "答复邮戳日期 "+posted.String())
 		}
 		return "case.reply", strings.Join(parts, "；"),
 			map[string]any{"copy_sent_on": cur.Sent, "reply_received_on": cur.Reply},
@@ -659,8 +676,8 @@ type OpinionLetterInput struct {
 	Version    int    `json:"version"`
 }
 
-// IssueOpinionLetter records a 意见书 (复议法第76条) or 建议书 (条例第57条第2款); the respondent reports its
-// corrections within 60 days of receipt.
+// IssueOpinionLetter records a 意见书 (复议法第76条: the organ reports its corrections within 60 days of
+// receipt) or a 建议书 (条例第57条第2款: no period is set; see ReportDue).
 func (s *Service) IssueOpinionLetter(ctx context.Context, u *auth.User, id int64, in OpinionLetterInput) error {
 	if u.Role != auth.RoleChief {
 		return apperr.New(apperr.Forbidden, "opinion.forbidden", "意见书须经复议机构负责人制发")
@@ -695,11 +712,10 @@ func (s *Service) IssueOpinionLetter(ctx context.Context, u *auth.User, id int64
 			c.ID, in.Kind, issued, received, content, u.ID); err != nil {
 			return "", "", nil, nil, err
 		}
-		label := "意见书"
-		if in.Kind == "suggestion" {
-			label = "建议书"
+		if !ReportDue(in.Kind) {
+			return "opinion.issued", fmt.Sprintf("制发行政复议建议书（%s），向有关机关提出完善制度和改进行政执法的建议（实施条例第57条第2款）", issued), nil, nil, nil
 		}
-		return "opinion.issued", fmt.Sprintf("向被申请人制发%s（%s），被申请人应自收到之日起60日内报送纠正情况", label, issued), nil, nil, nil
+		return "opinion.issued", fmt.Sprintf("制发行政复议意见书（%s），有关机关应自收到之日起60日内报送纠正情况（复议法第76条）", issued), nil, nil, nil
 	})
 }
 
@@ -713,10 +729,11 @@ func (s *Service) ReportOpinionLetter(ctx context.Context, u *auth.User, id, let
 	}
 	return s.change(ctx, u, id, version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (string, string, map[string]any, map[string]any, error) {
 		var l struct {
+			Kind     string    `db:"kind"`
 			Received date.Date `db:"received_on"`
 			Reported date.Date `db:"reported_on"`
 		}
-		if err := tx.GetContext(ctx, &l, `SELECT received_on, reported_on FROM opinion_letters WHERE id = $1 AND case_id = $2`, letterID, c.ID); err != nil {
+		if err := tx.GetContext(ctx, &l, `SELECT kind, received_on, reported_on FROM opinion_letters WHERE id = $1 AND case_id = $2`, letterID, c.ID); err != nil {
 			return "", "", nil, nil, apperr.New(apperr.NotFound, "opinion.not_found", "意见书不存在")
 		}
 		if !l.Reported.IsZero() {
@@ -728,7 +745,10 @@ func (s *Service) ReportOpinionLetter(ctx context.Context, u *auth.User, id, let
 		if _, err := tx.ExecContext(ctx, `UPDATE opinion_letters SET reported_on = $2, report_content = $3 WHERE id = $1`, letterID, d, content); err != nil {
 			return "", "", nil, nil, err
 		}
-		return "opinion.reported", fmt.Sprintf("被申请人于%s报送意见书落实情况", d), nil, nil, nil
+		if !ReportDue(l.Kind) {
+			return "opinion.reported", fmt.Sprintf("有关机关于%s反馈建议书落实情况", d), nil, nil, nil
+		}
+		return "opinion.reported", fmt.Sprintf("有关机关于%s报送意见书纠正情况", d), nil, nil, nil
 	})
 }
 

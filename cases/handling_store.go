@@ -9,7 +9,7 @@ import (
 	"fuyi/internal/date"
 )
 
-const queryHandlingFacts = `SELECT c.copy_sent_on, c.copy_received_on, c.reply_received_on, c.converted_on IS NOT NULL AS converted,
+const queryHandlingFacts = `SELECT c.copy_sent_on, c.copy_received_on, c.reply_received_on, c.reply_postmarked_on, c.converted_on,
 	c.concluded_on, c.served_on, c.performed_on, coalesce(e.days, 0) AS extension_days,
 	d.type AS decision_type, d.perform_due_on
 FROM cases c LEFT JOIN case_extensions e ON e.case_id = c.id
@@ -23,7 +23,8 @@ func (s *Store) handlingFacts(ctx context.Context, caseID int64, f *Facts) error
 		CopySent     date.Date `db:"copy_sent_on"`
 		CopyRecv     date.Date `db:"copy_received_on"`
 		Reply        date.Date `db:"reply_received_on"`
-		Converted    bool      `db:"converted"`
+		ReplyPosted  date.Date `db:"reply_postmarked_on"`
+		Converted    date.Date `db:"converted_on"`
 		Concluded    date.Date `db:"concluded_on"`
 		Served       date.Date `db:"served_on"`
 		Performed    date.Date `db:"performed_on"`
@@ -34,8 +35,8 @@ func (s *Store) handlingFacts(ctx context.Context, caseID int64, f *Facts) error
 	if err := sqlx.GetContext(ctx, s.db, &row, queryHandlingFacts, caseID); err != nil {
 		return fmt.Errorf("cases: handling facts: %w", err)
 	}
-	f.CopySentOn, f.CopyReceivedOn, f.ReplyReceivedOn = row.CopySent, row.CopyRecv, row.Reply
-	f.SimplifiedBecame, f.ConcludedOn, f.ServedOn, f.PerformedOn = row.Converted, row.Concluded, row.Served, row.Performed
+	f.CopySentOn, f.CopyReceivedOn, f.ReplyReceivedOn, f.ReplyPostmarkedOn = row.CopySent, row.CopyRecv, row.Reply, row.ReplyPosted
+	f.ConvertedOn, f.ConcludedOn, f.ServedOn, f.PerformedOn = row.Converted, row.Concluded, row.Served, row.Performed
 	f.ExtensionDays, f.PerformDueOn = row.Extension, row.PerformDue
 	if row.DecisionType != nil {
 		f.DecisionType = *row.DecisionType

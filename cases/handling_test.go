@@ -184,7 +184,8 @@ func TestSuspensionResumptionExtension(t *testing.T) {
 		t.Fatalf("extend: %d %s", r.Status, r.Body)
 	}
 	due, _ := decisionDue(t, a, id)
-	if due != "2026-01-12" { // 09-30 + 60 + 14 + 30 = 2026-01-12 (Monday)
+	// 09-30 + 60 + 14 = 12-13 (Saturday) → 12-15; the extension runs from there: + 30 = 2026-01-14 (Wednesday)
+	if due != "2026-01-14" {
 		t.Fatalf("after extension: %s", due)
 	}
 	if r := post(a, "chief1", id, "extension", map[string]any{"on": "2025-12-11", "days": 5, "reason": "再延"}); r.Status != 409 || r.ErrorCode(t) != "extension.once" {
@@ -372,8 +373,9 @@ func TestSettlementAndMediation(t *testing.T) {
 	if v.Status != "terminated" {
 		t.Fatalf("settlement: %s", v.Status)
 	}
-	if _, st := v.deadline("copy"); st != "" {
-		t.Fatalf("an unmet copy deadline of a concluded case must be cancelled, got %s", st)
+	// the copy was due 2025-10-16 and never sent; concluding on 2025-11-20 keeps the breach visible
+	if due, st := v.deadline("copy"); due != "2025-10-16" || st != "overdue" {
+		t.Fatalf("an unmet copy deadline of a concluded case must stay overdue, got %s %s", due, st)
 	}
 
 	id = acceptedCase(t, a, "ordinary")

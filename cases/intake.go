@@ -38,6 +38,7 @@ type ActInput struct {
 type Application struct {
 	ReceivedOn         string       `json:"received_on"`
 	Channel            string       `json:"channel"`
+	PostmarkedOn       string       `json:"postmarked_on"` // channel mail: the postmark date, if legible
 	Applicants         []PartyInput `json:"applicants"`
 	Agents             []PartyInput `json:"agents"`
 	ThirdParties       []PartyInput `json:"third_parties"`
@@ -52,6 +53,7 @@ type Application struct {
 type Validated struct {
 	ReceivedOn   date.Date
 	Channel      string
+	PostmarkedOn date.Date
 	Applicants   []Party
 	Agents       []Party
 	ThirdParties []Party
@@ -205,6 +207,7 @@ func (a Application) Validate(today date.Date) (Validated, error) {
 	if _, ok := channelLabels[v.Channel]; !ok {
 		f.Add("channel", "申请方式须为 window（窗口递交）、mail（邮寄）、online（网上）或 other（其他）")
 	}
+	v.PostmarkedOn = checkPostmark(f, a.PostmarkedOn, v, today)
 	if len(a.Applicants) == 0 {
 		f.Add("applicants", "至少须有一名申请人")
 	}
@@ -234,6 +237,9 @@ func (a Application) Validate(today date.Date) (Validated, error) {
 	if !v.ActKnownOn.IsZero() && !v.ReceivedOn.IsZero() && v.ReceivedOn.Before(v.ActKnownOn) {
 		f.Add("received_on", "收到申请日期（%s）不能早于知道该行政行为的日期（%s）", v.ReceivedOn, v.ActKnownOn)
 	}
+	if !v.ActKnownOn.IsZero() && !v.PostmarkedOn.IsZero() && v.PostmarkedOn.Before(v.ActKnownOn) {
+		f.Add("postmarked_on", "邮戳日期（%s）不能早于知道该行政行为的日期（%s）", v.PostmarkedOn, v.ActKnownOn)
+	}
 	v.Matter = strings.TrimSpace(a.Act.Matter)
 	if !containsString(Matters, v.Matter) {
 		f.Add("act.matter", "申请事项须为以下之一：%s", strings.Join(Matters, "、"))
@@ -250,6 +256,25 @@ func (a Application) Validate(today date.Date) (Validated, error) {
 		}
 	}
 	return v, f.Err()
+}
+
+// checkPostmark validates the postmark of an application sent by post (民事诉讼法第85条第4款: the period is
+// met by posting): only for the mail channel, not after the day of receipt, not in the future.
+func checkPostmark(f apperr.Fields, raw string, v Validated, today date.Date) date.Date {
+	if strings.TrimSpace(raw) == "" {
+		return date.Date{}
+	}
+	d := checkDate(f, "postmarked_on", "邮戳日期", raw, false, today)
+	switch {
+	case d.IsZero():
+	case v.Channel != "mail":
+		f.Add("postmarked_on", "只有邮寄（mail）的申请才填写邮戳日期")
+		return date.Date{}
+	case !v.ReceivedOn.IsZero() && d.After(v.ReceivedOn):
+		f.Add("postmarked_on", "邮戳日期（%s）不能晚于收到申请日期（%s）", d, v.ReceivedOn)
+		return date.Date{}
+	}
+	return d
 }
 
 func containsString(list []string, s string) bool {

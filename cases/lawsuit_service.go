@@ -147,7 +147,7 @@ func (s *Store) LawsuitView(ctx context.Context, id int64, u *auth.User, today d
 	}
 	l.Deadlines = []DeadlineView{}
 	for _, d := range ds {
-		l.Deadlines = append(l.Deadlines, DeadlineView{Kind: d.Kind, Label: d.Label(), Ref: d.Ref, DueOn: d.DueOn, Basis: d.Basis, Status: d.StatusOn(today), MetOn: d.MetOn})
+		l.Deadlines = append(l.Deadlines, d.View(today))
 		switch d.Kind {
 		case DeadlineAnswer:
 			l.AnswerDueOn = d.DueOn

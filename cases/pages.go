@@ -239,7 +239,7 @@ func (h *Handler) pageReviewSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	in := ReviewInput{Outcome: c.FormValue("outcome"), On: c.FormValue("on"), Procedure: c.FormValue("procedure"),
-		Reason: c.FormValue("reason")}
+		Reason: c.FormValue("reason"), ServedOn: c.FormValue("served_on")}
 	in.Version, _ = strconv.Atoi(c.FormValue("version"))
 	args := c.Request().PostArgs()
 	for _, g := range args.PeekMulti("simplified_grounds") {
@@ -265,6 +265,19 @@ func (h *Handler) pageCorrectionReceivedSubmit(c *fiber.Ctx) error {
 		return h.actionError(c, id, err)
 	}
 	web.Flash(c, "已登记收到补正材料，重新开始受理审查")
+	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageCorrectionServedSubmit(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	if err := h.Service.CorrectionServed(c.UserContext(), web.CurrentUser(c), id, c.FormValue("served_on"), version); err != nil {
+		return h.actionError(c, id, err)
+	}
+	web.Flash(c, "已登记补正通知送达日期，补正期限自该日起计算")
 	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
 }
 

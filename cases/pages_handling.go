@@ -72,7 +72,7 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 	case "complexity":
 		err, done = s.SetComplexity(ctx, u, id, f("complex") == "true", f("reason"), version), "复杂程度认定已保存"
 	case "reply":
-		err, done = s.RecordReply(ctx, u, id, ReplyInput{CopySentOn: f("copy_sent_on"), CopyReceivedOn: f("copy_received_on"), ReplyReceivedOn: f("reply_received_on"), Version: version}), "答复情况已登记"
+		err, done = s.RecordReply(ctx, u, id, ReplyInput{CopySentOn: f("copy_sent_on"), CopyReceivedOn: f("copy_received_on"), ReplyReceivedOn: f("reply_received_on"), ReplyPostmarkedOn: f("reply_postmarked_on"), Version: version}), "答复情况已登记"
 	case "suspension":
 		err, done = s.Suspend(ctx, u, id, f("on"), f("ground"), f("note"), version), "已中止审理"
 	case "resumption":

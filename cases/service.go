@@ -45,8 +45,8 @@ func newQueryCode() string {
 
 const insertCase = `INSERT INTO cases (registration_no, query_code, window_id, registered_by, channel, received_on,
 	respondent_agency_id, act_title, act_doc_no, act_made_on, act_known_on, matter, requests, facts,
-	apply_last_day, late_note, review_from, materials, applicant_org)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $17, $18) RETURNING id`
+	apply_last_day, late_note, review_from, materials, applicant_org, postmarked_on)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $17, $18, $19) RETURNING id`
 
 const insertParty = `INSERT INTO case_parties (case_id, role, position, kind, name, id_type, id_number, credit_code,
 	legal_rep, phone, address, sex, birth_date, agent_kind, firm)
@@ -67,7 +67,7 @@ func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Val
 	if err != nil {
 		return 0, err
 	}
-	lastDay, note := ApplicationPeriod(cal, v.ActKnownOn, v.ActMadeOn, v.ReceivedOn, realEstate)
+	lastDay, note := ApplicationPeriod(cal, v.ActKnownOn, v.ActMadeOn, v.ReceivedOn, v.PostmarkedOn, realEstate)
 	prefix := "FYJG"
 	if u.WindowID != nil {
 		prefix = u.WindowCode
@@ -81,7 +81,7 @@ func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Val
 	var id int64
 	err = tx.GetContext(ctx, &id, insertCase, regNo, newQueryCode(), u.WindowID, u.ID, v.Channel, v.ReceivedOn,
 		v.AgencyID, v.ActTitle, v.ActDocNo, v.ActMadeOn, v.ActKnownOn, v.Matter, v.Requests, v.Facts, lastDay, note,
-		pq.Array(nonNil(v.Materials)), hasOrg(v.Applicants))
+		pq.Array(nonNil(v.Materials)), hasOrg(v.Applicants), v.PostmarkedOn)
 	if err != nil {
 		return 0, fmt.Errorf("cases: insert: %w", err)
 	}
@@ -108,13 +108,17 @@ func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Val
 
 // facts gathers everything the clock depends on.
 func (s *Service) facts(ctx context.Context, st *Store, c *Case) (Facts, error) {
-	f := Facts{ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn, RejectedOn: c.RejectedOn,
+	f := Facts{ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn, DeemedAccepted: c.DeemedAccepted, RejectedOn: c.RejectedOn,
 		Procedure: c.ProcedureValue(), Abandoned: c.Status == StatusAbandoned}
 	corr, err := st.Correction(ctx, c.ID)
 	if err != nil {
 		return f, err
 	}
 	f.Correction = corr
+	if corr != nil {
+		// the service date as recorded on the correction; service records of issued documents can feed it later
+		f.CorrectionServedOn = corr.ServedOn
+	}
 	if err := st.handlingFacts(ctx, c.ID, &f); err != nil {
 		return f, err
 	}
@@ -210,7 +214,9 @@ type ReviewInput struct {
 	SimplifiedGrounds []string `json:"simplified_grounds"`
 	Reason            string   `json:"reason"`
 	Items             []string `json:"items"`
-	Version           int      `json:"version"`
+	// ServedOn is, for a 补正 notice handed to the applicant at once, the day of service (复议法第31条第2款).
+	ServedOn string `json:"served_on"`
+	Version  int    `json:"version"`
 }
 
 const nextCaseSerial = `INSERT INTO case_serials (year, last) VALUES ($1, 1)
@@ -224,6 +230,13 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 	}
 	f := apperr.Fields{}
 	on := checkDate(f, "on", "审查决定日期", in.On, true, s.Today())
+	served := checkDate(f, "served_on", "补正通知送达日期", in.ServedOn, false, s.Today())
+	if !served.IsZero() && in.Outcome != "correction" {
+		f.Add("served_on", "只有通知补正时才填写补正通知送达日期")
+	}
+	if !served.IsZero() && !on.IsZero() && served.Before(on) {
+		f.Add("served_on", "补正通知送达日期不能早于通知日期（%s）", on)
+	}
 	switch in.Outcome {
 	case "accept":
 		if in.Procedure != string(Ordinary) && in.Procedure != string(Simplified) {
@@ -294,15 +307,18 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 			if lapsed {
 				return "", "", nil, nil, fieldError("review.lapsed", "on", fmt.Sprintf("审查期限已于%s届满，依复议法第30条第3款视为受理，不能再通知补正；请作受理处理", reviewDue.Date))
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (case_id, requested_on, items, requested_by) VALUES ($1, $2, $3, $4)`,
-				c.ID, on, pq.Array(in.Items), u.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (case_id, requested_on, items, requested_by, served_on) VALUES ($1, $2, $3, $4, $5)`,
+				c.ID, on, pq.Array(in.Items), u.ID, served); err != nil {
 				return "", "", nil, nil, err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = 'correction' WHERE id = $1`, c.ID); err != nil {
 				return "", "", nil, nil, err
 			}
-			return "case.correction_requested", fmt.Sprintf("通知补正（%d项）：%s", len(in.Items), strings.Join(in.Items, "；")),
-				old, map[string]any{"status": StatusCorrection, "items": in.Items}, nil
+			summary := fmt.Sprintf("通知补正（%d项）：%s", len(in.Items), strings.Join(in.Items, "；"))
+			if !served.IsZero() {
+				summary += fmt.Sprintf("；补正通知于%s送达申请人", served)
+			}
+			return "case.correction_requested", summary, old, map[string]any{"status": StatusCorrection, "items": in.Items}, nil
 		case "reject", "inform":
 			if lapsed {
 				return "", "", nil, nil, fieldError("review.lapsed", "on", fmt.Sprintf("审查期限已于%s届满，依复议法第30条第3款视为受理，不能再决定不予受理；受理后不符合受理条件的，依第33条决定驳回申请", reviewDue.Date))
@@ -387,11 +403,44 @@ func (s *Service) CorrectionReceived(ctx context.Context, u *auth.User, id int64
 			return "", "", nil, nil, err
 		}
 		summary := fmt.Sprintf("收到补正材料（%s），重新开始受理审查", d)
-		if due, err := cal.AddWorkdays(corr.RequestedOn, 10); err == nil && d.After(due.Date) {
+		if corr.ServedOn.IsZero() {
+			summary += "；补正通知送达日期未登记"
+		} else if due, err := cal.AddWorkdays(corr.ServedOn, 10); err == nil && d.After(due.Date) {
 			summary += fmt.Sprintf("；注意：补正期限已于%s届满（复议法第31条第2款），请审查是否有正当理由", due.Date)
 		}
 		return "case.correction_received", summary, map[string]any{"review_from": c.ReviewFrom},
 			map[string]any{"review_from": d}, nil
+	})
+}
+
+// CorrectionServed records the day the applicant received the 补正 notice: the 10 working days of 复议法第31条
+// 第2款 run from it. Until then the 补正 deadline waits (待送达).
+func (s *Service) CorrectionServed(ctx context.Context, u *auth.User, id int64, on string, version int) error {
+	f := apperr.Fields{}
+	d := checkDate(f, "served_on", "补正通知送达日期", on, true, s.Today())
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.change(ctx, u, id, version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (string, string, map[string]any, map[string]any, error) {
+		corr, err := NewStore(tx).Correction(ctx, c.ID)
+		if err != nil {
+			return "", "", nil, nil, err
+		}
+		switch {
+		case corr == nil:
+			return "", "", nil, nil, apperr.State("case.no_correction", "该申请没有补正通知")
+		case !corr.ServedOn.IsZero():
+			return "", "", nil, nil, apperr.State("correction.already_served", "补正通知已登记于%s送达", corr.ServedOn)
+		case d.Before(corr.RequestedOn):
+			return "", "", nil, nil, fieldError("correction.served_before_notice", "served_on", fmt.Sprintf("送达日期不能早于补正通知日期%s", corr.RequestedOn))
+		case !corr.ReceivedOn.IsZero() && d.After(corr.ReceivedOn):
+			return "", "", nil, nil, fieldError("correction.served_after_materials", "served_on", fmt.Sprintf("送达日期不能晚于收到补正材料的日期%s", corr.ReceivedOn))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE corrections SET served_on = $2 WHERE case_id = $1`, c.ID, d); err != nil {
+			return "", "", nil, nil, err
+		}
+		return "case.correction_served", fmt.Sprintf("补正通知于%s送达申请人，补正期限自该日起计算（复议法第31条第2款）", d),
+			nil, map[string]any{"served_on": d}, nil
 	})
 }
 

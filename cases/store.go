@@ -24,7 +24,7 @@ const caseColumns = `c.id, c.registration_no, c.query_code, c.window_id, coalesc
 	a.name AS agency_name, a.category AS agency_category, c.act_title, c.act_doc_no, c.act_made_on, c.act_known_on,
 	c.matter, c.requests, c.facts, c.materials, c.apply_last_day, c.late_note, c.status, c.review_from, c.procedure,
 	c.simplified_grounds, c.complex, c.complex_reason, c.case_no, c.accepted_on, c.deemed_accepted, c.rejected_on,
-	c.reject_reason, c.version`
+	c.reject_reason, c.postmarked_on, c.version`
 
 const caseFrom = ` FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id LEFT JOIN windows w ON w.id = c.window_id`
 
@@ -198,7 +198,7 @@ func (s *Store) Parties(ctx context.Context, caseID int64) ([]Party, error) {
 	return ps, nil
 }
 
-const queryCorrection = `SELECT requested_on, items, received_on FROM corrections WHERE case_id = $1`
+const queryCorrection = `SELECT requested_on, items, received_on, served_on FROM corrections WHERE case_id = $1`
 
 // Correction returns the 补正 notice of a case, or nil.
 func (s *Store) Correction(ctx context.Context, caseID int64) (*Correction, error) {

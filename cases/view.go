@@ -19,6 +19,7 @@ type View struct {
 	CaseNo            *string        `json:"case_no"`
 	ReceivedOn        date.Date      `json:"received_on"`
 	Channel           string         `json:"channel"`
+	PostmarkedOn      date.Date      `json:"postmarked_on"`
 	WindowCode        string         `json:"window_code"`
 	Applicants        []Party        `json:"applicants"`
 	ThirdParties      []Party        `json:"third_parties"`
@@ -79,11 +80,11 @@ type DeadlineView struct {
 	DueOn  date.Date `json:"due_on"`
 	Basis  string    `json:"basis"`
 	Status string    `json:"status"`
-	MetOn  date.Date `json:"met_on,omitempty"`
+	// StatusLabel names the status in Chinese: an overdue deadline of an open case is 已逾期, a duty a concluded
+	// case left unperformed is 逾期未履行 (both read as status overdue).
+	StatusLabel string    `json:"status_label"`
+	MetOn       date.Date `json:"met_on,omitempty"`
 }
-
-// StatusLabel is the Chinese status.
-func (d DeadlineView) StatusLabel() string { return StatusLabel(d.Status) }
 
 // Officer on a case team.
 type Officer struct {
@@ -106,7 +107,7 @@ type Assignment struct {
 func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date) (*View, error) {
 	st := NewStore(db)
 	v := &View{ID: c.ID, RegistrationNo: c.RegistrationNo, QueryCode: c.QueryCode, Status: c.Status,
-		StatusLabel: c.Status.Label(), CaseNo: c.CaseNo, ReceivedOn: c.ReceivedOn, Channel: c.Channel,
+		StatusLabel: c.Status.Label(), CaseNo: c.CaseNo, ReceivedOn: c.ReceivedOn, Channel: c.Channel, PostmarkedOn: c.PostmarkedOn,
 		WindowCode: c.WindowCode, AgencyID: c.AgencyID,
 		RespondentAgency: AgencyRef{ID: c.AgencyID, Name: c.AgencyName, Category: c.AgencyCategory},
 		Act:              ActView{Title: c.ActTitle, DocNo: c.ActDocNo, MadeOn: c.ActMadeOn, KnownOn: c.ActKnownOn, Matter: c.Matter},
@@ -140,8 +141,7 @@ func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date
 	}
 	v.Deadlines = make([]DeadlineView, 0, len(ds))
 	for _, d := range ds {
-		v.Deadlines = append(v.Deadlines, DeadlineView{Kind: d.Kind, Label: d.Label(), Ref: d.Ref, DueOn: d.DueOn,
-			Basis: d.Basis, Status: d.StatusOn(today), MetOn: d.MetOn})
+		v.Deadlines = append(v.Deadlines, d.View(today))
 		if d.Kind == DeadlineReview {
 			v.ReviewDueOn = d.DueOn
 		}

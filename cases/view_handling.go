@@ -16,6 +16,7 @@ type Handling struct {
 	CopySentOn        date.Date          `json:"copy_sent_on" db:"copy_sent_on"`
 	CopyReceivedOn    date.Date          `json:"copy_received_on" db:"copy_received_on"`
 	ReplyReceivedOn   date.Date          `json:"reply_received_on" db:"reply_received_on"`
+	ReplyPostmarkedOn date.Date          `json:"reply_postmarked_on" db:"reply_postmarked_on"`
 	ConvertedOn       date.Date          `json:"converted_on" db:"converted_on"`
 	ConcludedOn       date.Date          `json:"concluded_on" db:"concluded_on"`
 	ServedOn          date.Date          `json:"served_on" db:"served_on"`
@@ -129,7 +130,7 @@ func (h *Handling) OpenPause() *PauseView {
 
 func loadHandling(ctx context.Context, db sqlx.QueryerContext, caseID int64) (*Handling, error) {
 	h := &Handling{Pauses: []PauseView{}, CommitteeOpinions: []CommitteeOpinion{}, Decisions: []DecisionView{}, OpinionLetters: []OpinionLetter{}}
-	if err := sqlx.GetContext(ctx, db, h, `SELECT copy_sent_on, copy_received_on, reply_received_on, converted_on, concluded_on,
+	if err := sqlx.GetContext(ctx, db, h, `SELECT copy_sent_on, copy_received_on, reply_received_on, reply_postmarked_on, converted_on, concluded_on,
 		served_on, performed_on, performance_note FROM cases WHERE id = $1`, caseID); err != nil {
 		return nil, err
 	}

@@ -99,6 +99,9 @@ type Rates struct {
 	AverageDays       *float64        `json:"average_handling_days"`
 	OverdueConcluded  int             `json:"concluded_after_due_date"`
 	OverdueOpen       int             `json:"open_past_due_date"`
+	// UnmetDuties counts copy and reply deadlines (复议法第48条、第54条) due in the period and not performed by
+	// its end, in open and concluded cases alike: concluding a case does not erase a breach.
+	UnmetDuties int `json:"copy_reply_unmet_past_due"`
 }
 
 // Comparison is the year-on-year view (同比) and the 双下降 check.
@@ -188,7 +191,9 @@ const (
 	qPerformance = `SELECT count(*) FILTER (WHERE met_on IS NOT NULL AND met_on <= due_on) AS num, count(*) AS den
 		FROM deadlines WHERE kind IN ('performance', 'opinion_report') AND due_on BETWEEN $1 AND $2 AND status <> 'cancelled'`
 	qOverdue = `SELECT (SELECT count(*) FROM deadlines WHERE kind = 'decision' AND met_on BETWEEN $1 AND $2 AND met_on > due_on) AS late,
-		(SELECT count(*) FROM deadlines WHERE status = 'open' AND kind = 'decision' AND due_on < $2) AS open_late`
+		(SELECT count(*) FROM deadlines WHERE status = 'open' AND kind = 'decision' AND due_on < $2) AS open_late,
+		(SELECT count(*) FROM deadlines WHERE kind IN ('copy', 'reply') AND due_on BETWEEN $1 AND $2
+			AND (status = 'breached' OR status = 'open' AND due_on < $2)) AS unmet_duties`
 	qInstances = `SELECT instance AS k, '' AS category,
 		count(*) FILTER (WHERE complaint_received_on BETWEEN $1 AND $2) AS n FROM lawsuits
 		WHERE complaint_received_on BETWEEN $1 AND $2 GROUP BY 1
@@ -287,6 +292,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 	var overdue struct {
 		Late     int `db:"late"`
 		OpenLate int `db:"open_late"`
+		Unmet    int `db:"unmet_duties"`
 	}
 	var lit *cases.LawsuitStats
 	var ic []counter
@@ -371,6 +377,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 		AverageDays:       facts.AvgDays,
 		OverdueConcluded:  overdue.Late,
 		OverdueOpen:       overdue.OpenLate,
+		UnmetDuties:       overdue.Unmet,
 	}
 	if withContext {
 		cmp := &Comparison{Period: prev, Received: yoy.Received, Concluded: yoy.Concluded,

@@ -69,6 +69,7 @@ func (r *Report) RateTable() []RateRow {
 	out = append(out, RateRow{"平均办理天数", "", "", avg, "", "", "审结案件自受理至审结的平均自然日数"})
 	out = append(out, RateRow{"超期审结件数", "", "", strconv.Itoa(r.Rates.OverdueConcluded), "0", flagIf(r.Rates.OverdueConcluded > 0), "本期审结但晚于决定期限的件数"})
 	out = append(out, RateRow{"逾期未结件数", "", "", strconv.Itoa(r.Rates.OverdueOpen), "0", flagIf(r.Rates.OverdueOpen > 0), "期末已超过决定期限仍未审结的件数"})
+	out = append(out, RateRow{"副本发送、答复逾期未履行项数", "", "", strconv.Itoa(r.Rates.UnmetDuties), "0", flagIf(r.Rates.UnmetDuties > 0), "本期届满、至期末仍未履行的申请书副本发送和被申请人答复期限项数（复议法第48条、第54条），含已审结案件"})
 	return out
 }
 

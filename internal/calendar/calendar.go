@@ -64,6 +64,14 @@ func (c *Calendar) IsWorkday(d date.Date) (bool, error) {
 	return !d.IsWeekend(), nil
 }
 
+// HolidayName is the name of the statutory holiday on d (e.g. 国庆节), or "" when d is not a holiday.
+func (c *Calendar) HolidayName(d date.Date) string {
+	if x, ok := c.days[d]; ok && x.Kind == Holiday {
+		return x.Name
+	}
+	return ""
+}
+
 // Result is a computed date with what happened on the way, for the basis text.
 type Result struct {
 	Date date.Date
