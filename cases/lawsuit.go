@@ -109,7 +109,9 @@ func init() {
 type LawsuitFacts struct {
 	ComplaintReceivedOn date.Date
 	AnswerFiledOn       date.Date
-	Kind                string // judgment or ruling
+	Instance            string // first, second or retrial
+	PreviousInstance    string // instance of the linked earlier lawsuit ("" when none is linked)
+	Outcome             string // how the instance ended (Outcomes)
 	ServedOn            date.Date
 	AppealDecidedOn     date.Date
 	Suggestions         []SuggestionFact
@@ -124,12 +126,51 @@ type SuggestionFact struct {
 	RepliedOn  date.Date `db:"replied_on"`
 }
 
+// Appeal is whether and how long a party may appeal what ended an instance.
+type Appeal struct {
+	Days  int    // 0: not appealable
+	Basis string // the rule applied, in words
+}
+
+// AppealPeriod applies the appeal rules to the instance and the kind and outcome of what ended it.
+// 行政诉讼法第85条: an appeal lies within 15 days of service of a 第一审判决 and within 10 days of service of a
+// 第一审裁定. 第7条: 两审终审 — a second-instance judgment or ruling is final. 行诉法解释第101条第2款: of the rulings
+// only those on 不予立案, 驳回起诉 and 管辖异议 are appealable — not 准许撤诉 (第1款第10项); of the outcomes recorded
+// here that leaves 裁定驳回起诉 (不予立案 and 管辖异议 rulings do not end a registered lawsuit's instance). A
+// 调解书 is not appealable. 解释第119条: a retrial under the first-instance procedure (the effective decision was
+// a first-instance one) may be appealed; one under the second-instance procedure, or 提审 by a higher court, is
+// final.
+func AppealPeriod(instance, previousInstance, outcome string) Appeal {
+	o, ok := OutcomeOf(outcome)
+	if !ok || o.Kind == "mediation" {
+		return Appeal{Basis: "调解书不得上诉，经双方当事人签收后发生法律效力"}
+	}
+	note := ""
+	switch instance {
+	case "second":
+		return Appeal{Basis: "第二审人民法院的判决、裁定是终审的判决、裁定，不得上诉（行政诉讼法第7条两审终审）"}
+	case "retrial":
+		if previousInstance == "second" {
+			return Appeal{Basis: "按第二审程序再审所作的判决、裁定是发生法律效力的判决、裁定，不得上诉（行诉法解释第119条）"}
+		}
+		note = "；再审按第一审程序审理的，所作判决、裁定可以上诉（行诉法解释第119条），如系上级人民法院提审，所作裁判发生法律效力，无上诉期限，请核对"
+	}
+	if o.Kind == "judgment" {
+		return Appeal{Days: 15, Basis: "不服第一审判决的，自判决书送达之日起15日内上诉（行政诉讼法第85条）" + note}
+	}
+	if o.Code == "dismiss_suit" {
+		return Appeal{Days: 10, Basis: "驳回起诉的裁定可以上诉（行诉法解释第101条第2款），自裁定书送达之日起10日内上诉（行政诉讼法第85条）" + note}
+	}
+	return Appeal{Basis: fmt.Sprintf("%s不属于可以上诉的裁定（行诉法解释第101条第2款：仅不予立案、驳回起诉、管辖异议的裁定可以上诉）", o.Label)}
+}
+
 // ComputeLawsuit derives the deadlines of a lawsuit: 答辩 15 days from receipt of the 起诉状副本 (行诉法第67条),
-// appeal 15 days after service of a 判决 or 10 days after a 裁定 (第85条), and replies to suggestions. Natural
-// days, ending on the next working day when the last day is a rest day (民诉法第85条).
+// the appeal where AppealPeriod allows one, and replies to suggestions. Natural days: a last day that is a
+// 法定休假日 moves to the first working day after it (民诉法第85条第3款 via 行诉法第101条).
 func ComputeLawsuit(cal *calendar.Calendar, f LawsuitFacts) ([]Deadline, error) {
 	var out []Deadline
-	add := func(d Deadline, r calendar.Result, err error) error {
+	add := func(d Deadline, from date.Date, days int) error {
+		due, roll, err := naturalEnd(cal, from.AddDays(days), viaLitigation)
 		if err != nil {
 			var e *apperr.Error
 			if !errors.As(err, &e) || e.Code != "calendar.year_missing" {
@@ -138,25 +179,19 @@ func ComputeLawsuit(cal *calendar.Calendar, f LawsuitFacts) ([]Deadline, error) 
 			d.Status, d.DueOn, d.MetOn = DeadlinePending, date.Date{}, date.Date{}
 			d.Basis += "；" + e.Message
 		} else {
-			d.DueOn = r.Date
-			d.Basis += r.Postponement()
+			d.DueOn = due
+			d.Basis += roll + adjustedWorkday(cal, due)
 		}
 		out = append(out, d)
 		return nil
 	}
-	r, err := cal.AddNaturalDays(f.ComplaintReceivedOn, 15)
 	if err := add(Deadline{Kind: DeadlineAnswer, Status: met(f.AnswerFiledOn), MetOn: f.AnswerFiledOn,
-		Basis: fmt.Sprintf("答辩期限：自%s收到起诉状副本起15日内提交答辩状、证据和所依据的规范性文件（行政诉讼法第67条）", f.ComplaintReceivedOn)}, r, err); err != nil {
+		Basis: fmt.Sprintf("答辩期限：自%s收到起诉状副本起15日内提交答辩状、证据和所依据的规范性文件（行政诉讼法第67条）", f.ComplaintReceivedOn)}, f.ComplaintReceivedOn, 15); err != nil {
 		return nil, err
 	}
-	if !f.ServedOn.IsZero() && (f.Kind == "judgment" || f.Kind == "ruling") {
-		days, what := 15, "判决书"
-		if f.Kind == "ruling" {
-			days, what = 10, "裁定书"
-		}
-		r, err := cal.AddNaturalDays(f.ServedOn, days)
+	if ap := AppealPeriod(f.Instance, f.PreviousInstance, f.Outcome); !f.ServedOn.IsZero() && ap.Days > 0 {
 		if err := add(Deadline{Kind: DeadlineAppeal, Status: met(f.AppealDecidedOn), MetOn: f.AppealDecidedOn,
-			Basis: fmt.Sprintf("上诉期限：自%s%s送达之日起%d日（行政诉讼法第85条）", f.ServedOn, what, days)}, r, err); err != nil {
+			Basis: fmt.Sprintf("上诉期限：%s送达，%s", f.ServedOn, ap.Basis)}, f.ServedOn, ap.Days); err != nil {
 			return nil, err
 		}
 	}

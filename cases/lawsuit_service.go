@@ -55,6 +55,7 @@ type Lawsuit struct {
 	Version             int             `db:"version" json:"version"`
 	AnswerDueOn         date.Date       `db:"-" json:"answer_due_on"`
 	AppealDueOn         date.Date       `db:"-" json:"appeal_due_on"`
+	Appealable          bool            `db:"-" json:"appealable"` // served and open to appeal (AppealPeriod)
 	Deadlines           []DeadlineView  `db:"-" json:"deadlines"`
 	Sessions            []CourtSession  `db:"-" json:"sessions"`
 	Suggestions         []Suggestion    `db:"-" json:"suggestions"`
@@ -152,7 +153,7 @@ func (s *Store) LawsuitView(ctx context.Context, id int64, u *auth.User, today d
 		case DeadlineAnswer:
 			l.AnswerDueOn = d.DueOn
 		case DeadlineAppeal:
-			l.AppealDueOn = d.DueOn
+			l.AppealDueOn, l.Appealable = d.DueOn, true
 		}
 	}
 	l.Sessions = []CourtSession{}
@@ -229,21 +230,29 @@ ON CONFLICT (lawsuit_id, kind, ref) WHERE lawsuit_id IS NOT NULL DO UPDATE SET d
 WHERE (deadlines.due_on, deadlines.basis, deadlines.status, deadlines.met_on)
 	IS DISTINCT FROM (EXCLUDED.due_on, EXCLUDED.basis, EXCLUDED.status, EXCLUDED.met_on)`
 
+// queryLawsuitFacts loads what the lawsuit deadlines depend on, with the instance of the linked earlier lawsuit
+// (a retrial's appeal depends on it: 行诉法解释第119条).
+const queryLawsuitFacts = `SELECT l.complaint_received_on, l.answer_filed_on, l.instance, coalesce(p.instance, '') AS previous_instance,
+	l.outcome, l.served_on, l.appeal_decided_on FROM lawsuits l LEFT JOIN lawsuits p ON p.id = l.previous_lawsuit_id WHERE l.id = $1`
+
 func (s *Service) recomputeLawsuit(ctx context.Context, tx sqlx.ExtContext, cal *calendar.Calendar, id int64) (map[string]string, error) {
 	var f LawsuitFacts
 	var row struct {
 		Received date.Date `db:"complaint_received_on"`
 		Answer   date.Date `db:"answer_filed_on"`
-		Kind     *string   `db:"judgment_kind"`
+		Instance string    `db:"instance"`
+		Previous string    `db:"previous_instance"`
+		Outcome  *string   `db:"outcome"`
 		Served   date.Date `db:"served_on"`
 		Appeal   date.Date `db:"appeal_decided_on"`
 	}
-	if err := sqlx.GetContext(ctx, tx, &row, `SELECT complaint_received_on, answer_filed_on, judgment_kind, served_on, appeal_decided_on FROM lawsuits WHERE id = $1`, id); err != nil {
+	if err := sqlx.GetContext(ctx, tx, &row, queryLawsuitFacts, id); err != nil {
 		return nil, err
 	}
 	f.ComplaintReceivedOn, f.AnswerFiledOn, f.ServedOn, f.AppealDecidedOn = row.Received, row.Answer, row.Served, row.Appeal
-	if row.Kind != nil {
-		f.Kind = *row.Kind
+	f.Instance, f.PreviousInstance = row.Instance, row.Previous
+	if row.Outcome != nil {
+		f.Outcome = *row.Outcome
 	}
 	if err := sqlx.SelectContext(ctx, tx, &f.Suggestions, `SELECT id, kind, received_on, reply_due_on, replied_on FROM suggestions WHERE lawsuit_id = $1 ORDER BY id`, id); err != nil {
 		return nil, err
@@ -459,8 +468,8 @@ type JudgmentInput struct {
 	Version  int    `json:"version"`
 }
 
-// RecordJudgment records how the instance ended; 败诉 follows from the outcome (Lost) and the appeal period
-// from the service date and kind.
+// RecordJudgment records how the instance ended; 败诉 follows from the outcome (Lost) and the appeal period,
+// if any, from the instance, the outcome and the service date (AppealPeriod).
 func (s *Service) RecordJudgment(ctx context.Context, u *auth.User, id int64, in JudgmentInput) error {
 	f := apperr.Fields{}
 	o, ok := OutcomeOf(in.Outcome)
@@ -510,8 +519,17 @@ func (s *Service) RecordAppealDecision(ctx context.Context, u *auth.User, id int
 		return err
 	}
 	return s.ChangeLawsuit(ctx, u, id, version, func(tx *sqlx.Tx, l *Lawsuit) (string, string, map[string]any, error) {
-		if l.ServedOn.IsZero() || l.JudgmentKind == nil || *l.JudgmentKind == "mediation" {
+		if l.ServedOn.IsZero() || l.Outcome == nil {
 			return "", "", nil, apperr.State("lawsuit.no_appealable", "尚无已送达的判决或裁定")
+		}
+		var previous string
+		if l.PreviousLawsuitID != nil {
+			if err := tx.GetContext(ctx, &previous, `SELECT instance FROM lawsuits WHERE id = $1`, *l.PreviousLawsuitID); err != nil {
+				return "", "", nil, err
+			}
+		}
+		if ap := AppealPeriod(l.Instance, previous, *l.Outcome); ap.Days == 0 {
+			return "", "", nil, apperr.State("lawsuit.not_appealable", "%s", ap.Basis)
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE lawsuits SET appeal_decision = $2, appeal_decided_on = $3 WHERE id = $1`, id, decision, d)
 		label := map[string]string{"appeal": "决定上诉", "no_appeal": "决定不上诉"}[decision]

@@ -42,7 +42,7 @@ func TestSuggestDefendants(t *testing.T) {
 // to the next working day.
 func TestLawsuitDeadlines(t *testing.T) {
 	cal := testCalendar(t)
-	ds, err := ComputeLawsuit(cal, LawsuitFacts{ComplaintReceivedOn: date.MustParse("2025-09-20"), Kind: "judgment", ServedOn: date.MustParse("2025-12-01")})
+	ds, err := ComputeLawsuit(cal, LawsuitFacts{ComplaintReceivedOn: date.MustParse("2025-09-20"), Instance: "first", Outcome: "revoke", ServedOn: date.MustParse("2025-12-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestLawsuitDeadlines(t *testing.T) {
 	if a := find(ds, DeadlineAppeal); a.DueOn.String() != "2025-12-16" {
 		t.Fatalf("appeal after a judgment %s", a.DueOn)
 	}
-	ds, _ = ComputeLawsuit(cal, LawsuitFacts{ComplaintReceivedOn: date.MustParse("2025-09-20"), Kind: "ruling", ServedOn: date.MustParse("2025-12-01")})
+	ds, _ = ComputeLawsuit(cal, LawsuitFacts{ComplaintReceivedOn: date.MustParse("2025-09-20"), Instance: "first", Outcome: "dismiss_suit", ServedOn: date.MustParse("2025-12-01")})
 	if a := find(ds, DeadlineAppeal); a.DueOn.String() != "2025-12-11" {
 		t.Fatalf("appeal after a ruling %s", a.DueOn)
 	}

@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -257,5 +258,90 @@ func TestLegalDeemedAcceptanceBasis(t *testing.T) {
 	d, _ := lawGet(t, a, id).deadline("decision")
 	if d.DueOn != "2025-12-09" || !strings.Contains(d.Basis, "自2025-10-10视为受理起60日（复议法第30条第3款、第62条第1款）") {
 		t.Fatalf("deemed acceptance: %+v", d)
+	}
+}
+
+// Departure 2 (行政诉讼法第7条、第85条; 行诉法解释第101条): the appeal deadline is stored only where an appeal lies,
+// and an appeal decision is refused where none does.
+func TestLegalAppealFollowsInstanceAndOutcome(t *testing.T) {
+	a := testapp.New(t, today)
+	tok := a.Login("bureau1")
+	judge := func(id int64, outcome string, judged, served string) lawsuitView {
+		t.Helper()
+		r := a.Do("POST", fmt.Sprintf("/api/v1/lawsuits/%d/judgment", id), tok, map[string]any{"outcome": outcome, "judged_on": judged, "served_on": served})
+		mustOK(t, r)
+		var v lawsuitView
+		r.JSON(t, &v)
+		return v
+	}
+	appealable := func(id int64) bool {
+		var n int
+		a.DB.Get(&n, `SELECT count(*) FROM deadlines WHERE lawsuit_id = $1 AND kind = 'appeal' AND status <> 'cancelled'`, id)
+		return n > 0
+	}
+	withdrawn := registerLawsuit(t, a, lawsuit("（2025）苏0113行初31号", "first", 1, false, "2025-09-20"))
+	if v := judge(withdrawn.ID, "withdrawn", "2025-11-28", "2025-12-01"); v.AppealDueOn != "" || appealable(withdrawn.ID) {
+		t.Fatalf("准予撤诉 got an appeal deadline: %+v", v)
+	}
+	r := a.Do("POST", fmt.Sprintf("/api/v1/lawsuits/%d/appeal-decision", withdrawn.ID), tok, map[string]any{"decision": "no_appeal", "on": "2025-12-02"})
+	if r.Status != 409 || r.ErrorCode(t) != "lawsuit.not_appealable" || !strings.Contains(string(r.Body), "解释第101条") {
+		t.Fatalf("appeal decision on 准予撤诉: %d %s", r.Status, r.Body)
+	}
+	dismissed := registerLawsuit(t, a, lawsuit("（2025）苏0113行初32号", "first", 1, false, "2025-09-20"))
+	if v := judge(dismissed.ID, "dismiss_suit", "2025-11-28", "2025-12-01"); v.AppealDueOn != "2025-12-11" {
+		t.Fatalf("驳回起诉: %+v", v)
+	}
+	mustOK(t, a.Do("POST", fmt.Sprintf("/api/v1/lawsuits/%d/appeal-decision", dismissed.ID), tok, map[string]any{"decision": "appeal", "on": "2025-12-05"}))
+	second := lawsuit("（2026）苏01行终32号", "second", 1, false, "2025-12-20")
+	second["previous_lawsuit_id"] = dismissed.ID
+	l2 := registerLawsuit(t, a, second)
+	if v := judge(l2.ID, "revoke", "2026-01-05", "2026-01-06"); v.AppealDueOn != "" || appealable(l2.ID) {
+		t.Fatalf("second-instance judgment is final: %+v", v)
+	}
+	page := a.NewBrowserAs("bureau1").Get(fmt.Sprintf("/lawsuits/%d", l2.ID))
+	if strings.Contains(string(page.Body), "/actions/appeal") {
+		t.Fatal("the page offers an appeal decision on a final judgment")
+	}
+}
+
+// Migration 0010 corrects deadlines stored under the old rules: a 建议书's report deadline and an appeal
+// deadline where none lies are cancelled, a copy duty cancelled at the conclusion becomes a breach.
+func TestLegalMigrationCorrectsStoredDeadlines(t *testing.T) {
+	a := testapp.New(t, today)
+	id := acceptedCase(t, a, "ordinary")
+	mustOK(t, post(a, "chief1", id, "opinion-letters", map[string]any{"kind": "suggestion", "issued_on": "2025-10-15", "content": "建议"}))
+	mustOK(t, propose(a, "officer1", id, "settlement", map[string]any{"ground": "41-1", "sections": map[string]string{"ruling": "终止本案审理。"}}))
+	mustOK(t, post(a, "chief1", id, "decision/approval", map[string]any{"approve": true}))
+	l := registerLawsuit(t, a, lawsuit("（2026）苏01行终40号", "second", 1, false, "2025-12-20"))
+	mustOK(t, a.Do("POST", fmt.Sprintf("/api/v1/lawsuits/%d/judgment", l.ID), a.Login("bureau1"), map[string]any{"outcome": "revoke", "judged_on": "2026-01-05", "served_on": "2026-01-06"}))
+	// the old state: the copy duty cancelled at the conclusion, a report deadline for the 建议书, an appeal
+	// deadline after the second instance
+	a.DB.MustExec(`UPDATE deadlines SET status = 'cancelled' WHERE case_id = $1 AND kind = 'copy'`, id)
+	a.DB.MustExec(`INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status)
+		SELECT $1, 'opinion_report', id::text, date '2025-12-15', 'old', 'open' FROM opinion_letters WHERE case_id = $1`, id)
+	a.DB.MustExec(`INSERT INTO deadlines (lawsuit_id, kind, ref, due_on, basis, status) VALUES ($1, 'appeal', '', date '2026-01-21', 'old', 'open')`, l.ID)
+
+	b, err := os.ReadFile("../migrations/0010_legal_fidelity.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(b), "-- Stored deadlines that the rules above")
+	if i < 0 {
+		t.Fatal("migration 0010 lost its data-fix section")
+	}
+	a.DB.MustExec(string(b)[i:])
+	status := func(q string, arg int64) string {
+		var s string
+		a.DB.Get(&s, q, arg)
+		return s
+	}
+	if s := status(`SELECT status FROM deadlines WHERE case_id = $1 AND kind = 'copy'`, id); s != "breached" {
+		t.Errorf("copy: %s", s)
+	}
+	if s := status(`SELECT status FROM deadlines WHERE case_id = $1 AND kind = 'opinion_report'`, id); s != "cancelled" {
+		t.Errorf("建议书 report: %s", s)
+	}
+	if s := status(`SELECT status FROM deadlines WHERE lawsuit_id = $1 AND kind = 'appeal'`, l.ID); s != "cancelled" {
+		t.Errorf("second-instance appeal: %s", s)
 	}
 }

@@ -76,7 +76,7 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 	case "suspension":
 		err, done = s.Suspend(ctx, u, id, f("on"), f("ground"), f("note"), version), "已中止审理"
 	case "resumption":
-		err, done = s.Resume(ctx, u, id, f("on"), version), "已恢复审理，期限已重新计算"
+		err, done = s.Resume(ctx, u, id, f("on"), version), "已恢复审理，审理期限继续计算（中止期间不计入）"
 	case "extension":
 		days, _ := strconv.Atoi(f("days"))
 		err, done = s.Extend(ctx, u, id, ExtensionInput{On: f("on"), Days: days, Reason: f("reason"), Version: version}), "已批准延长审理期限"

@@ -24,3 +24,25 @@ ALTER TABLE deadlines DROP CONSTRAINT deadlines_status_check,
 		CHECK (status IN ('open', 'met', 'pending', 'suspended', 'unserved', 'breached', 'cancelled')),
 	ADD CONSTRAINT deadlines_due_known CHECK (status NOT IN ('open', 'breached') OR due_on IS NOT NULL),
 	ADD CONSTRAINT deadlines_due_unknown CHECK (status NOT IN ('pending', 'suspended', 'unserved') OR due_on IS NULL);
+
+-- Stored deadlines that the rules above no longer produce are corrected at once, so that alerts and statistics
+-- do not wait for each case's next change (the basis texts are rewritten at that next recomputation).
+-- A 建议书 carries no report period (实施条例第57条第2款).
+UPDATE deadlines d SET status = 'cancelled', met_on = NULL, updated_at = now()
+FROM opinion_letters l
+WHERE d.kind = 'opinion_report' AND d.case_id = l.case_id AND d.ref = l.id::text AND l.kind = 'suggestion'
+	AND d.status <> 'cancelled';
+-- No appeal against a second-instance decision (行政诉讼法第7条), a retrial under the second-instance procedure
+-- (行诉法解释第119条), a ruling 准许撤诉 (解释第101条第2款) or a 调解书.
+UPDATE deadlines d SET status = 'cancelled', met_on = NULL, updated_at = now()
+FROM lawsuits l LEFT JOIN lawsuits p ON p.id = l.previous_lawsuit_id
+WHERE d.kind = 'appeal' AND d.lawsuit_id = l.id AND d.status <> 'cancelled'
+	AND (l.instance = 'second' OR l.instance = 'retrial' AND p.instance = 'second' OR l.outcome IN ('withdrawn', 'mediated'));
+-- A copy or reply duty that fell due before the case concluded and was never performed was cancelled at the
+-- conclusion (its due date kept; a date before 受理 is the placeholder of a deadline that had none): it is a
+-- breach.
+UPDATE deadlines d SET status = 'breached', updated_at = now()
+FROM cases c
+WHERE d.case_id = c.id AND d.status = 'cancelled' AND c.concluded_on IS NOT NULL
+	AND d.due_on >= c.accepted_on AND d.due_on < c.concluded_on
+	AND (d.kind = 'copy' AND c.copy_sent_on IS NULL OR d.kind = 'reply' AND c.reply_received_on IS NULL);

@@ -50,7 +50,7 @@ func (c *Calendar) Covers(year int) bool { return c.years[year] }
 // NoCalendarError is returned when a computation reaches a year without a calendar.
 func NoCalendarError(year int) *apperr.Error {
 	return apperr.Newf(apperr.Invalid, "calendar.year_missing",
-		"%d年的节假日和调休安排尚未录入，无法计算工作日或顺延后的期限；请司法局在“节假日日历”中录入%d年安排后，系统将自动计算", year, year)
+		"%d年的节假日和调休安排尚未录入，无法计算工作日期限，也无法判断期限末日是否为法定休假日；请司法局在“节假日日历”中录入%d年安排后，系统将自动计算", year, year)
 }
 
 // IsWorkday reports whether d is a working day.
@@ -72,24 +72,14 @@ func (c *Calendar) HolidayName(d date.Date) string {
 	return ""
 }
 
-// Result is a computed date with what happened on the way, for the basis text.
+// Result is a computed date with what happened on the way, for the basis text (worded by the features that
+// know which law applies, e.g. cases/deadline_wording.go).
 type Result struct {
 	Date date.Date
 	// Skipped names the holidays that pushed the date later (e.g. 国庆节、中秋节), in order, without repeats.
 	Skipped []string
 	// Rolled is true when a natural-day period ended on a non-working day and was moved forward.
 	Rolled bool
-}
-
-// Postponement is the basis suffix, e.g. "，遇国庆节、中秋节假期顺延".
-func (r Result) Postponement() string {
-	switch {
-	case len(r.Skipped) > 0:
-		return "，遇" + strings.Join(r.Skipped, "、") + "假期顺延"
-	case r.Rolled:
-		return "，期限末日为休息日，顺延至其后第一个工作日"
-	}
-	return ""
 }
 
 func (r *Result) skip(c *Calendar, d date.Date) {
