@@ -114,6 +114,9 @@ func availableDocs(v *View) []DocRef {
 	}
 	for _, l := range hd.OpinionLetters {
 		add("opinion", fmt.Sprint(l.ID), "")
+		if !ReportDue(l.Kind) {
+			out[len(out)-1].Title = "行政复议建议书" // 实施条例第57条第2款: not a 意见书
+		}
 	}
 	return out
 }
