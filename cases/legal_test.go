@@ -91,6 +91,10 @@ func TestLegalSuggestionLetterHasNoReportDeadline(t *testing.T) {
 	if !strings.Contains(last.Summary, "建议书") || strings.Contains(last.Summary, "意见书") || strings.Contains(last.Summary, "60日") {
 		t.Fatalf("event: %s", last.Summary)
 	}
+	docs := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents", id), a.Login("chief1"), nil)
+	if !strings.Contains(string(docs.Body), "行政复议建议书") || strings.Contains(string(docs.Body), "行政复议意见书") {
+		t.Fatalf("documents list: %s", docs.Body)
+	}
 	mustOK(t, post(a, "chief1", id, "opinion-letters", map[string]any{"kind": "opinion", "issued_on": "2025-10-15", "received_on": "2025-10-16", "content": "责令纠正"}))
 	if d, ok := lawGet(t, a, id).deadline("opinion_report"); !ok || d.DueOn != "2025-12-15" || !strings.Contains(d.Basis, "复议法第76条") {
 		t.Fatalf("意见书: %+v", d)
