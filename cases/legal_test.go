@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -137,6 +138,14 @@ func TestLegalCorrectionCountsFromService(t *testing.T) {
 	d, _ := lawGet(t, a, id).deadline("correction")
 	if d.Status != "unserved" || d.StatusLabel != "待送达" || d.DueOn != "" {
 		t.Fatalf("before service: %+v", d)
+	}
+	b := a.NewBrowserAs("window1")
+	page := string(b.Get(fmt.Sprintf("/cases/%d", id)).Body)
+	if !strings.Contains(page, "待送达") || !strings.Contains(page, "登记补正通知送达日期") {
+		t.Fatal("the case page shows neither 待送达 nor the service form")
+	}
+	if r := b.Post(fmt.Sprintf("/cases/%d/correction-served", id), url.Values{"served_on": {"2025-09-28"}}); r.Status != 422 || !strings.Contains(string(r.Body), "送达日期不能早于补正通知日期") {
+		t.Fatalf("page form with a date before the notice: %d", r.Status)
 	}
 	wantField(t, post(a, "window1", id, "correction-served", map[string]any{"served_on": "2025-09-28"}), "served_on")
 	wantField(t, post(a, "window1", id, "correction-served", map[string]any{"served_on": "2026-12-01"}), "served_on")
