@@ -93,6 +93,7 @@ type Party struct {
 	IDNumber   string    `db:"id_number" json:"id_number,omitempty"`
 	CreditCode string    `db:"credit_code" json:"credit_code,omitempty"`
 	LegalRep   string    `db:"legal_rep" json:"legal_rep,omitempty"`
+	RepTitle   string    `db:"legal_rep_title" json:"legal_rep_title,omitempty"` // 职务 of the 法定代表人
 	Phone      string    `db:"phone" json:"phone,omitempty"`
 	Address    string    `db:"address" json:"address,omitempty"`
 	Sex        string    `db:"sex" json:"sex,omitempty"`

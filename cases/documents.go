@@ -146,6 +146,19 @@ func (h *Handler) DocumentText(c *fiber.Ctx, v *View, code, ref string) (string,
 			d.DocNo = DocNo(n.Prefix, t.Char, v.CaseNo, n.Year, n.Serial)
 		}
 	}
+	if (code == "correction" && v.Correction != nil) || code == "rejection" {
+		on := v.RejectedOn
+		if code == "correction" {
+			on = v.Correction.RequestedOn
+		}
+		n, err := preAcceptanceSerial(c.UserContext(), h.Service.DB, code, v.ID, on)
+		if err != nil {
+			return "", "", err
+		}
+		if n > 0 {
+			d.DocNo = fmt.Sprintf("%s%s〔%d〕%d号", d.Organ.DocPrefix, t.Char, on.Year(), n)
+		}
+	}
 	switch code {
 	case "suspension", "resumption":
 		i, _ := strconv.Atoi(ref)
@@ -167,6 +180,9 @@ func (h *Handler) DocumentText(c *fiber.Ctx, v *View, code, ref string) (string,
 		}
 		if d.Hearing == nil {
 			return "", "", ErrDocNotFound
+		}
+		if d.Hearing.Place, err = hearingPlace(c.UserContext(), h.Service.DB, d.Organ, d.Hearing.ID); err != nil {
+			return "", "", err
 		}
 	}
 	text, err := Docs.Text(code, d)

@@ -3,11 +3,13 @@ package cases
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/internal/date"
+	"fuyi/internal/pdf"
 )
 
 // DocType is one kind of official document of a case.
@@ -77,7 +79,8 @@ type DocData struct {
 type RespondentInfo struct {
 	Name     string `db:"name"`
 	Address  string `db:"address"`
-	LegalRep string `db:"legal_rep"`
+	LegalRep      string `db:"legal_rep"`
+	LegalRepTitle string `db:"legal_rep_title"` // 职务
 }
 
 // HearingInfo is what the 听证通知书 needs.
@@ -89,6 +92,7 @@ type HearingInfo struct {
 	Members  string
 	Clerk    string
 	Notified date.Date
+	Matters  string // 拟听证事项 (复议法第51条第1款); a standard wording when empty
 }
 
 // PartyLine writes a party as in a 决定书: person (name, sex, birth date, ID, address) or organisation
@@ -119,7 +123,11 @@ func PartyLine(role string, p Party) string {
 	}
 	b.WriteString("。")
 	if p.Kind == "org" && p.LegalRep != "" {
-		b.WriteString("\n@plain 法定代表人：" + p.LegalRep + "。")
+		b.WriteString("\n@plain 法定代表人：" + p.LegalRep)
+		if p.RepTitle != "" {
+			b.WriteString("，" + p.RepTitle)
+		}
+		b.WriteString("。")
 	}
 	return b.String()
 }
@@ -132,7 +140,7 @@ func BuildDocData(ctx context.Context, db sqlx.ExtContext, v *View, today date.D
 		return nil, err
 	}
 	d := &DocData{Organ: organ, Case: v, Today: today, Channel: ChannelLabel(v.Channel)}
-	if err := sqlx.GetContext(ctx, db, &d.Respondent, `SELECT name, address, legal_rep FROM agencies WHERE id = $1`, v.AgencyID); err != nil {
+	if err := sqlx.GetContext(ctx, db, &d.Respondent, `SELECT name, address, legal_rep, legal_rep_title FROM agencies WHERE id = $1`, v.AgencyID); err != nil {
 		return nil, err
 	}
 	for _, p := range v.Applicants {
@@ -189,4 +197,69 @@ func DocNo(prefix, char string, caseNo *string, year, serial int) string {
 		return ""
 	}
 	return fmt.Sprintf("%s%s〔%d〕%d号", prefix, char, year, serial)
+}
+
+// hearingPlace is where a hearing takes place, as its notice must say (复议法第51条第1款): the organ's
+// address, the room's location and the room; an online hearing gives its link.
+func hearingPlace(ctx context.Context, db sqlx.QueryerContext, organ Organ, hearingID int64) (string, error) {
+	var room struct {
+		Name     string `db:"name"`
+		Location string `db:"location"`
+		Link     string `db:"online_link"`
+	}
+	err := sqlx.GetContext(ctx, db, &room, `SELECT coalesce(r.name, '') AS name, coalesce(r.location, '') AS location, h.online_link
+		FROM hearings h LEFT JOIN rooms r ON r.id = h.room_id WHERE h.id = $1`, hearingID)
+	if err != nil {
+		return "", fmt.Errorf("cases: hearing place: %w", err)
+	}
+	if room.Name == "" {
+		return "网络听证（" + room.Link + "）", nil
+	}
+	return organ.Address + room.Location + "（" + room.Name + "）", nil
+}
+
+// preAcceptanceSerial numbers the 补正通知书 and 不予受理决定书 of a year, which are issued before a case has
+// its number: the rank of the case among the year's cases with such a document, by date and case id.
+func preAcceptanceSerial(ctx context.Context, db sqlx.QueryerContext, code string, caseID int64, on date.Date) (int, error) {
+	q := `SELECT count(*) FROM cases WHERE rejected_on IS NOT NULL AND date_part('year', rejected_on) = $1
+		AND (rejected_on < $2 OR (rejected_on = $2 AND id <= $3))`
+	if code == "correction" {
+		q = `SELECT count(DISTINCT case_id) FROM corrections WHERE date_part('year', requested_on) = $1
+			AND (requested_on < $2 OR (requested_on = $2 AND case_id <= $3))`
+	}
+	var n int
+	if err := sqlx.GetContext(ctx, db, &n, q, on.Year(), on, caseID); err != nil {
+		return 0, fmt.Errorf("cases: document serial: %w", err)
+	}
+	return n, nil
+}
+
+// MissingChars lists the characters of a case's names and texts that no installed font draws. Documents
+// print them as 〓, so the page that lists the documents names each one (with its code point) for the
+// bureau to install a font that has it (FUYI_FONT_DIR).
+func MissingChars(v *View) []string {
+	var b strings.Builder
+	for _, ps := range [][]Party{v.Applicants, v.ThirdParties, v.Agents} {
+		for _, p := range ps {
+			b.WriteString(p.Name + p.Address + p.Firm + p.LegalRep)
+		}
+	}
+	b.WriteString(v.Act.Title + v.Act.DocNo)
+	if v.Handling != nil {
+		if d := v.Handling.Current(); d != nil {
+			keys := make([]string, 0, len(d.Sections))
+			for k := range d.Sections {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				b.WriteString(d.Sections[k])
+			}
+		}
+	}
+	var out []string
+	for _, r := range pdf.Undrawable(b.String()) {
+		out = append(out, fmt.Sprintf("%c（U+%04X）", r, r))
+	}
+	return out
 }

@@ -18,6 +18,7 @@ type PartyInput struct {
 	IDNumber   string `json:"id_number" form:"id_number"`
 	CreditCode string `json:"credit_code" form:"credit_code"`
 	LegalRep   string `json:"legal_rep" form:"legal_rep"`
+	RepTitle   string `json:"legal_rep_title" form:"legal_rep_title"` // 职务
 	Phone      string `json:"phone" form:"phone"`
 	Address    string `json:"address" form:"address"`
 	AgentKind  string `json:"agent_kind" form:"agent_kind"`
@@ -178,6 +179,7 @@ func checkParty(f apperr.Fields, prefix, who string, p PartyInput, role string, 
 			out.CreditCode = norm
 		}
 		out.LegalRep = checkText(f, prefix+".legal_rep", "法定代表人或负责人", p.LegalRep, role == "applicant", maxName)
+		out.RepTitle = checkText(f, prefix+".legal_rep_title", "法定代表人职务", p.RepTitle, false, maxName)
 		if strings.TrimSpace(p.IDNumber) != "" {
 			f.Add(prefix+".id_number", "法人或其他组织不填写身份证号码，请填写统一社会信用代码")
 		}

@@ -105,7 +105,7 @@ func (h *Handler) pageIntake(c *fiber.Ctx) error {
 func formParty(c *fiber.Ctx, prefix string) PartyInput {
 	g := func(k string) string { return strings.TrimSpace(c.FormValue(prefix + "." + k)) }
 	return PartyInput{Kind: g("kind"), Name: g("name"), IDType: g("id_type"), IDNumber: g("id_number"),
-		CreditCode: g("credit_code"), LegalRep: g("legal_rep"), Phone: g("phone"), Address: g("address"),
+		CreditCode: g("credit_code"), LegalRep: g("legal_rep"), RepTitle: g("legal_rep_title"), Phone: g("phone"), Address: g("address"),
 		AgentKind: g("agent_kind"), Firm: g("firm")}
 }
 
@@ -196,7 +196,7 @@ func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	}
 	data := fiber.Map{"Title": title, "Case": v, "Today": h.Service.Today(), "Grounds": SimplifiedGrounds,
 		"F": detailFlags(web.CurrentUser(c), v), "DecisionTypes": DecisionTypes, "SectionKeys": SectionKeys,
-		"Documents":         availableDocs(v),
+		"Documents": availableDocs(v), "MissingChars": MissingChars(v),
 		"SuspensionGrounds": SuspensionGrounds, "TerminationGrounds": TerminationGrounds,
 		"CanReview": web.CurrentUser(c).Role == auth.RoleChief && (v.Status == StatusRegistered ||
 			(v.Status == StatusCorrection && v.Correction != nil && !v.Correction.ReceivedOn.IsZero())),

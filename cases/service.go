@@ -49,8 +49,8 @@ const insertCase = `INSERT INTO cases (registration_no, query_code, window_id, r
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $17, $18, $19) RETURNING id`
 
 const insertParty = `INSERT INTO case_parties (case_id, role, position, kind, name, id_type, id_number, credit_code,
-	legal_rep, phone, address, sex, birth_date, agent_kind, firm)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+	legal_rep, phone, address, sex, birth_date, agent_kind, firm, legal_rep_title)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
 
 // Register stores a validated application inside tx and returns its id. Window staff register for their
 // own 司法所; others register without one (received by the 复议机构 directly).
@@ -89,7 +89,7 @@ func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Val
 	for _, g := range groups {
 		for i, p := range g {
 			if _, err := tx.ExecContext(ctx, insertParty, id, p.Role, i, p.Kind, p.Name, p.IDType, p.IDNumber,
-				p.CreditCode, p.LegalRep, p.Phone, p.Address, p.Sex, p.BirthDate, p.AgentKind, p.Firm); err != nil {
+				p.CreditCode, p.LegalRep, p.Phone, p.Address, p.Sex, p.BirthDate, p.AgentKind, p.Firm, p.RepTitle); err != nil {
 				return 0, fmt.Errorf("cases: insert party: %w", err)
 			}
 		}

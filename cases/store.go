@@ -186,7 +186,7 @@ func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, i
 	return items, total, nil
 }
 
-const queryParties = `SELECT id, case_id, role, position, kind, name, id_type, id_number, credit_code, legal_rep, phone,
+const queryParties = `SELECT id, case_id, role, position, kind, name, id_type, id_number, credit_code, legal_rep, legal_rep_title, phone,
 	address, sex, birth_date, agent_kind, firm FROM case_parties WHERE case_id = $1 ORDER BY role, position`
 
 // Parties lists the parties of a case.

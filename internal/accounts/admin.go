@@ -118,6 +118,7 @@ type agencyInput struct {
 	Category string `json:"category"`
 	Level    string `json:"level"`
 	LegalRep string `json:"legal_rep"`
+	RepTitle string `json:"legal_rep_title"` // 职务
 	Address  string `json:"address"`
 }
 
@@ -133,6 +134,9 @@ func (h *Handler) addAgency(c *fiber.Ctx, in agencyInput) (int, error) {
 	if !oneOf(Levels, in.Level) {
 		f.Add("level", "层级须为：%s", strings.Join(Levels, "、"))
 	}
+	if utf8.RuneCountInString(in.RepTitle) > 50 {
+		f.Add("legal_rep_title", "法定代表人职务不超过50字")
+	}
 	if utf8.RuneCountInString(in.LegalRep) > 50 || utf8.RuneCountInString(in.Address) > 200 {
 		f.Add("address", "法定代表人不超过50字，住所不超过200字")
 	}
@@ -140,8 +144,8 @@ func (h *Handler) addAgency(c *fiber.Ctx, in agencyInput) (int, error) {
 		return 0, err
 	}
 	var id int
-	err := h.DB.GetContext(c.UserContext(), &id, `INSERT INTO agencies (name, category, level, legal_rep, address) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		in.Name, in.Category, in.Level, strings.TrimSpace(in.LegalRep), strings.TrimSpace(in.Address))
+	err := h.DB.GetContext(c.UserContext(), &id, `INSERT INTO agencies (name, category, level, legal_rep, address, legal_rep_title) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		in.Name, in.Category, in.Level, strings.TrimSpace(in.LegalRep), strings.TrimSpace(in.Address), strings.TrimSpace(in.RepTitle))
 	if name, _ := database.Constraint(err); name == "agencies_name_key" {
 		return 0, apperr.State("agency.exists", "机关“%s”已在目录中", in.Name)
 	}
@@ -194,7 +198,7 @@ func (h *Handler) pageAgencies(c *fiber.Ctx) error {
 
 func (h *Handler) pageAddAgency(c *fiber.Ctx) error {
 	_, err := h.addAgency(c, agencyInput{Name: c.FormValue("name"), Category: c.FormValue("category"), Level: c.FormValue("level"),
-		LegalRep: c.FormValue("legal_rep"), Address: c.FormValue("address")})
+		LegalRep: c.FormValue("legal_rep"), RepTitle: c.FormValue("legal_rep_title"), Address: c.FormValue("address")})
 	msg := "已加入行政机关目录"
 	if e, ok := apperr.As(err); ok {
 		msg = e.Message

@@ -48,6 +48,12 @@ INSERT INTO agencies (name, category, level, legal_rep, address) VALUES
 	('南京市栖霞区住房和城乡建设局', '住建', '县级部门', '邓伟', '南京市栖霞区某某路7号'),
 	('南京市栖霞区卫生健康委员会', '卫生健康', '县级部门', '罗红', '南京市栖霞区某某路8号')
 ON CONFLICT (name) DO NOTHING;
+
+UPDATE agencies a SET legal_rep_title = t.title FROM (VALUES
+	('南京市栖霞区市场监督管理局', '局长'), ('南京市公安局栖霞分局', '局长'), ('南京市栖霞区人力资源和社会保障局', '局长'),
+	('南京市规划和自然资源局栖霞分局', '局长'), ('南京市栖霞区城市管理综合行政执法局', '局长'), ('南京市栖霞区尧化街道办事处', '主任'),
+	('南京市栖霞区住房和城乡建设局', '局长'), ('南京市栖霞区卫生健康委员会', '主任')) AS t (name, title)
+WHERE a.name = t.name AND a.legal_rep_title = '';
 `
 
 // Seed creates the demo organisation. Existing users keep their passwords.

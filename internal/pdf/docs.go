@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template"
@@ -37,19 +39,64 @@ var docFuncs = template.FuncMap{
 	"oneline": func(s string) string {
 		return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 	},
-	// paras turns free text into paragraph lines of the markup (one per non-empty line).
-	"paras": func(s string) string {
-		var out []string
-		for _, l := range strings.Split(s, "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				if strings.HasPrefix(l, "@") {
-					l = "＠" + l[1:]
-				}
-				out = append(out, l)
+	// law writes article references formally, in Chinese numerals: 第64条第1款第1项 → 第六十四条第一款第一项.
+	"law": func(v any) any {
+		switch x := v.(type) {
+		case []string:
+			out := make([]string, len(x))
+			for i, s := range x {
+				out[i] = FormalArticles(s)
 			}
+			return out
+		case string:
+			return FormalArticles(x)
 		}
-		return strings.Join(out, "\n")
+		return v
 	},
+	// ground is a statutory ground without its trailing article reference: "…下落不明（第39条第1款第3项）" → "…下落不明".
+	"ground": func(s string) string {
+		if i := strings.LastIndex(s, "（第"); i > 0 && strings.HasSuffix(s, "）") {
+			return s[:i]
+		}
+		return s
+	},
+	// basis is that trailing reference, formal: "第三十九条第一款第三项" ("" when there is none).
+	"basis": func(s string) string {
+		if i := strings.LastIndex(s, "（第"); i > 0 && strings.HasSuffix(s, "）") {
+			return FormalArticles(strings.TrimSuffix(s[i+len("（"):], "）"))
+		}
+		return ""
+	},
+	// lead runs a label into the first paragraph of free text: 申请人称：…
+	"lead": func(label, s string) string { return label + paras(s) },
+	// paras turns free text into paragraph lines of the markup (one per non-empty line).
+	"paras": paras,
+}
+
+// paras turns free text into paragraph lines of the markup (one per non-empty line).
+func paras(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			if strings.HasPrefix(l, "@") {
+				l = "＠" + l[1:]
+			}
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+var articleRef = regexp.MustCompile(`第(\d{1,3})(条|款|项|章|节)`)
+
+// FormalArticles rewrites article references with Arabic numbers in Chinese numerals, as documents cite
+// statutes (《中华人民共和国行政复议法》第三十条第一款).
+func FormalArticles(s string) string {
+	return articleRef.ReplaceAllStringFunc(s, func(m string) string {
+		sub := articleRef.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(sub[1])
+		return "第" + ChineseNumber(n) + sub[2]
+	})
 }
 
 func (t *Templates) load() error {
@@ -91,13 +138,33 @@ func (t *Templates) Render(name, title string, data any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Render(Document{Title: title, Blocks: ParseMarkup(text), PageNumbers: true})
+	return Render(withMeta(Document{Title: title, Blocks: ParseMarkup(text), PageNumbers: true}))
+}
+
+// withMeta fills the Author and Subject of an official document from its markup: the organ is the first of
+// two title lines, the 文号 the first right-aligned line.
+func withMeta(d Document) Document {
+	titles := 0
+	for _, b := range d.Blocks {
+		if b.Kind == Title {
+			titles++
+		}
+	}
+	for _, b := range d.Blocks {
+		if b.Kind == Title && titles > 1 && d.Author == "" {
+			d.Author = b.Text
+		}
+		if b.Kind == Right && d.Subject == "" {
+			d.Subject = strings.TrimPrefix(b.Text, "登记号：")
+		}
+	}
+	return d
 }
 
 // RenderAt is Render with a fixed creation date, so the same text always gives the same bytes (the file a
 // reviewer previews is exactly the file that is published).
 func RenderAt(text, title string, at time.Time) ([]byte, error) {
-	return Render(Document{Title: title, Blocks: ParseMarkup(text), PageNumbers: true, CreatedAt: at})
+	return Render(withMeta(Document{Title: title, Blocks: ParseMarkup(text), PageNumbers: true, CreatedAt: at}))
 }
 
 // ChineseNumber writes 1–99 in Chinese numerals (一, 十二, 二十三) for numbered items.

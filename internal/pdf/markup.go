@@ -8,7 +8,10 @@ import "strings"
 //	@center 文字             centred line
 //	@right 栖政复〔2025〕1号  right-aligned line (文号, signature, date)
 //	@plain 申请人：张三       left-aligned line without indent
-//	@heading 一、…           heading line
+//	@heading 一、…           first-level heading (黑体)
+//	@heading2 （一）…        second-level heading (楷体)
+//	@sign 南京市栖霞区人民政府  发文机关署名, centred above the date that follows
+//	@date 2025年9月26日       成文日期, 右空四字; with the 署名 kept on a page with text
 //	@blank                   empty line
 //	any other text           a justified paragraph with a two-character first-line indent
 //
@@ -34,6 +37,12 @@ func ParseMarkup(text string) []Block {
 				kind = Plain
 			case "@heading":
 				kind = Heading
+			case "@heading2":
+				kind = Heading2
+			case "@sign":
+				kind = Sign
+			case "@date":
+				kind = Date
 			case "@blank":
 				kind = Blank
 			default:
