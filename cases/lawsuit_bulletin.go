@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"fuyi/internal/date"
 	"fuyi/internal/pdf"
 	"fuyi/internal/web"
 )
@@ -103,7 +104,7 @@ func (b *Bulletin) PDF(organ, published string) ([]byte, error) {
 		{Kind: pdf.Heading, Text: "一、总体情况"},
 		{Kind: pdf.Plain, Text: fmt.Sprintf("期间收案%d件（复议机关作被告或共同被告%d件），结案%d件，其中败诉%d件。负责人无正当理由未出庭%d次；未出庭且未提交情况说明%d次；应当由主要负责人出庭而未出庭%d件。",
 			s.Received, s.OrganDefendant, s.Concluded, s.Lost, s.AbsencesWithoutValidReason, s.AbsencesWithoutExplanation, s.RequiredWithoutPrincipal)},
-		{Kind: pdf.Table, Rows: rates, Widths: []float64{2.2, 0.7, 0.7, 0.8, 0.8, 6}, HeaderRows: 1, FontSize: 8},
+		{Kind: pdf.Table, Rows: rates, Widths: []float64{2.2, 0.7, 0.7, 0.8, 0.8, 6}, HeaderRows: 1, FontSize: 10},
 	}
 	if len(s.Agencies) > 0 {
 		rows := [][]string{{"被告机关", "收案", "结案", "败诉", "败诉率", "开庭件数", "负责人出庭件数", "出庭率", "无正当理由未出庭"}}
@@ -116,7 +117,7 @@ func (b *Bulletin) PDF(organ, published string) ([]byte, error) {
 				strconv.Itoa(a.Instances), strconv.Itoa(a.Appeared), rate, strconv.Itoa(a.Absences)})
 		}
 		blocks = append(blocks, pdf.Block{Kind: pdf.Heading, Text: "二、各机关情况"},
-			pdf.Block{Kind: pdf.Table, Rows: rows, Widths: []float64{3, 0.7, 0.7, 0.7, 0.9, 0.9, 1.2, 1.1, 1.4}, HeaderRows: 1, FontSize: 8})
+			pdf.Block{Kind: pdf.Table, Rows: rows, Widths: []float64{3, 0.7, 0.7, 0.7, 0.9, 0.9, 1.2, 1.1, 1.4}, HeaderRows: 1, FontSize: 10})
 	}
 	sessions := [][]string{{"被告机关", "案号", "开庭日期", "负责人出庭", "未出庭理由", "委托人员"}}
 	for _, r := range b.Rows {
@@ -137,7 +138,8 @@ func (b *Bulletin) PDF(organ, published string) ([]byte, error) {
 		sessions = append(sessions, []string{"期间内没有开庭", "", "", "", "", ""})
 	}
 	blocks = append(blocks, pdf.Block{Kind: pdf.Heading, Text: "三、逐案出庭情况"},
-		pdf.Block{Kind: pdf.Table, Rows: sessions, Widths: []float64{2.4, 2.4, 1, 1.6, 2.2, 1.2}, HeaderRows: 1, FontSize: 8})
-	return pdf.Render(pdf.Document{Title: "出庭应诉情况通报", Blocks: blocks, Landscape: true, PageNumbers: true, BodySize: 12,
-		CreatedAt: time.Date(b.To.Year(), b.To.Month(), b.To.Day(), 0, 0, 0, 0, time.UTC)})
+		pdf.Block{Kind: pdf.Table, Rows: sessions, Widths: []float64{2.4, 2.4, 1, 1.6, 2.2, 1.2}, HeaderRows: 1, FontSize: 10})
+	return pdf.Render(pdf.Document{Title: "行政机关负责人出庭应诉情况通报", Author: organ, Subject: fmt.Sprintf("通报期间：%s至%s", b.From, b.To),
+		Blocks: blocks, Landscape: true, PageNumbers: true, BodySize: 12,
+		CreatedAt: time.Date(b.To.Year(), b.To.Month(), b.To.Day(), 0, 0, 0, 0, date.Shanghai)})
 }

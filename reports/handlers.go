@@ -55,7 +55,7 @@ func (h *Handler) send(c *fiber.Ctx, r *Report, format string) error {
 		c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+name+".pdf")
 		return c.Send(b)
 	case "xlsx":
-		b, err := r.XLSX()
+		b, err := r.XLSX(h.organ(c.UserContext()))
 		if err != nil {
 			return err
 		}

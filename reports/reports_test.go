@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -201,25 +202,7 @@ func TestMonthlyReportHandCounted(t *testing.T) {
 		t.Errorf("year on year / trend: %+v %+v", r.YearOnYear, r.Trend)
 	}
 
-	// the XLSX holds the same rows and columns
-	x := a.Do("GET", "/api/v1/reports/monthly/2025-10.xlsx", a.Login("bureau1"), nil)
-	book, err := excelize.OpenReader(bytes.NewReader(x.Body))
-	if err != nil {
-		t.Fatalf("xlsx: %v", err)
-	}
-	rows, _ := book.GetRows("行政复议")
-	want := r.MainTable()
-	for i, wr := range want {
-		got := rows[i+1]
-		for j := range wr {
-			if j >= len(got) || got[j] != wr[j] {
-				t.Fatalf("xlsx row %d col %d: %q, want %q", i, j, safe(got, j), wr[j])
-			}
-		}
-	}
-	if rates, _ := book.GetRows("指标"); len(rates) < 9 || rates[1][0] != "纠错率" {
-		t.Fatalf("xlsx indicators: %v", rates)
-	}
+	checkWorkbook(t, a.Do("GET", "/api/v1/reports/monthly/2025-10.xlsx", a.Login("bureau1"), nil).Body, r)
 	csv := string(a.Do("GET", "/api/v1/reports/monthly/2025-10.csv", a.Login("bureau1"), nil).Body)
 	if !strings.HasPrefix(csv, "\uFEFF") || !strings.Contains(csv, "合计,3,4,2,1,1,3") {
 		t.Fatalf("csv: %s", csv)
@@ -228,6 +211,7 @@ func TestMonthlyReportHandCounted(t *testing.T) {
 	if p.Status != 200 || !strings.Contains(pdftext.Extract(t, p.Body), "行政复议案件统计表") {
 		t.Fatalf("pdf: %d", p.Status)
 	}
+	checkStatisticsPDF(t, p.Body)
 	page := string(a.NewBrowserAs("chief1").Get("/reports?period=2025-10").Body)
 	if !strings.Contains(page, "<svg") || !strings.Contains(page, "审结方式构成") {
 		t.Fatal("report page lacks the charts")
@@ -240,12 +224,6 @@ func TestMonthlyReportHandCounted(t *testing.T) {
 	}
 }
 
-func safe(s []string, i int) string {
-	if i < len(s) {
-		return s[i]
-	}
-	return ""
-}
 
 // A row that does not balance is reported with the figures that disagree.
 func TestBalanceCheckSaysWhere(t *testing.T) {
@@ -363,4 +341,99 @@ func TestTrendCacheInvalidated(t *testing.T) {
 	if got := oct(get()); got.Received != 5 {
 		t.Fatalf("October after the change: %+v", got)
 	}
+}
+
+// The workbook in the official layout (issue 16): the two-level header merged (审结 over its outcomes, single
+// headers down two rows), counts and rates stored as numbers (rates as fractions shown with a percent
+// format), the 口径 under the table, landscape A4 fitted to the width with the header rows repeated, Chinese
+// sheet names and file properties naming the organ and the period.
+func checkWorkbook(t *testing.T, body []byte, r reports.Report) {
+	t.Helper()
+	book, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	if got := strings.Join(book.GetSheetList(), ","); got != "行政复议,分类统计,行政应诉,指标" {
+		t.Errorf("sheets: %s", got)
+	}
+	const sheet = "行政复议"
+	merged := map[string]string{}
+	cells, err := book.GetMergeCells(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range cells {
+		merged[m.GetStartAxis()+":"+m.GetEndAxis()] = m.GetCellValue()
+	}
+	// columns: A 类别, B–F, G 合计 … Q 其他终止, R 未审结, S 纠错率, T 简易程序, U–V 意见书
+	for rng, want := range map[string]string{"G3:Q3": "审结", "A3:A4": "行政管理类别", "B3:B4": "上期结转", "U3:V3": "意见书", "S3:S4": "纠错率"} {
+		if merged[rng] != want {
+			t.Errorf("merged %s = %q, want %q (all: %v)", rng, merged[rng], want, merged)
+		}
+	}
+	total := 4 + len(r.Rows) + 1 // the 合计 row
+	if v, _ := book.GetCellValue(sheet, fmt.Sprintf("A%d", total)); v != "合计" {
+		t.Fatalf("row %d is %q, want 合计", total, v)
+	}
+	raw := func(cell string) string {
+		v, _ := book.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+		return v
+	}
+	if got := raw(fmt.Sprintf("C%d", total)); got != strconv.Itoa(r.Total.Received) {
+		t.Errorf("本期收到 合计 = %q, want the number %d", got, r.Total.Received)
+	}
+	rate, err := strconv.ParseFloat(raw(fmt.Sprintf("S%d", total)), 64)
+	if err != nil || r.Total.CorrectionRate.Value == nil || rate != *r.Total.CorrectionRate.Value {
+		t.Errorf("纠错率 stored as %q, want the fraction %v", raw(fmt.Sprintf("S%d", total)), r.Total.CorrectionRate.Value)
+	}
+	if shown, _ := book.GetCellValue(sheet, fmt.Sprintf("S%d", total)); shown != r.Total.CorrectionRate.Percent() {
+		t.Errorf("纠错率 shown as %q, want %q (percent format)", shown, r.Total.CorrectionRate.Percent())
+	}
+	if typ, _ := book.GetCellType(sheet, fmt.Sprintf("S%d", total)); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("纠错率 is text")
+	}
+	notes := false
+	rows, _ := book.GetRows(sheet)
+	for _, row := range rows[total:] {
+		if len(row) > 0 && strings.Contains(row[0], "纠错率＝") {
+			notes = true
+		}
+	}
+	if !notes {
+		t.Error("the 口径 of the 纠错率 is not under the table")
+	}
+	if ind, _ := book.GetCellValue("指标", "D4", excelize.Options{RawCellValue: true}); ind != "0.5" {
+		t.Errorf("指标 纠错率 stored as %q, want 0.5", ind)
+	}
+	lay, err := book.GetPageLayout(sheet)
+	if err != nil || lay.Orientation == nil || *lay.Orientation != "landscape" || lay.FitToWidth == nil || *lay.FitToWidth != 1 {
+		t.Errorf("page layout: %+v %v", lay, err)
+	}
+	names := book.GetDefinedName()
+	titles := false
+	for _, n := range names {
+		titles = titles || n.Name == "_xlnm.Print_Titles" && n.Scope == sheet && n.RefersTo == "'行政复议'!$3:$4"
+	}
+	if !titles {
+		t.Errorf("header rows are not repeated on printed pages: %+v", names)
+	}
+	props, err := book.GetDocProps()
+	if err != nil || props.Creator != "南京市栖霞区人民政府" || !strings.Contains(props.Subject, "2025年10月") || !strings.HasPrefix(props.Created, "2025-10-31") {
+		t.Errorf("file properties: %+v %v", props, err)
+	}
+}
+
+// The statistics PDF: cells at 9 pt or more, header repeated, page images for people to look at.
+func checkStatisticsPDF(t *testing.T, body []byte) {
+	t.Helper()
+	for _, l := range pdftext.Lines(t, body) {
+		if h := l.YMax - l.YMin; h < 9*0.95 {
+			t.Errorf("text %q set %.1f pt high, want at least 9", l.Text, h)
+		}
+	}
+	info := pdftext.Info(t, body)
+	if info["Author"] != "南京市栖霞区人民政府" || info["Tagged"] != "yes" || !strings.Contains(info["Page size"], "841.89 x 595.28") {
+		t.Errorf("pdfinfo: %v", info)
+	}
+	pdftext.Image(t, body, "../test-output/docs", "statistics", 100)
 }

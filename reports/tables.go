@@ -44,13 +44,14 @@ type RateRow struct {
 	Name, Num, Den, Value, Target, Flag, Basis string
 }
 
-// RateTable lists every indicator with numerator, denominator and 口径.
-func (r *Report) RateTable() []RateRow {
-	var out []RateRow
-	for _, x := range []struct {
-		name string
-		rv   cases.RateValue
-	}{
+type namedRate struct {
+	name string
+	rv   cases.RateValue
+}
+
+// rates are the indicators with a numerator and a denominator, in the order of the tables.
+func (r *Report) rates() []namedRate {
+	return []namedRate{
 		{"纠错率", r.Rates.Correction},
 		{"调撤率", r.Rates.MediationWithdraw},
 		{"听证率", r.Rates.Hearing},
@@ -59,7 +60,13 @@ func (r *Report) RateTable() []RateRow {
 		{"行政诉讼败诉率", r.Rates.LawsuitLoss},
 		{"经复议后被诉败诉率", r.Rates.AfterReconLoss},
 		{"负责人出庭应诉率", r.Rates.HeadAppearance},
-	} {
+	}
+}
+
+// RateTable lists every indicator with numerator, denominator and 口径.
+func (r *Report) RateTable() []RateRow {
+	var out []RateRow
+	for _, x := range r.rates() {
 		out = append(out, RateRow{x.name, strconv.Itoa(x.rv.Numerator), strconv.Itoa(x.rv.Denominator), x.rv.Percent(), x.rv.Target, flagIf(x.rv.Flag), x.rv.Basis})
 	}
 	avg := "—"

@@ -140,7 +140,7 @@ func (l *layout) table(idx int, b Block) {
 			for k, ln := range bx.lines {
 				w := l.lineWidth(bx.face, ln.text, size, false) - ln.squeeze
 				x := l.g.left + bx.x0 + (bx.x1-bx.x0-w)/2
-				if bx.left {
+				if bx.left || role == "TD" && len(bx.lines) > 1 { // running text reads from the left
 					x = l.g.left + bx.x0 + pad
 				}
 				for _, g := range l.place(bx.face, ln, size, x, bx.x1-bx.x0-2*pad, false, false) {
