@@ -11,6 +11,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 else
 	echo "使用 DATABASE_URL 指定的数据库"
 fi
+bash scripts/fonts.sh # warns when the fallback fonts for rare name characters are missing
 export FUYI_LOG_FORMAT=${FUYI_LOG_FORMAT:-text}
 addr=${FUYI_ADDR:-127.0.0.1:8080}
 

@@ -14,6 +14,9 @@ if ! command -v pdftotext >/dev/null 2>&1; then
 	fi
 fi
 
+# the fallback fonts for rare name characters (the PDF tests print 欧阳𬭚锋 and 南京䶮晟科技有限公司)
+bash scripts/fonts.sh require
+
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
 	dir=$(mktemp -d /tmp/fuyi-test-pg.XXXXXX)
 	chmod 755 "$dir"

@@ -395,3 +395,24 @@ func FuzzPDFText(f *testing.F) {
 		}
 	})
 }
+
+// Characters of Extensions B–F come from HanaMin (TrueType in Debian's fonts-hanazono): the TrueType subset
+// path embeds them, poppler draws the page without complaint, and the text extracts exactly.
+func TestFallbackChainCoversExtensionsBToF(t *testing.T) {
+	text := "甲𠀀乙𬺰丙𪛖丁䶮戊𬭚"
+	b, err := Render(Document{Blocks: []Block{{Kind: Para, Text: text}, {Kind: Heading, Text: text}, {Kind: Heading2, Text: text}, {Kind: Title, Text: text}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pdftext.Extract(t, b); got != strings.Repeat(text, 4) {
+		t.Fatalf("got %q", got)
+	}
+	types := map[string]string{}
+	for _, f := range pdftext.Fonts(t, b) {
+		types[f.Name[7:]] = f.Type
+	}
+	if types["HanaMinB"] != "CID TrueType" || types["NotoSerifCJKsc-Regular"] != "CID Type 0C" {
+		t.Fatalf("fonts: %v", types)
+	}
+	pdftext.Image(t, b, t.TempDir(), "page", 50) // fails on any error poppler reports about the fonts
+}
