@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test ./internal/ident -run XXX -fuzz '^FuzzNumbers$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cases -run XXX -fuzz '^FuzzIntakeJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/pdf -run XXX -fuzz '^FuzzPDFText$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/redact -run XXX -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME)
 
 stop-db:
 	@bash scripts/pg.sh stop var/pg
