@@ -210,7 +210,7 @@ func TestEveryDocumentTypeRendersItsFullText(t *testing.T) {
 				}
 			}
 			switch d.Type {
-			case "decision", "acceptance":
+			case "decision", "acceptance", "hearing_notice", "mediation", "receipt":
 				pdftext.Image(t, rp.Body, "../test-output/docs", d.Type, 100)
 			}
 		}

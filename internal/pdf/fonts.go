@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -98,7 +97,13 @@ func FontDirs() []string {
 	return dirs
 }
 
-var loadFonts = sync.OnceValues(func() (*fontSet, error) { return findFonts(FontDirs()) })
+var loadFonts = sync.OnceValues(func() (*fontSet, error) {
+	s, err := findFonts(FontDirs())
+	if err == nil {
+		s.log()
+	}
+	return s, err
+})
 
 func isFontFile(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -271,23 +276,17 @@ func (s *fontSet) drawable(r rune) bool {
 	return ok
 }
 
-// FontReport describes the faces in use, for the README check and the logs.
-func FontReport() ([]string, error) {
-	s, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for face, f := range s.faces {
-		out = append(out, fmt.Sprintf("%s: %s (%s)", faceNames[face], f.PSName, f.File))
-	}
+// log says once which font serves each face, so that a bureau sees its licensed fonts were picked up.
+func (s *fontSet) log() {
+	var fallback []string
 	for _, l := range s.fallback {
-		name := l.psName
+		name := filepath.Base(l.path)
 		if l.f != nil {
-			name = l.f.PSName
+			name = l.f.File
 		}
-		out = append(out, fmt.Sprintf("fallback: %s (%s)", name, filepath.Base(l.path)))
+		fallback = append(fallback, name)
 	}
-	sort.Strings(out[numFaces:])
-	return out, nil
+	slog.Info("pdf: fonts", "body", s.faces[FaceBody].PSName, "title", s.faces[FaceTitle].PSName,
+		"heading", s.faces[FaceHei].PSName, "heading2", s.faces[FaceKai].PSName, "song", s.faces[FaceSong].PSName,
+		"fallback", strings.Join(fallback, ","))
 }

@@ -49,7 +49,7 @@ func ParseMarkup(text string) []Block {
 				word = ""
 			}
 			if word != "" {
-				rest = strings.TrimSpace(tail)
+				rest = strings.Trim(tail, " \t") // a leading 全角空格 indents on purpose
 			}
 		}
 		if rest == "" && kind != Blank {

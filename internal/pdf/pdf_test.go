@@ -3,6 +3,8 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -415,4 +417,31 @@ func TestFallbackChainCoversExtensionsBToF(t *testing.T) {
 		t.Fatalf("fonts: %v", types)
 	}
 	pdftext.Image(t, b, t.TempDir(), "page", 50) // fails on any error poppler reports about the fonts
+}
+
+// A bureau's licensed font in FUYI_FONT_DIR takes the face its family name names; the other faces keep Fandol.
+// (HanaMinA stands in for an official 楷体 here: its family name is added to the 楷体 candidates.)
+func TestFontDirOfficialFace(t *testing.T) {
+	src, _ := filepath.Glob("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf")
+	if len(src) == 0 {
+		t.Fatal("fonts-hanazono is required: make test installs it, or apt-get install fonts-hanazono")
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(src[0], filepath.Join(dir, "official-kai.ttf")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(FontDirEnv, dir)
+	saved := faceCandidates[FaceKai]
+	faceCandidates[FaceKai] = append([]string{"HanaMinA"}, saved...)
+	defer func() { faceCandidates[FaceKai] = saved }()
+	s, err := findFonts(FontDirs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.faces[FaceKai].PSName; got != "HanaMinA" {
+		t.Errorf("楷体 face is %s, want the official font from %s", got, FontDirEnv)
+	}
+	if got := s.faces[FaceBody].PSName; got != "FandolFang-Regular" {
+		t.Errorf("仿宋 face is %s, want Fandol when no official 仿宋 is installed", got)
+	}
 }
