@@ -77,8 +77,8 @@ type DocData struct {
 
 // RespondentInfo is the 被申请人 block.
 type RespondentInfo struct {
-	Name     string `db:"name"`
-	Address  string `db:"address"`
+	Name          string `db:"name"`
+	Address       string `db:"address"`
 	LegalRep      string `db:"legal_rep"`
 	LegalRepTitle string `db:"legal_rep_title"` // 职务
 }

@@ -251,7 +251,7 @@ func TestEveryDocumentTypeRendersItsFullText(t *testing.T) {
 	}
 	// the decision carries the structure of DOMAIN.md §11
 	text := string(a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/decision.txt", id), a.Login("chief1"), nil).Body)
-	for _, want := range []string{"行政复议决定书", "栖政复决〔2025〕1号", "申请人："+rarePerson+"，女，1949年12月31日出生，公民身份号码11010519491231002X",
+	for _, want := range []string{"行政复议决定书", "栖政复决〔2025〕1号", "申请人：" + rarePerson + "，女，1949年12月31日出生，公民身份号码11010519491231002X",
 		"被申请人：南京市栖霞区市场监督管理局", "法定代表人：刘建国", "本机关于2025年10月10日依法予以受理", "申请人称：处罚认定事实不清。", "被申请人称：事实清楚",
 		"经审理查明：经审理查明", "本机关认为：被申请人", "法定代表人：李四，执行董事。",
 		"依据《中华人民共和国行政复议法》第六十四条第一款第一项之规定，本机关决定如下", "十五日内依法向人民法院提起行政诉讼"} {

@@ -224,7 +224,6 @@ func TestMonthlyReportHandCounted(t *testing.T) {
 	}
 }
 
-
 // A row that does not balance is reported with the figures that disagree.
 func TestBalanceCheckSaysWhere(t *testing.T) {
 	a := testapp.New(t, today)
