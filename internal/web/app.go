@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -25,7 +26,12 @@ type Options struct {
 	CookieSecure bool
 }
 
-// New builds the Fiber app with the shared error handler and request logging.
+// ReadBufferSize bounds the request line and headers together: a request whose headers do not fit is
+// answered 431 (fasthttp's default of 4 KB refused ordinary requests carrying several cookies).
+const ReadBufferSize = 16 << 10
+
+// New builds the Fiber app with the shared error handler, request logging and the input check (CheckInput)
+// that refuses unacceptable text in any part of a request before it is routed.
 func New(o Options) *fiber.App {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 2 << 20
@@ -39,8 +45,9 @@ func New(o Options) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		ReadBufferSize:        ReadBufferSize,
 	})
-	app.Use(recoverer(o.Logger), requestLog(o.Logger))
+	app.Use(recoverer(o.Logger), requestLog(o.Logger), CheckInput)
 	return app
 }
 
@@ -123,7 +130,13 @@ func Classify(err error) (*apperr.Error, int, bool) {
 			return apperr.New(apperr.BadRequest, "request.timeout", "请求超时，请重试"), fe.Code, true
 		case fiber.StatusBadRequest:
 			return apperr.New(apperr.BadRequest, "request.malformed", "请求格式错误"), fe.Code, true
+		case fiber.StatusRequestHeaderFieldsTooLarge:
+			return apperr.New(apperr.BadRequest, "request.headers_too_large",
+				fmt.Sprintf("请求头过大（地址与请求头合计不得超过%dKB），请清除本站的 Cookie 或缩短地址后重试", ReadBufferSize>>10)), fe.Code, true
 		}
+	}
+	if e, status, ok := dataException(err); ok {
+		return e, status, true
 	}
 	if database.IsUnavailable(err) {
 		return ErrUnavailable, fiber.StatusServiceUnavailable, true
@@ -136,6 +149,33 @@ func Classify(err error) (*apperr.Error, int, bool) {
 		return apperr.New(apperr.Conflict, "conflict", "操作与其他人同时进行的修改冲突，未保存；请刷新后重试"), fiber.StatusConflict, true
 	}
 	return nil, fiber.StatusInternalServerError, false
+}
+
+// dataExceptions are the PostgreSQL data exceptions (SQLSTATE class 22) that only bad input causes. They
+// are a second guard: the handlers' input checks should refuse such values first, naming the field. The
+// rest of class 22 (division by zero, a null where none is allowed, …) are faults of the server and stay 500.
+var dataExceptions = map[string]int{
+	"22001": fiber.StatusUnprocessableEntity, // string data right truncation (too long for its column)
+	"22003": fiber.StatusUnprocessableEntity, // numeric value out of range (an integer ≥ 2^31)
+	"22007": fiber.StatusUnprocessableEntity, // invalid datetime format
+	"22008": fiber.StatusUnprocessableEntity, // datetime field overflow (2025-02-30)
+	"22021": fiber.StatusBadRequest,          // character not in repertoire (NUL, invalid UTF-8)
+	"22025": fiber.StatusBadRequest,          // invalid escape sequence (a LIKE pattern ending in \)
+	"22P02": fiber.StatusBadRequest,          // invalid text representation
+	"22P05": fiber.StatusBadRequest,          // untranslatable character
+}
+
+func dataException(err error) (*apperr.Error, int, bool) {
+	_, code := database.Constraint(err)
+	status, ok := dataExceptions[code]
+	if !ok {
+		return nil, 0, false
+	}
+	kind := apperr.Invalid
+	if status == fiber.StatusBadRequest {
+		kind = apperr.BadRequest
+	}
+	return apperr.New(kind, "request.data", "提交的数据无法保存：数值超出范围、日期不存在或含有无效字符，请检查后重试"), status, true
 }
 
 // ConstraintErrors maps database constraint names to the message users see when that constraint refuses
@@ -158,6 +198,9 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			e = apperr.New(apperr.Invalid, "internal", "系统内部错误，请稍后重试（错误编号："+id+"）")
 		} else if status == fiber.StatusServiceUnavailable {
 			log.Warn("database unavailable", "request_id", c.Locals("request_id"), "error", err.Error())
+		} else if _, code := database.Constraint(err); strings.HasPrefix(code, "22") {
+			// the input check of the handler missed something the database refused: worth fixing there
+			log.Warn("database refused input", "request_id", c.Locals("request_id"), "path", c.Path(), "sqlstate", code)
 		}
 		if IsAPI(c) || strings.Contains(c.Get(fiber.HeaderAccept), "application/json") && !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
 			body := fiber.Map{"code": e.Code, "message": e.Message}
@@ -170,7 +213,13 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			return c.Redirect("/login?next=" + c.OriginalURL())
 		}
 		c.Status(status)
-		return Render(c, "error", fiber.Map{"Title": "出错了", "Status": status, "Error": e})
+		if rerr := Render(c, "error", fiber.Map{"Title": "出错了", "Status": status, "Error": e}); rerr != nil {
+			// the page cannot be drawn (a request too broken to read has no context): the message still goes out
+			log.Error("render error page", "request_id", c.Locals("request_id"), "error", rerr.Error())
+			c.Status(status).Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+			return c.SendString(e.Message)
+		}
+		return nil
 	}
 }
 
