@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -127,6 +128,48 @@ var usernameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,31}$`)
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
+// MaxPasswordBytes is bcrypt's limit: it reads only the first 72 bytes of a password (and the library
+// refuses longer ones), so a longer password is refused when it is set — 24 Chinese characters or 72
+// letters and digits.
+const MaxPasswordBytes = 72
+
+// CheckPassword says in Chinese what is wrong with a new password, or "" when it may be set. It is the one
+// rule for every place a password is set (the admin pages, the API, the command line).
+func CheckPassword(pw string) string {
+	switch {
+	case !utf8.ValidString(pw):
+		return "密码不是有效的 UTF-8 文字"
+	case utf8.RuneCountInString(pw) < MinPasswordLength:
+		return fmt.Sprintf("密码至少%d位", MinPasswordLength)
+	case len(pw) > MaxPasswordBytes:
+		return fmt.Sprintf("密码过长：最多%d字节（英文字母、数字和符号每个1字节，汉字每个3字节），当前%d字节", MaxPasswordBytes, len(pw))
+	}
+	for _, r := range pw {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return "密码不能包含控制字符"
+		}
+	}
+	return ""
+}
+
+// checkName refuses what must never be in a person's name: control characters, direction overrides and
+// invisible formatting characters (zero-width spaces, direction marks), which make one name look like
+// another on screen and in documents.
+func checkName(s string) string {
+	if !utf8.ValidString(s) {
+		return "不是有效的 UTF-8 文字"
+	}
+	for _, r := range s {
+		switch {
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029' || r == utf8.RuneError:
+			return "不能包含控制字符或无法识别的字符"
+		case unicode.Is(unicode.Cf, r):
+			return "不能包含改变文字方向的字符或零宽空格等不可见字符"
+		}
+	}
+	return ""
+}
+
 // BcryptCost is the bcrypt work factor for new passwords.
 var BcryptCost = bcrypt.DefaultCost
 
@@ -137,6 +180,8 @@ func (n NewUser) validate() error {
 	}
 	if strings.TrimSpace(n.Name) == "" || utf8.RuneCountInString(n.Name) > 50 {
 		f.Add("name", "姓名不能为空，且不超过50字")
+	} else if msg := checkName(n.Name); msg != "" {
+		f.Add("name", "姓名%s", msg)
 	}
 	if !n.Role.Valid() {
 		f.Add("role", "角色须为 window、officer、chief 或 bureau 之一")
@@ -150,8 +195,8 @@ func (n NewUser) validate() error {
 	if n.Qualified && n.Role != RoleOfficer && n.Role != RoleChief {
 		f.Add("qualified", "只有办案人员或复议机构负责人可以标记为具备法律职业资格")
 	}
-	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
-		f.Add("password", "密码至少%d位", MinPasswordLength)
+	if msg := CheckPassword(n.Password); msg != "" {
+		f.Add("password", "%s", msg)
 	}
 	return f.Err()
 }

@@ -34,11 +34,12 @@ func Of(t time.Time) Date { return New(t.Year(), t.Month(), t.Day()) }
 // Today returns today's date in China.
 func Today() Date { return Of(time.Now().In(Shanghai)) }
 
-// Parse reads a strict YYYY-MM-DD date.
+// Parse reads a strict YYYY-MM-DD date that exists: 2025-02-30, 2025-13-01 and the year 0000 (which
+// neither the Gregorian calendar nor PostgreSQL has) are refused.
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(Layout, s)
-	if err != nil || len(s) != len(Layout) {
-		return Date{}, fmt.Errorf("date: parse %q: not YYYY-MM-DD", s)
+	if err != nil || len(s) != len(Layout) || t.Year() < 1 {
+		return Date{}, fmt.Errorf("date: parse %q: not a YYYY-MM-DD date", s)
 	}
 	return Date{t}, nil
 }
