@@ -25,11 +25,7 @@ type CalendarYear struct {
 }
 
 func calendarYearParam(c *fiber.Ctx) (int, error) {
-	y, err := strconv.Atoi(c.Params("year"))
-	if err != nil || y < 2000 || y > 2100 {
-		return 0, apperr.New(apperr.NotFound, "calendar.not_found", "年份应为2000—2100之间的四位数字")
-	}
-	return y, nil
+	return web.ParamInt(c, "year", 2000, 2100, apperr.New(apperr.NotFound, "calendar.not_found", "年份应为2000—2100之间的四位数字"))
 }
 
 func (h *Handler) loadCalendarYear(ctx context.Context, y int) (*CalendarYear, error) {
@@ -162,11 +158,12 @@ func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pageCalendar(c *fiber.Ctx) error {
-	y := h.Service.Today().Year() + 1
-	if s := c.Query("year"); s != "" {
-		if v, err := strconv.Atoi(s); err == nil && v >= 2000 && v <= 2100 {
-			y = v
-		}
+	y, err := web.QueryInt(c, "year", 2000, 2100)
+	if err != nil {
+		return err
+	}
+	if y == 0 {
+		y = h.Service.Today().Year() + 1
 	}
 	cy, err := h.loadCalendarYear(c.UserContext(), y)
 	if err != nil {
@@ -185,8 +182,8 @@ func (h *Handler) pageCalendar(c *fiber.Ctx) error {
 
 func (h *Handler) pageCalendarSave(c *fiber.Ctx) error {
 	y, err := strconv.Atoi(c.FormValue("year"))
-	if err != nil {
-		return apperr.New(apperr.BadRequest, "calendar.year", "年份无效")
+	if err != nil || y < 2000 || y > 2100 {
+		return apperr.New(apperr.BadRequest, "calendar.year", "年份无效：year 应为2000—2100之间的四位数字")
 	}
 	n, err := h.Service.SaveCalendarYear(c.UserContext(), web.CurrentUser(c).ID, y, c.FormValue("csv"), c.FormValue("complete") == "on", c.FormValue("source"))
 	if err != nil {

@@ -1,5 +1,7 @@
 package cases
 
+import "fuyi/internal/apperr"
+
 // DecisionType is one of the eleven outcomes of API.md (复议法第63–74条, 第33条).
 type DecisionType struct {
 	Code       string
@@ -74,6 +76,24 @@ type Ground struct {
 	Code   string
 	Text   string
 	Lapses bool
+}
+
+// GroundEnum is a list of grounds as an enumeration (its refusal lists every code with its text).
+func GroundEnum(name string, list []Ground) apperr.Enum {
+	e := apperr.Enum{Name: name}
+	for _, g := range list {
+		e.Choices = append(e.Choices, apperr.Choice{Code: g.Code, Label: g.Text})
+	}
+	return e
+}
+
+// DecisionTypeEnum is DecisionTypes as an enumeration.
+func DecisionTypeEnum() apperr.Enum {
+	e := apperr.Enum{Name: "决定类型"}
+	for _, t := range DecisionTypes {
+		e.Choices = append(e.Choices, apperr.Choice{Code: t.Code, Label: t.Label + "（" + t.Article + "）"})
+	}
+	return e
 }
 
 // GroundOf finds a ground in a list.

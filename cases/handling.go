@@ -234,10 +234,8 @@ func (s *Service) Suspend(ctx context.Context, u *auth.User, id int64, on, groun
 	}
 	f := apperr.Fields{}
 	d := checkDate(f, "on", "中止日期", on, true, s.Today())
-	g, ok := GroundOf(SuspensionGrounds, ground)
-	if !ok {
-		f.Add("ground", "请选择复议法第39条规定的中止情形")
-	}
+	g, _ := GroundOf(SuspensionGrounds, ground)
+	GroundEnum("中止情形（复议法第39条第1款）", SuspensionGrounds).Add(f, "ground", ground)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -417,9 +415,7 @@ type DecisionInput struct {
 func (s *Service) ProposeDecision(ctx context.Context, u *auth.User, id int64, in DecisionInput) error {
 	f := apperr.Fields{}
 	typ, ok := DecisionTypeOf(in.Type)
-	if !ok {
-		f.Add("type", "决定类型须为 change、revoke、confirm_illegal、order_perform、confirm_invalid、maintain、dismiss_request、dismiss_application、mediation、settlement、terminate 之一")
-	}
+	DecisionTypeEnum().Add(f, "type", in.Type)
 	decided := checkDate(f, "decided_on", "决定日期", in.DecidedOn, true, s.Today())
 	var articles []string
 	for i, a := range in.Articles {
@@ -451,9 +447,7 @@ func (s *Service) ProposeDecision(ctx context.Context, u *auth.User, id int64, i
 		f.Add("sections.ruling", "请填写决定内容（决定如下）")
 	}
 	if typ.Terminates {
-		if _, ok := GroundOf(TerminationGrounds, in.Ground); !ok {
-			f.Add("ground", "终止行政复议须选择复议法第41条规定的情形")
-		}
+		GroundEnum("终止情形（复议法第41条）", TerminationGrounds).Add(f, "ground", in.Ground)
 		if typ.Code == "settlement" && in.Ground != "41-1" {
 			f.Add("ground", "和解后撤回申请的，终止情形为第41条第1项")
 		}

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -106,17 +105,13 @@ func (h *Handler) apiSuggestion(c *fiber.Ctx) error {
 
 // periodParams reads ?from=&to= (default: this year to date).
 func periodParams(c *fiber.Ctx, today date.Date) (date.Date, date.Date, error) {
-	from, to := date.New(today.Year(), 1, 1), today
-	var err error
-	if s := c.Query("from"); s != "" {
-		if from, err = date.Parse(s); err != nil {
-			return from, to, apperr.New(apperr.BadRequest, "request.query", "查询参数 from 应为YYYY-MM-DD")
-		}
+	from, err := web.QueryDate(c, "from", date.New(today.Year(), 1, 1))
+	if err != nil {
+		return from, today, err
 	}
-	if s := c.Query("to"); s != "" {
-		if to, err = date.Parse(s); err != nil {
-			return from, to, apperr.New(apperr.BadRequest, "request.query", "查询参数 to 应为YYYY-MM-DD")
-		}
+	to, err := web.QueryDate(c, "to", today)
+	if err != nil {
+		return from, to, err
 	}
 	if to.Before(from) || to.DaysSince(from) > 3700 {
 		return from, to, apperr.New(apperr.BadRequest, "request.query", "统计区间无效：to 须不早于 from，且不超过10年")
@@ -129,11 +124,9 @@ func (h *Handler) stats(c *fiber.Ctx) (*LawsuitStats, error) {
 	if err != nil {
 		return nil, err
 	}
-	agency := 0
-	if s := c.Query("agency_id"); s != "" {
-		if agency, err = strconv.Atoi(s); err != nil || agency <= 0 {
-			return nil, apperr.New(apperr.BadRequest, "request.query", "查询参数 agency_id 应为正整数")
-		}
+	agency, err := web.QueryID(c, "agency_id")
+	if err != nil {
+		return nil, err
 	}
 	return h.store().LawsuitStats(c.UserContext(), from, to, agency)
 }

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,9 +42,8 @@ func (h *Handler) pageLawsuitCreate(c *fiber.Ctx) error {
 	in := LawsuitInput{Court: c.FormValue("court"), CourtCaseNo: c.FormValue("court_case_no"), Instance: c.FormValue("instance"),
 		Plaintiff: c.FormValue("plaintiff"), Cause: c.FormValue("cause"), ComplaintReceivedOn: c.FormValue("complaint_received_on"),
 		HeadRequired: c.FormValue("head_required") == "on", HeadRequiredReason: c.FormValue("head_required_reason")}
-	in.DefendantAgencyID, _ = strconv.Atoi(c.FormValue("defendant_agency_id"))
-	in.CaseID, _ = strconv.ParseInt(c.FormValue("case_id"), 10, 64)
-	in.PreviousLawsuitID, _ = strconv.ParseInt(c.FormValue("previous_lawsuit_id"), 10, 64)
+	form := web.Form(c)
+	in.DefendantAgencyID, in.CaseID, in.PreviousLawsuitID = form.Int32ID("defendant_agency_id"), form.ID("case_id"), form.ID("previous_lawsuit_id")
 	switch c.FormValue("organ") {
 	case "yes":
 		t := true
@@ -54,7 +52,11 @@ func (h *Handler) pageLawsuitCreate(c *fiber.Ctx) error {
 		f := false
 		in.ReconsiderationOrganDefendant = &f
 	}
-	id, err := h.Service.RegisterLawsuit(c.UserContext(), web.CurrentUser(c), in)
+	var id int64
+	err := form.Err()
+	if err == nil {
+		id, err = h.Service.RegisterLawsuit(c.UserContext(), web.CurrentUser(c), in)
+	}
 	if err != nil {
 		return formError(c, err, func(fields map[string]string, msg string) error {
 			data, derr := h.lawsuitFormData(c, in, fields, msg)
@@ -117,7 +119,11 @@ func (h *Handler) pageLawsuitAction(c *fiber.Ctx) error {
 		return err
 	}
 	u, ctx, f := web.CurrentUser(c), c.UserContext(), c.FormValue
-	version, _ := strconv.Atoi(f("version"))
+	form := web.Form(c)
+	version, sid := form.Int("version"), form.ID("id")
+	if err := form.Err(); err != nil {
+		return h.RenderLawsuitError(c, id, err)
+	}
 	var done string
 	switch c.Params("action") {
 	case "answer":
@@ -127,7 +133,6 @@ func (h *Handler) pageLawsuitAction(c *fiber.Ctx) error {
 	case "appeal":
 		err, done = h.Service.RecordAppealDecision(ctx, u, id, f("decision"), f("on"), version), "上诉决定已登记"
 	case "suggestion":
-		sid, _ := strconv.ParseInt(f("id"), 10, 64)
 		err, done = h.Service.RecordSuggestion(ctx, u, id, SuggestionInput{ID: sid, Kind: f("kind"), ReceivedOn: f("received_on"),
 			ReplyDueOn: f("reply_due_on"), RepliedOn: f("replied_on"), Content: f("content"), Version: version}), "建议已登记"
 	default:

@@ -314,9 +314,7 @@ func (s *Service) RegisterLawsuit(ctx context.Context, u *auth.User, in LawsuitI
 	cause := requireText(f, "cause", "案由", in.Cause, 500)
 	received := checkDate(f, "complaint_received_on", "收到起诉状副本日期", in.ComplaintReceivedOn, true, today)
 	if in.HeadRequired {
-		if _, ok := HeadRequiredReasons[in.HeadRequiredReason]; !ok {
-			f.Add("head_required_reason", "请选择负责人应当出庭的情形（出庭规定第4条）")
-		}
+		apperr.EnumOf("负责人应当出庭的情形（出庭规定第4条）", HeadRequiredReasons).Add(f, "head_required_reason", in.HeadRequiredReason)
 	}
 	if err := f.Err(); err != nil {
 		return 0, err

@@ -109,11 +109,13 @@ func formParty(c *fiber.Ctx, prefix string) PartyInput {
 		AgentKind: g("agent_kind"), Firm: g("firm")}
 }
 
-// applicationFromForm reads the intake form; blank optional rows are left out.
-func applicationFromForm(c *fiber.Ctx) Application {
+// applicationFromForm reads the intake form; blank optional rows are left out. The error names a field
+// that cannot be read (an agency id that is not a number).
+func applicationFromForm(c *fiber.Ctx) (Application, error) {
 	a := Application{ReceivedOn: c.FormValue("received_on"), Channel: c.FormValue("channel"),
 		Requests: c.FormValue("requests"), Facts: c.FormValue("facts")}
-	a.RespondentAgencyID, _ = strconv.Atoi(c.FormValue("respondent_agency_id"))
+	form := web.Form(c)
+	a.RespondentAgencyID = form.Int32ID("respondent_agency_id")
 	a.Act = ActInput{Title: c.FormValue("act.title"), DocNo: c.FormValue("act.doc_no"), MadeOn: c.FormValue("act.made_on"),
 		KnownOn: c.FormValue("act.known_on"), Matter: c.FormValue("act.matter"), RealEstate: c.FormValue("act.real_estate") == "on"}
 	for i := 0; i < 3; i++ {
@@ -130,7 +132,7 @@ func applicationFromForm(c *fiber.Ctx) Application {
 			a.Materials = append(a.Materials, m)
 		}
 	}
-	return a
+	return a, form.Err()
 }
 
 // formError re-renders a form with the messages next to the fields, answering 422.
@@ -148,7 +150,7 @@ func formError(c *fiber.Ctx, err error, render func(fields map[string]string, ms
 }
 
 func (h *Handler) pageIntakeSubmit(c *fiber.Ctx) error {
-	in := applicationFromForm(c)
+	in, ferr := applicationFromForm(c)
 	rerender := func(fields map[string]string, msg string) error {
 		data, err := h.intakeData(c, in, fields)
 		if err != nil {
@@ -156,6 +158,9 @@ func (h *Handler) pageIntakeSubmit(c *fiber.Ctx) error {
 		}
 		data["Error"] = msg
 		return web.Render(c, "cases/intake", data)
+	}
+	if ferr != nil {
+		return formError(c, ferr, rerender)
 	}
 	v, err := in.Validate(h.Service.Today())
 	if err != nil {
@@ -240,7 +245,10 @@ func (h *Handler) pageReviewSubmit(c *fiber.Ctx) error {
 	}
 	in := ReviewInput{Outcome: c.FormValue("outcome"), On: c.FormValue("on"), Procedure: c.FormValue("procedure"),
 		Reason: c.FormValue("reason"), ServedOn: c.FormValue("served_on")}
-	in.Version, _ = strconv.Atoi(c.FormValue("version"))
+	form := web.Form(c)
+	if in.Version = form.Int("version"); form.Err() != nil {
+		return h.actionError(c, id, form.Err())
+	}
 	args := c.Request().PostArgs()
 	for _, g := range args.PeekMulti("simplified_grounds") {
 		in.SimplifiedGrounds = append(in.SimplifiedGrounds, string(g))
@@ -260,7 +268,11 @@ func (h *Handler) pageCorrectionReceivedSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(c.FormValue("version"))
+	form := web.Form(c)
+	version := form.Int("version")
+	if err := form.Err(); err != nil {
+		return h.actionError(c, id, err)
+	}
 	if err := h.Service.CorrectionReceived(c.UserContext(), web.CurrentUser(c), id, c.FormValue("on"), version); err != nil {
 		return h.actionError(c, id, err)
 	}
@@ -273,7 +285,11 @@ func (h *Handler) pageCorrectionServedSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(c.FormValue("version"))
+	form := web.Form(c)
+	version := form.Int("version")
+	if err := form.Err(); err != nil {
+		return h.actionError(c, id, err)
+	}
 	if err := h.Service.CorrectionServed(c.UserContext(), web.CurrentUser(c), id, c.FormValue("served_on"), version); err != nil {
 		return h.actionError(c, id, err)
 	}

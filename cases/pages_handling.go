@@ -2,7 +2,6 @@ package cases
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,16 +44,6 @@ func (h *Handler) pageAssignment(c *fiber.Ctx) error {
 	return web.Render(c, "cases/assignment", fiber.Map{"Title": "指派办案人员", "Case": v, "Workloads": ws, "On": on, "Lead": lead, "Today": h.Service.Today()})
 }
 
-func formInt64s(c *fiber.Ctx, key string) []int64 {
-	var out []int64
-	for _, v := range c.Request().PostArgs().PeekMulti(key) {
-		if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // pageAction performs one handling action from a form on the case page (post/redirect/get).
 func (h *Handler) pageAction(c *fiber.Ctx) error {
 	id, err := h.caseID(c)
@@ -62,13 +51,16 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 		return err
 	}
 	u, ctx, s := web.CurrentUser(c), c.UserContext(), h.Service
-	version, _ := strconv.Atoi(c.FormValue("version"))
+	form := web.Form(c)
+	version, days, lead, lid, officers := form.Int("version"), form.Int("days"), form.ID("lead_officer_id"), form.ID("letter_id"), form.IDs("officer_ids")
+	if err := form.Err(); err != nil {
+		return h.actionError(c, id, err)
+	}
 	f := c.FormValue
 	var done string
 	switch c.Params("action") {
 	case "assignment":
-		lead, _ := strconv.ParseInt(f("lead_officer_id"), 10, 64)
-		err, done = s.Assign(ctx, u, id, AssignmentInput{OfficerIDs: formInt64s(c, "officer_ids"), LeadOfficerID: lead, Version: version}), "办案人员已指派"
+		err, done = s.Assign(ctx, u, id, AssignmentInput{OfficerIDs: officers, LeadOfficerID: lead, Version: version}), "办案人员已指派"
 	case "complexity":
 		err, done = s.SetComplexity(ctx, u, id, f("complex") == "true", f("reason"), version), "复杂程度认定已保存"
 	case "reply":
@@ -78,7 +70,6 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 	case "resumption":
 		err, done = s.Resume(ctx, u, id, f("on"), version), "已恢复审理，审理期限继续计算（中止期间不计入）"
 	case "extension":
-		days, _ := strconv.Atoi(f("days"))
 		err, done = s.Extend(ctx, u, id, ExtensionInput{On: f("on"), Days: days, Reason: f("reason"), Version: version}), "已批准延长审理期限"
 	case "procedure":
 		err, done = s.ConvertToOrdinary(ctx, u, id, f("on"), f("reason"), version), "已转为普通程序"
@@ -105,7 +96,6 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 	case "opinion-letter":
 		err, done = s.IssueOpinionLetter(ctx, u, id, OpinionLetterInput{Kind: f("kind"), IssuedOn: f("issued_on"), ReceivedOn: f("received_on"), Content: f("content"), Version: version}), "意见书已登记"
 	case "opinion-report":
-		lid, _ := strconv.ParseInt(f("letter_id"), 10, 64)
 		err, done = s.ReportOpinionLetter(ctx, u, id, lid, f("reported_on"), f("content"), version), "纠正情况已登记"
 	default:
 		return ErrNotFound

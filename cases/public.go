@@ -51,20 +51,14 @@ func (h *Handler) publicFilter(c *fiber.Ctx) (publicFilter, error) {
 	if len([]rune(f.Q)) > 100 {
 		return f, apperr.New(apperr.BadRequest, "request.query", "检索词不超过100字")
 	}
-	if s := c.Query("year"); s != "" {
-		if f.Year, err = strconv.Atoi(s); err != nil || f.Year < 2000 || f.Year > 2100 {
-			return f, apperr.New(apperr.BadRequest, "request.query", "年份应为四位数字")
-		}
+	if f.Year, err = web.QueryInt(c, "year", 2000, 2100); err != nil {
+		return f, err
 	}
-	if s := c.Query("agency"); s != "" {
-		if f.AgencyID, err = strconv.Atoi(s); err != nil {
-			return f, apperr.New(apperr.BadRequest, "request.query", "被申请人参数无效")
-		}
+	if f.AgencyID, err = web.QueryID(c, "agency"); err != nil {
+		return f, err
 	}
-	if f.Type != "" {
-		if _, ok := DecisionTypeOf(f.Type); !ok {
-			return f, apperr.New(apperr.BadRequest, "request.query", "决定类型参数无效")
-		}
+	if f.Type, err = web.QueryEnum(c, "type", DecisionTypeEnum()); err != nil {
+		return f, err
 	}
 	return f, nil
 }

@@ -137,10 +137,14 @@ func TestPublicGuideAndForm(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(pdftext.Extract(t, r.Body), "行政复议申请书") {
 		t.Fatalf("application form: %d", r.Status)
 	}
-	for _, q := range []string{"/api/v1/public/decisions?year=abc", "/api/v1/public/decisions?type=x", "/api/v1/public/decisions?q=" + strings.Repeat("长", 101)} {
+	for _, q := range []string{"/api/v1/public/decisions?year=abc", "/api/v1/public/decisions?q=" + strings.Repeat("长", 101)} {
 		if r := a.Do("GET", q, "", nil); r.Status != 400 {
 			t.Errorf("%s: %d", q, r.Status)
 		}
+	}
+	// an enumeration answers 422 listing its codes with their labels
+	if r := a.Do("GET", "/api/v1/public/decisions?type=x", "", nil); r.Status != 422 || !strings.Contains(string(r.Body), "maintain（维持") {
+		t.Errorf("type=x: %d %s", r.Status, r.Body)
 	}
 	if r := a.Do("GET", "/decisions/999", "", nil); r.Status != 404 {
 		t.Fatalf("missing decision: %d", r.Status)

@@ -247,9 +247,7 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 				f.Add("simplified_grounds", "适用简易程序须说明复议法第53条规定的情形")
 			}
 			for _, g := range in.SimplifiedGrounds {
-				if _, ok := SimplifiedGrounds[g]; !ok {
-					f.Add("simplified_grounds", "简易程序适用情形“%s”不在复议法第53条规定之列", g)
-				}
+				apperr.EnumOf("简易程序适用情形（复议法第53条）", SimplifiedGrounds).Add(f, "simplified_grounds", g)
 			}
 		}
 	case "correction":

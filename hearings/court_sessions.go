@@ -48,15 +48,11 @@ func CheckSession(in SessionInput, today date.Date) (date.Date, error) {
 	f := apperr.Fields{}
 	held := cases.CheckDate(f, "held_on", "开庭日期", in.HeldOn, true, today)
 	if in.HeadAppeared {
-		if _, ok := HeadRanks[in.HeadRank]; !ok {
-			f.Add("head_rank", "出庭负责人须为正职（principal）、副职（deputy）或参与分管的负责人（in_charge），其他人员不算负责人出庭（出庭规定第2条）")
-		}
+		apperr.EnumOf("出庭负责人（出庭规定第2条：正职、副职或参与分管的负责人，其他人员不算负责人出庭）", HeadRanks).Add(f, "head_rank", in.HeadRank)
 		cases.RequireText(f, "head_name", "出庭负责人姓名", in.HeadName, 50)
 		cases.RequireText(f, "head_title", "出庭负责人职务", in.HeadTitle, 50)
 	} else {
-		if _, ok := AbsenceReasons[in.AbsenceReason]; !ok {
-			f.Add("absence_reason", "请选择负责人未出庭的理由：不可抗力、意外事件、需要履行他人不能代替的公务、其他正当事由，或无正当理由（出庭规定第8条）")
-		}
+		apperr.EnumOf("负责人未出庭的理由（出庭规定第8条）", AbsenceReasons).Add(f, "absence_reason", in.AbsenceReason)
 		if strings.TrimSpace(in.DelegateName) == "" || in.DelegateIsLawyer {
 			f.Add("delegate_name", "负责人不能出庭的，应当委托行政机关相应的工作人员出庭，不得仅委托律师出庭（行政诉讼法第3条第3款）")
 		}

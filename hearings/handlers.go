@@ -76,20 +76,15 @@ func (h *Handler) apiGet(c *fiber.Ctx) error {
 }
 
 func rangeParams(c *fiber.Ctx, today date.Date) (time.Time, time.Time, error) {
-	from, to := today.AddDays(-int(today.Weekday()+6)%7), date.Date{}
-	var err error
-	if s := c.Query("from"); s != "" {
-		if from, err = date.Parse(s); err != nil {
-			return time.Time{}, time.Time{}, apperr.New(apperr.BadRequest, "request.query", "查询参数 from 应为YYYY-MM-DD")
-		}
+	from, err := web.QueryDate(c, "from", today.AddDays(-int(today.Weekday()+6)%7))
+	if err != nil {
+		return time.Time{}, time.Time{}, err
 	}
-	to = from.AddDays(7)
-	if s := c.Query("to"); s != "" {
-		if to, err = date.Parse(s); err != nil {
-			return time.Time{}, time.Time{}, apperr.New(apperr.BadRequest, "request.query", "查询参数 to 应为YYYY-MM-DD")
-		}
-		to = to.AddDays(1)
+	to, err := web.QueryDate(c, "to", from.AddDays(6))
+	if err != nil {
+		return time.Time{}, time.Time{}, err
 	}
+	to = to.AddDays(1)
 	if !to.After(from) || to.DaysSince(from) > 366 {
 		return time.Time{}, time.Time{}, apperr.New(apperr.BadRequest, "request.query", "查询区间须在1日至1年之间")
 	}
@@ -201,17 +196,13 @@ func (h *Handler) pageAddRoom(c *fiber.Ctx) error {
 
 func (h *Handler) apiRate(c *fiber.Ctx) error {
 	today := h.Service.Today()
-	from, to := date.New(today.Year(), 1, 1), today
-	var err error
-	if s := c.Query("from"); s != "" {
-		if from, err = date.Parse(s); err != nil {
-			return apperr.New(apperr.BadRequest, "request.query", "查询参数 from 应为YYYY-MM-DD")
-		}
+	from, err := web.QueryDate(c, "from", date.New(today.Year(), 1, 1))
+	if err != nil {
+		return err
 	}
-	if s := c.Query("to"); s != "" {
-		if to, err = date.Parse(s); err != nil {
-			return apperr.New(apperr.BadRequest, "request.query", "查询参数 to 应为YYYY-MM-DD")
-		}
+	to, err := web.QueryDate(c, "to", today)
+	if err != nil {
+		return err
 	}
 	r, err := h.Service.HearingRate(c.UserContext(), from, to)
 	if err != nil {

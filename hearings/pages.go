@@ -57,27 +57,17 @@ func (h *Handler) DecoratePage(c *fiber.Ctx, data fiber.Map) error {
 	return nil
 }
 
-func formIDs(c *fiber.Ctx, key string) []int64 {
-	var out []int64
-	for _, v := range c.Request().PostArgs().PeekMulti(key) {
-		if n, err := strconv.ParseInt(string(v), 10, 64); err == nil && n > 0 {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func scheduleFromForm(c *fiber.Ctx) ScheduleInput {
+// scheduleFromForm reads the schedule form; the error names an id field that is not a valid id.
+func scheduleFromForm(c *fiber.Ctx) (ScheduleInput, error) {
+	form := web.Form(c)
 	in := ScheduleInput{StartsAt: c.FormValue("starts_at"), EndsAt: c.FormValue("ends_at"), OnlineLink: c.FormValue("online_link"),
-		NotifiedOn: c.FormValue("notified_on"), PanelIDs: formIDs(c, "panel_ids")}
-	in.RoomID, _ = strconv.Atoi(c.FormValue("room_id"))
-	in.HostID, _ = strconv.ParseInt(c.FormValue("host_id"), 10, 64)
-	in.ClerkID, _ = strconv.ParseInt(c.FormValue("clerk_id"), 10, 64)
+		NotifiedOn: c.FormValue("notified_on"), PanelIDs: form.IDs("panel_ids"),
+		RoomID: form.Int32ID("room_id"), HostID: form.ID("host_id"), ClerkID: form.ID("clerk_id")}
 	// ends_at may be given as a time of day on the start date
 	if e := c.FormValue("ends_at"); len(e) == 5 && len(in.StartsAt) >= 10 {
 		in.EndsAt = in.StartsAt[:10] + "T" + e
 	}
-	return in
+	return in, form.Err()
 }
 
 func (h *Handler) back(c *fiber.Ctx, caseID int64, msg string, err error) error {
@@ -96,7 +86,10 @@ func (h *Handler) pageSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Service.Schedule(c.UserContext(), web.CurrentUser(c), caseID, scheduleFromForm(c))
+	in, err := scheduleFromForm(c)
+	if err == nil {
+		_, err = h.Service.Schedule(c.UserContext(), web.CurrentUser(c), caseID, in)
+	}
 	return h.back(c, caseID, "听证已排期", err)
 }
 
@@ -136,7 +129,10 @@ func (h *Handler) pageReschedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Service.Reschedule(c.UserContext(), web.CurrentUser(c), id, scheduleFromForm(c), c.FormValue("reason"))
+	in, err := scheduleFromForm(c)
+	if err == nil {
+		_, err = h.Service.Reschedule(c.UserContext(), web.CurrentUser(c), id, in, c.FormValue("reason"))
+	}
 	return h.back(c, caseID, "听证已改期，请按新时间重新书面通知", err)
 }
 
@@ -161,14 +157,11 @@ type Row struct {
 
 func (h *Handler) pageCalendar(c *fiber.Ctx) error {
 	today := h.Service.Today()
-	start := today.AddDays(-int(today.Weekday()+6) % 7)
-	if s := c.Query("week"); s != "" {
-		d, err := date.Parse(s)
-		if err != nil {
-			return apperr.New(apperr.BadRequest, "request.query", "参数 week 应为YYYY-MM-DD")
-		}
-		start = d.AddDays(-int(d.Weekday()+6) % 7)
+	d, err := web.QueryDate(c, "week", today)
+	if err != nil {
+		return err
 	}
+	start := d.AddDays(-int(d.Weekday()+6) % 7)
 	u := web.CurrentUser(c)
 	hs, err := h.store().Between(c.UserContext(), u, start.In(date.Shanghai), start.AddDays(7).In(date.Shanghai))
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -178,9 +177,12 @@ func (h *Handler) pagePublic(c *fiber.Ctx) error {
 	if _, err := ParsePeriod(code); err != nil {
 		return errNoStatistics
 	}
-	v, _ := strconv.Atoi(c.Query("v"))
+	v, err := web.QueryInt(c, "v", 1, web.MaxInt32)
+	if err != nil {
+		return err
+	}
 	var snap []byte
-	err := h.DB.GetContext(c.UserContext(), &snap, `SELECT snapshot FROM report_publications WHERE period = $1 AND ($2 = 0 OR version = $2)
+	err = h.DB.GetContext(c.UserContext(), &snap, `SELECT snapshot FROM report_publications WHERE period = $1 AND ($2 = 0 OR version = $2)
 		ORDER BY version DESC LIMIT 1`, code, v)
 	if err != nil {
 		return errNoStatistics
