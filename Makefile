@@ -33,7 +33,9 @@ faults:
 e2e:
 	@bash scripts/e2e.sh
 
-# Coverage-guided fuzzing of the validators, parsers, JSON intake and PDF text path (FUZZTIME each).
+# Coverage-guided fuzzing of the validators, parsers, JSON intake, JSON binding, PDF text path, redaction and
+# every route of the route table with bad input (FUZZTIME each; scripts/fuzz.sh runs the targets that need
+# PostgreSQL, on a throwaway cluster unless TEST_DATABASE_URL is set).
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./internal/ident -run XXX -fuzz '^FuzzParseIDNumber$$' -fuzztime $(FUZZTIME)
@@ -42,6 +44,8 @@ fuzz:
 	$(GO) test ./cases -run XXX -fuzz '^FuzzIntakeJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/pdf -run XXX -fuzz '^FuzzPDFText$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/redact -run XXX -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/web -run XXX -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME)
+	@FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 stop-db:
 	@bash scripts/pg.sh stop var/pg
