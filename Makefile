@@ -12,7 +12,8 @@ build:
 run: build
 	@bash scripts/run.sh
 
-# Starts a throwaway PostgreSQL (unless TEST_DATABASE_URL is set), runs go vet and go test -race, stops it.
+# Starts a throwaway PostgreSQL (unless TEST_DATABASE_URL is set), runs go vet, staticcheck, errcheck and go test
+# -race (fault suite included), then the browser walk-through, and stops it.
 test:
 	@bash scripts/test.sh
 

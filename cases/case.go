@@ -41,6 +41,9 @@ func (s Status) Label() string {
 	return string(s)
 }
 
+// StatusLabels names every status in Chinese (for the status filter of the case list).
+func StatusLabels() map[Status]string { return statusLabels }
+
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { _, ok := statusLabels[s]; return ok }
 
@@ -64,6 +67,9 @@ func (p Procedure) Label() string {
 
 // Channels through which an application arrives.
 var channelLabels = map[string]string{"window": "窗口递交", "mail": "邮寄", "online": "网上申请", "other": "其他"}
+
+// ChannelLabels names every channel in Chinese (for the intake form).
+func ChannelLabels() map[string]string { return channelLabels }
 
 // ChannelLabel names a channel in Chinese.
 func ChannelLabel(c string) string { return channelLabels[c] }
@@ -164,4 +170,17 @@ type Correction struct {
 	ReceivedOn  date.Date      `db:"received_on" json:"received_on"`
 	// ServedOn is the applicant's receipt of the notice (复议法第31条第2款); zero while unknown.
 	ServedOn date.Date `db:"served_on" json:"served_on"`
+}
+
+// StatusInfo is what the public status page shows: dates and state only, no personal data.
+type StatusInfo struct {
+	RegistrationNo string    `db:"registration_no" json:"registration_no"`
+	Status         Status    `db:"status" json:"status"`
+	StatusLabel    string    `db:"-" json:"status_label"`
+	CaseNo         *string   `db:"case_no" json:"case_no"`
+	ReceivedOn     date.Date `db:"received_on" json:"received_on"`
+	AcceptedOn     date.Date `db:"accepted_on" json:"accepted_on"`
+	RejectedOn     date.Date `db:"rejected_on" json:"rejected_on"`
+	ReviewDueOn    date.Date `db:"review_due" json:"review_due_on"`
+	DecisionDueOn  date.Date `db:"decision_due" json:"decision_due_on"`
 }

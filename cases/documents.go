@@ -3,47 +3,204 @@ package cases
 import (
 	"context"
 	"fmt"
-	"net/url"
+	"sort"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
 
-	"fuyi/internal/apperr"
 	"fuyi/internal/date"
 	"fuyi/internal/ident"
 	"fuyi/internal/pdf"
-	"fuyi/internal/web"
 )
 
-// Docs renders the official documents of a case from templates/docs.
-var Docs *pdf.Templates
-
-// sendPDF answers with a PDF to be shown inline.
-func sendPDF(c *fiber.Ctx, name string, b []byte) error {
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf("inline; filename*=UTF-8''%s", url.PathEscape(name)))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b)
+// DocType is one kind of official document of a case.
+type DocType struct {
+	Code  string
+	Title string
+	Char  string // 代字 added to the organ prefix in the 文号 (一案一号: same serial, own 代字)
 }
 
-func (h *Handler) receiptPDF(c *fiber.Ctx) error {
-	v, o, err := h.receiptData(c)
+// DocTypes is the standard set of DOMAIN.md §11.
+var DocTypes = []DocType{
+	{"receipt", "申请材料接收凭证", ""},
+	{"acceptance", "行政复议受理通知书", "受"},
+	{"correction", "行政复议申请补正通知书", "补"},
+	{"rejection", "不予受理决定书", "不受"},
+	{"reply_notice", "提出答复通知书", "答"},
+	{"hearing_notice", "听证通知书", "听"},
+	{"extension", "延期审理通知书", "延"},
+	{"suspension", "中止审理通知书", "中"},
+	{"resumption", "恢复审理通知书", "恢"},
+	{"termination", "行政复议终止决定书", "终"},
+	{"dismissal", "驳回行政复议申请决定书", "驳"},
+	{"decision", "行政复议决定书", "决"},
+	{"mediation", "行政复议调解书", "调"},
+	{"opinion", "行政复议意见书", "意"},
+}
+
+// DocTypeOf finds a document type.
+func DocTypeOf(code string) (DocType, bool) {
+	for _, d := range DocTypes {
+		if d.Code == code {
+			return d, true
+		}
+	}
+	return DocType{}, false
+}
+
+// DocData is what document templates read.
+type DocData struct {
+	Organ         Organ
+	Case          *View
+	Today         date.Date
+	DocNo         string
+	Title         string
+	ApplicantText []string // 申请人 block lines
+	AgentText     []string
+	ThirdText     []string
+	Respondent    RespondentInfo
+	Decision      *DecisionView
+	DecisionType  DecisionType
+	Ground        string
+	Hearing       *HearingInfo
+	Letter        *OpinionLetter
+	Extension     *ExtensionView
+	Pause         *PauseView
+	ReviewDue     date.Date
+	CorrectionDue date.Date
+	CopyDue       date.Date
+	ReplyDays     int
+	DecisionDue   date.Date
+	Channel       string
+	WindowName    string
+	Clerk         string
+}
+
+// RespondentInfo is the 被申请人 block.
+type RespondentInfo struct {
+	Name          string `db:"name"`
+	Address       string `db:"address"`
+	LegalRep      string `db:"legal_rep"`
+	LegalRepTitle string `db:"legal_rep_title"` // 职务
+}
+
+// HearingInfo is what the 听证通知书 needs.
+type HearingInfo struct {
+	ID       int64
+	StartsAt string
+	Place    string
+	Host     string
+	Members  string
+	Clerk    string
+	Notified date.Date
+	Matters  string // 拟听证事项 (复议法第51条第1款); a standard wording when empty
+}
+
+// PartyLine writes a party as in a 决定书: person (name, sex, birth date, ID, address) or organisation
+// (name, code, address, 法定代表人).
+func PartyLine(role string, p Party) string {
+	var b strings.Builder
+	b.WriteString(role + "：" + p.Name)
+	if p.Kind == "person" {
+		if p.Sex != "" {
+			b.WriteString("，" + p.Sex)
+		}
+		if !p.BirthDate.IsZero() {
+			b.WriteString("，" + p.BirthDate.Chinese() + "出生")
+		}
+		if p.IDNumber != "" {
+			b.WriteString("，公民身份号码" + p.IDNumber)
+		}
+		if p.Address != "" {
+			b.WriteString("，住" + p.Address)
+		}
+	} else {
+		if p.CreditCode != "" {
+			b.WriteString("，统一社会信用代码" + p.CreditCode)
+		}
+		if p.Address != "" {
+			b.WriteString("，住所" + p.Address)
+		}
+	}
+	b.WriteString("。")
+	if p.Kind == "org" && p.LegalRep != "" {
+		b.WriteString("\n@plain 法定代表人：" + p.LegalRep)
+		if p.RepTitle != "" {
+			b.WriteString("，" + p.RepTitle)
+		}
+		b.WriteString("。")
+	}
+	return b.String()
+}
+
+// BuildDocData assembles the data of a document of a case.
+func BuildDocData(ctx context.Context, db sqlx.ExtContext, v *View, today date.Date) (*DocData, error) {
+	st := NewStore(db)
+	organ, err := st.Organ(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	windowName := ""
-	if cs, err := h.store().Get(c.UserContext(), v.ID); err == nil {
-		windowName = cs.WindowName
+	d := &DocData{Organ: organ, Case: v, Today: today, Channel: ChannelLabel(v.Channel)}
+	if d.Respondent, err = st.Respondent(ctx, v.AgencyID); err != nil {
+		return nil, err
 	}
-	b, err := Docs.Render("receipt", "申请材料接收凭证", map[string]any{"Case": v, "Organ": o,
-		"Channel": ChannelLabel(v.Channel), "WindowName": windowName, "Clerk": web.CurrentUser(c).Name,
-		"Today": h.Service.Today()})
+	for _, p := range v.Applicants {
+		d.ApplicantText = append(d.ApplicantText, PartyLine("申请人", p))
+	}
+	for _, p := range v.Agents {
+		line := "委托代理人：" + p.Name
+		if p.Firm != "" {
+			line += "，" + p.Firm
+			if p.AgentKind == "lawyer" {
+				line += "律师"
+			}
+		}
+		d.AgentText = append(d.AgentText, line+"。")
+	}
+	for _, p := range v.ThirdParties {
+		d.ThirdText = append(d.ThirdText, PartyLine("第三人", p))
+	}
+	for _, dl := range v.Deadlines {
+		switch dl.Kind {
+		case DeadlineReview:
+			d.ReviewDue = dl.DueOn
+		case DeadlineCorrection:
+			d.CorrectionDue = dl.DueOn
+		case DeadlineCopy:
+			d.CopyDue = dl.DueOn
+		case DeadlineDecision:
+			d.DecisionDue = dl.DueOn
+		}
+	}
+	d.ReplyDays = 10
+	if v.Procedure != nil && *v.Procedure == string(Simplified) {
+		d.ReplyDays = 5
+	}
+	if v.Handling != nil {
+		d.Decision = v.Handling.Current()
+		if d.Decision != nil {
+			d.DecisionType, _ = DecisionTypeOf(d.Decision.Type)
+			if g, ok := GroundOf(TerminationGrounds, d.Decision.Ground); ok {
+				d.Ground = g.Text
+			}
+		}
+		d.Extension = v.Handling.Extension
+	}
+	c, err := st.Get(ctx, v.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return sendPDF(c, "申请材料接收凭证-"+v.RegistrationNo+".pdf", b)
+	d.WindowName = c.WindowName
+	return d, nil
+}
+
+// DocNo builds the 文号 of a document: the case's serial with the document's own 代字, e.g. 栖政复决〔2025〕1号.
+func DocNo(prefix, char string, caseNo *string, year, serial int) string {
+	if caseNo == nil || serial == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s%s〔%d〕%d号", prefix, char, year, serial)
 }
 
 // DocRef is one document available for a case.
@@ -54,11 +211,8 @@ type DocRef struct {
 	URL   string `json:"url"`
 }
 
-// DocDecorate lets hearings fill the 听证通知书 data.
-type DocDecorate func(ctx context.Context, d *DocData, ref string) error
-
-// availableDocs lists the documents the case has produced so far.
-func availableDocs(v *View) []DocRef {
+// AvailableDocs lists the documents the case has produced so far.
+func AvailableDocs(v *View) []DocRef {
 	var out []DocRef
 	add := func(code, ref, suffix string) {
 		t, _ := DocTypeOf(code)
@@ -121,14 +275,15 @@ func availableDocs(v *View) []DocRef {
 	return out
 }
 
-// DocumentText fills the template of a document and returns its title and markup text.
-func (h *Handler) DocumentText(c *fiber.Ctx, v *View, code, ref string) (string, string, error) {
+// DocumentText fills the template of a document of the case v (ref names the hearing, pause or letter; empty:
+// the most recent) and returns its title and markup text. clerk is who prints it.
+func (s *Service) DocumentText(ctx context.Context, v *View, code, ref, clerk string) (string, string, error) {
 	t, ok := DocTypeOf(code)
 	if !ok {
 		return "", "", ErrDocNotFound
 	}
 	found, want := false, ref
-	for _, d := range availableDocs(v) {
+	for _, d := range AvailableDocs(v) {
 		if d.Type == code && (want == "" || d.Ref == want) {
 			found, ref = true, d.Ref // without ?ref= the most recent one
 		}
@@ -136,11 +291,11 @@ func (h *Handler) DocumentText(c *fiber.Ctx, v *View, code, ref string) (string,
 	if !found {
 		return "", "", ErrDocNotFound
 	}
-	d, err := BuildDocData(c.UserContext(), h.Service.DB, v, h.Service.Today())
+	d, err := BuildDocData(ctx, s.DB, v, s.Today())
 	if err != nil {
 		return "", "", err
 	}
-	d.Title, d.Clerk = t.Title, web.CurrentUser(c).Name
+	d.Title, d.Clerk = t.Title, clerk
 	if v.CaseNo != nil {
 		if n, ok := ident.ParseDocNo(*v.CaseNo); ok {
 			d.DocNo = DocNo(n.Prefix, t.Char, v.CaseNo, n.Year, n.Serial)
@@ -151,7 +306,7 @@ func (h *Handler) DocumentText(c *fiber.Ctx, v *View, code, ref string) (string,
 		if code == "correction" {
 			on = v.Correction.RequestedOn
 		}
-		n, err := preAcceptanceSerial(c.UserContext(), h.Service.DB, code, v.ID, on)
+		n, err := NewStore(s.DB).PreAcceptanceSerial(ctx, code, v.ID, on)
 		if err != nil {
 			return "", "", err
 		}
@@ -173,62 +328,48 @@ func (h *Handler) DocumentText(c *fiber.Ctx, v *View, code, ref string) (string,
 			}
 		}
 	case "hearing_notice":
-		for _, dec := range h.DocDecorate {
-			if err := dec(c.UserContext(), d, ref); err != nil {
+		if s.Hearings != nil {
+			if d.Hearing, err = s.Hearings.HearingNotice(ctx, s.DB, v.ID, ref); err != nil {
 				return "", "", err
 			}
 		}
 		if d.Hearing == nil {
 			return "", "", ErrDocNotFound
 		}
-		if d.Hearing.Place, err = hearingPlace(c.UserContext(), h.Service.DB, d.Organ, d.Hearing.ID); err != nil {
+		if d.Hearing.Place, err = NewStore(s.DB).HearingPlace(ctx, d.Organ, d.Hearing.ID); err != nil {
 			return "", "", err
 		}
 	}
-	text, err := Docs.Text(code, d)
+	text, err := s.Docs.Text(code, d)
 	return t.Title, text, err
 }
 
-// ErrDocNotFound answers for a document the case has not produced.
-var ErrDocNotFound = apperr.New(apperr.NotFound, "document.not_found", "该案件尚无此文书")
-
-func (h *Handler) documentPDF(c *fiber.Ctx) error {
-	v, err := h.requestedView(c)
-	if err != nil {
-		return err
-	}
-	code, asText := strings.TrimSuffix(c.Params("type"), ".pdf"), false
-	if strings.HasSuffix(code, ".txt") {
-		code, asText = strings.TrimSuffix(code, ".txt"), true
-	}
-	title, text, err := h.DocumentText(c, v, code, c.Query("ref"))
-	if err != nil {
-		return err
-	}
-	if asText {
-		var lines []string
-		for _, b := range pdf.ParseMarkup(text) {
-			lines = append(lines, b.Text)
+// MissingChars lists the characters of a case's names and texts that no installed font draws. Documents
+// print them as 〓, so the page that lists the documents names each one (with its code point) for the
+// bureau to install a font that has it (FUYI_FONT_DIR).
+func MissingChars(v *View) []string {
+	var b strings.Builder
+	for _, ps := range [][]Party{v.Applicants, v.ThirdParties, v.Agents} {
+		for _, p := range ps {
+			b.WriteString(p.Name + p.Address + p.Firm + p.LegalRep)
 		}
-		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
-		return c.SendString(strings.Join(lines, "\n"))
 	}
-	b, err := pdf.RenderAt(text, title, time.Date(h.Service.Today().Year(), h.Service.Today().Month(), h.Service.Today().Day(), 0, 0, 0, 0, date.Shanghai))
-	if err != nil {
-		return err
+	b.WriteString(v.Act.Title + v.Act.DocNo)
+	if v.Handling != nil {
+		if d := v.Handling.Current(); d != nil {
+			keys := make([]string, 0, len(d.Sections))
+			for k := range d.Sections {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				b.WriteString(d.Sections[k])
+			}
+		}
 	}
-	name := title
-	if v.CaseNo != nil {
-		name += "-" + *v.CaseNo
+	var out []string
+	for _, r := range pdf.Undrawable(b.String()) {
+		out = append(out, fmt.Sprintf("%c（U+%04X）", r, r))
 	}
-	return sendPDF(c, name+".pdf", b)
-}
-
-func (h *Handler) apiDocuments(c *fiber.Ctx) error {
-	v, err := h.requestedView(c)
-	if err != nil {
-		return err
-	}
-	docs := availableDocs(v)
-	return c.JSON(web.List[DocRef]{Items: docs, Total: len(docs)})
+	return out
 }

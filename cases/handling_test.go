@@ -12,16 +12,11 @@ import (
 // acceptedCase registers and accepts a case (受理 2025-09-30) and assigns officer1 (lead) and officer2.
 func acceptedCase(t testing.TB, a *testapp.App, procedure string) int64 {
 	t.Helper()
-	id := a.Register("window1", "2025-09-26")
-	if r := a.Accept(id, "2025-09-30", procedure); r.Status != 200 {
-		t.Fatalf("accept: %d %s", r.Status, r.Body)
-	}
-	a.Assign(id, "officer1", "officer2")
-	return id
+	return a.AcceptedCase(t, procedure)
 }
 
 func post(a *testapp.App, user string, id int64, action string, body any) *testapp.Response {
-	return a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/%s", id, action), a.Login(user), body)
+	return a.Post(user, id, action, body)
 }
 
 // 条例第32条 and the local plans: ≥2 qualified officers, ≥3 for 重大、复杂、疑难 cases, one lead.
@@ -257,12 +252,7 @@ func TestReplyDeadlines(t *testing.T) {
 }
 
 func propose(a *testapp.App, user string, id int64, typ string, extra map[string]any) *testapp.Response {
-	body := map[string]any{"type": typ, "decided_on": "2025-11-20", "articles": []string{"第六十八条"},
-		"sections": map[string]string{"facts": "经审理查明……", "reasoning": "本机关认为……", "ruling": "维持被申请人作出的行政处罚决定。"}}
-	for k, v := range extra {
-		body[k] = v
-	}
-	return post(a, user, id, "decision", body)
+	return a.Propose(user, id, typ, extra)
 }
 
 // 复议法第61条: the lead proposes, the chief approves (or 集体讨论); approval fixes the text and concludes

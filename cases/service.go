@@ -5,10 +5,8 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"fuyi/internal/apperr"
 	"fuyi/internal/audit"
@@ -16,17 +14,35 @@ import (
 	"fuyi/internal/calendar"
 	"fuyi/internal/database"
 	"fuyi/internal/date"
+	"fuyi/internal/idempotency"
+	"fuyi/internal/pdf"
 )
 
 // Service performs the state changes of cases, each in one transaction with its deadlines and audit events.
+// It owns every transaction it needs: it opens, uses and closes them.
 type Service struct {
 	DB       *sqlx.DB
 	Calendar *calendar.Provider
 	Today    func() date.Date
+	Hearings HearingLister  // the hearings of a case for its view and the 听证通知书 (nil: none)
+	Docs     *pdf.Templates // the texts of the official documents (templates/docs)
 }
 
-func NewService(db *sqlx.DB, cal *calendar.Provider) *Service {
-	return &Service{DB: db, Calendar: cal, Today: date.Today}
+// HearingLister gives cases what the hearings feature (which builds on cases) knows about a case, read
+// through db: the caller's pool or transaction.
+type HearingLister interface {
+	// CaseHearings lists the hearings of a case for its view.
+	CaseHearings(ctx context.Context, db sqlx.ExtContext, caseID int64) ([]any, error)
+	// HearingNotice is what the 听证通知书 of hearing ref says, or nil when the case has no such hearing.
+	HearingNotice(ctx context.Context, db sqlx.ExtContext, caseID int64, ref string) (*HearingInfo, error)
+}
+
+// NewService builds the service; hearings and docs come from the composition root.
+func NewService(db *sqlx.DB, cal *calendar.Provider, today func() date.Date, hearings HearingLister, docs *pdf.Templates) *Service {
+	if today == nil {
+		today = date.Today
+	}
+	return &Service{DB: db, Calendar: cal, Today: today, Hearings: hearings, Docs: docs}
 }
 
 const queryAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -43,29 +59,57 @@ func newQueryCode() string {
 	return string(b)
 }
 
-const insertCase = `INSERT INTO cases (registration_no, query_code, window_id, registered_by, channel, received_on,
-	respondent_agency_id, act_title, act_doc_no, act_made_on, act_known_on, matter, requests, facts,
-	apply_last_day, late_note, review_from, materials, applicant_org, postmarked_on)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $17, $18, $19) RETURNING id`
+// Intake is an application to register with the Idempotency-Key of its request.
+type Intake struct {
+	Application Validated
+	RealEstate  bool
+	Key         idempotency.Key
+}
 
-const insertParty = `INSERT INTO case_parties (case_id, role, position, kind, name, id_type, id_number, credit_code,
-	legal_rep, phone, address, sex, birth_date, agent_kind, firm, legal_rep_title)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+// AnswerFunc builds the answer to a registration inside its transaction (db is that transaction), so the
+// answer a retry replays is committed together with the case it describes.
+type AnswerFunc func(ctx context.Context, db sqlx.ExtContext, id int64) (status int, body []byte, err error)
 
-// Register stores a validated application inside tx and returns its id. Window staff register for their
-// own 司法所; others register without one (received by the 复议机构 directly).
-func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Validated, realEstate bool) (int64, error) {
-	var active bool
-	if err := tx.GetContext(ctx, &active, `SELECT EXISTS (SELECT 1 FROM agencies WHERE id = $1 AND active)`, v.AgencyID); err != nil {
+// Register stores a validated application in one transaction with its parties, deadlines, audit event and
+// the answer kept for its Idempotency-Key; a retried request gets the first answer. Window staff register
+// for their own 司法所; others register without one (received by the 复议机构 directly).
+func (s *Service) Register(ctx context.Context, u *auth.User, in Intake, answer AnswerFunc) (idempotency.Replay, error) {
+	// the calendar is read before the transaction: nothing inside it asks the pool for a second connection
+	cal, err := s.Calendar.Get(ctx)
+	if err != nil {
+		return idempotency.Replay{}, err
+	}
+	var out idempotency.Replay
+	err = database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		replay, err := idempotency.Claim(ctx, tx, in.Key)
+		if err != nil {
+			return err
+		}
+		if replay != nil {
+			out = *replay
+			return nil
+		}
+		id, err := s.register(ctx, tx, cal, u, in.Application, in.RealEstate)
+		if err != nil {
+			return err
+		}
+		if out.Status, out.Body, err = answer(ctx, tx, id); err != nil {
+			return err
+		}
+		return idempotency.Store(ctx, tx, in.Key, out.Status, out.Body)
+	})
+	return out, err
+}
+
+func (s *Service) register(ctx context.Context, tx *sqlx.Tx, cal *calendar.Calendar, u *auth.User, v Validated, realEstate bool) (int64, error) {
+	st := NewStore(tx)
+	active, err := st.AgencyActive(ctx, v.AgencyID)
+	if err != nil {
 		return 0, err
 	}
 	if !active {
 		return 0, &apperr.Error{Kind: apperr.Invalid, Code: ErrAgencyUnknown.Code, Message: ErrAgencyUnknown.Message,
 			Fields: map[string]string{"respondent_agency_id": ErrAgencyUnknown.Message}}
-	}
-	cal, err := s.Calendar.Get(ctx)
-	if err != nil {
-		return 0, err
 	}
 	lastDay, note := ApplicationPeriod(cal, v.ActKnownOn, v.ActMadeOn, v.ReceivedOn, v.PostmarkedOn, realEstate)
 	prefix := "FYJG"
@@ -73,26 +117,14 @@ func (s *Service) Register(ctx context.Context, tx *sqlx.Tx, u *auth.User, v Val
 		prefix = u.WindowCode
 	}
 	year := v.ReceivedOn.Year()
-	var serial int64
-	if err := tx.GetContext(ctx, &serial, `SELECT nextval('registration_seq')`); err != nil {
-		return 0, fmt.Errorf("cases: registration serial: %w", err)
+	serial, err := st.NextRegistrationSerial(ctx)
+	if err != nil {
+		return 0, err
 	}
 	regNo := fmt.Sprintf("%s-%d-%06d", prefix, year, serial)
-	var id int64
-	err = tx.GetContext(ctx, &id, insertCase, regNo, newQueryCode(), u.WindowID, u.ID, v.Channel, v.ReceivedOn,
-		v.AgencyID, v.ActTitle, v.ActDocNo, v.ActMadeOn, v.ActKnownOn, v.Matter, v.Requests, v.Facts, lastDay, note,
-		pq.Array(nonNil(v.Materials)), hasOrg(v.Applicants), v.PostmarkedOn)
+	id, err := st.Insert(ctx, regNo, newQueryCode(), u, v, lastDay, note)
 	if err != nil {
-		return 0, fmt.Errorf("cases: insert: %w", err)
-	}
-	groups := [][]Party{v.Applicants, v.ThirdParties, v.Agents}
-	for _, g := range groups {
-		for i, p := range g {
-			if _, err := tx.ExecContext(ctx, insertParty, id, p.Role, i, p.Kind, p.Name, p.IDType, p.IDNumber,
-				p.CreditCode, p.LegalRep, p.Phone, p.Address, p.Sex, p.BirthDate, p.AgentKind, p.Firm, p.RepTitle); err != nil {
-				return 0, fmt.Errorf("cases: insert party: %w", err)
-			}
-		}
+		return 0, err
 	}
 	due, err := s.recompute(ctx, tx, cal, id)
 	if err != nil {
@@ -146,6 +178,10 @@ func (s *Service) recompute(ctx context.Context, tx sqlx.ExtContext, cal *calend
 	return dueMap(ds), nil
 }
 
+// DueMap gives the due date (or the state, when there is none) of each open deadline by kind, for the
+// audit trail.
+func DueMap(ds []Deadline) map[string]string { return dueMap(ds) }
+
 func dueMap(ds []Deadline) map[string]string {
 	m := map[string]string{}
 	for _, d := range ds {
@@ -161,14 +197,17 @@ func dueMap(ds []Deadline) map[string]string {
 	return m
 }
 
-// change runs fn on a locked case inside a transaction, recomputes the deadlines and records the event that
-// fn describes, with the due dates before and after. It is the one path every state change takes.
-func (s *Service) change(ctx context.Context, u *auth.User, id int64, version int, fn func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (action, summary string, old, new map[string]any, err error)) error {
+// change runs fn on a locked case inside a transaction, recomputes the deadlines, records the event that
+// fn describes with the due dates before and after, and returns the case as it now is, read inside the same
+// transaction (so an answer never fails after the change was committed). It is the one path every state
+// change takes.
+func (s *Service) change(ctx context.Context, u *auth.User, id int64, version int, fn changeFn) (*View, error) {
 	cal, err := s.Calendar.Get(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	var v *View
+	err = database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		st := NewStore(tx)
 		c, err := st.Lock(ctx, id)
 		if err != nil {
@@ -184,262 +223,50 @@ func (s *Service) change(ctx context.Context, u *auth.User, id int64, version in
 		if err != nil {
 			return err
 		}
-		action, summary, old, new, err := fn(tx, c, cal)
+		ch, err := fn(tx, c, cal)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+		if err := st.bumpVersion(ctx, id); err != nil {
 			return err
 		}
 		after, err := s.recompute(ctx, tx, cal, id)
 		if err != nil {
 			return err
 		}
-		if old == nil {
-			old = map[string]any{}
+		if ch.Old == nil {
+			ch.Old = map[string]any{}
 		}
-		if new == nil {
-			new = map[string]any{}
+		if ch.New == nil {
+			ch.New = map[string]any{}
 		}
-		old["deadlines"], new["deadlines"] = dueMap(before), after
-		return audit.Record(ctx, tx, id, u.ID, action, summary, old, new)
-	})
-}
-
-// ReviewInput is the body of POST /cases/{id}/review.
-type ReviewInput struct {
-	Outcome           string   `json:"outcome"`
-	On                string   `json:"on"`
-	Procedure         string   `json:"procedure"`
-	SimplifiedGrounds []string `json:"simplified_grounds"`
-	Reason            string   `json:"reason"`
-	Items             []string `json:"items"`
-	// ServedOn is, for a 补正 notice handed to the applicant at once, the day of service (复议法第31条第2款).
-	ServedOn string `json:"served_on"`
-	Version  int    `json:"version"`
-}
-
-const nextCaseSerial = `INSERT INTO case_serials (year, last) VALUES ($1, 1)
-ON CONFLICT (year) DO UPDATE SET last = case_serials.last + 1 RETURNING last`
-
-// Review records the outcome of 受理审查 (复议法第30–31条): accept (ordinary or simplified), ask for 补正, or
-// 不予受理. Acceptance assigns the case number in the same transaction.
-func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewInput) error {
-	if u.Role != auth.RoleChief {
-		return ErrOnlyChiefReview
-	}
-	f := apperr.Fields{}
-	on := checkDate(f, "on", "审查决定日期", in.On, true, s.Today())
-	served := checkDate(f, "served_on", "补正通知送达日期", in.ServedOn, false, s.Today())
-	if !served.IsZero() && in.Outcome != "correction" {
-		f.Add("served_on", "只有通知补正时才填写补正通知送达日期")
-	}
-	if !served.IsZero() && !on.IsZero() && served.Before(on) {
-		f.Add("served_on", "补正通知送达日期不能早于通知日期（%s）", on)
-	}
-	switch in.Outcome {
-	case "accept":
-		if in.Procedure != string(Ordinary) && in.Procedure != string(Simplified) {
-			f.Add("procedure", "受理时须选择审理程序：ordinary（普通程序）或 simplified（简易程序）")
+		ch.Old["deadlines"], ch.New["deadlines"] = dueMap(before), after
+		if err := audit.Record(ctx, tx, id, u.ID, ch.Action, ch.Summary, ch.Old, ch.New); err != nil {
+			return err
 		}
-		if in.Procedure == string(Simplified) {
-			if len(in.SimplifiedGrounds) == 0 {
-				f.Add("simplified_grounds", "适用简易程序须说明复议法第53条规定的情形")
-			}
-			for _, g := range in.SimplifiedGrounds {
-				apperr.EnumOf("简易程序适用情形（复议法第53条）", SimplifiedGrounds).Add(f, "simplified_grounds", g)
-			}
+		c, err = st.Get(ctx, id)
+		if err != nil {
+			return err
 		}
-	case "correction":
-		var items []string
-		for _, it := range in.Items {
-			if it = strings.TrimSpace(it); it != "" {
-				items = append(items, it)
-			}
-		}
-		if len(items) == 0 {
-			f.Add("items", "补正通知须一次性列明全部需要补正的事项（复议法第31条第1款）")
-		}
-		for i, it := range items {
-			if len([]rune(it)) > 500 {
-				f.Add(fmt.Sprintf("items[%d]", i), "每项补正事项不超过500字")
-			}
-		}
-		in.Items = items
-	case "reject", "inform":
-		if strings.TrimSpace(in.Reason) == "" {
-			f.Add("reason", "不予受理须说明理由（复议法第30条第2款）")
-		}
-	default:
-		f.Add("outcome", "审查结果须为 accept（受理）、correction（补正）、reject（不予受理）或 inform（不属于本机关管辖，不予受理并告知有管辖权的机关）")
-	}
-	if err := f.Err(); err != nil {
+		v, err = s.View(ctx, tx, c)
 		return err
-	}
-	return s.change(ctx, u, id, in.Version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (string, string, map[string]any, map[string]any, error) {
-		st := NewStore(tx)
-		corr, err := st.Correction(ctx, c.ID)
-		if err != nil {
-			return "", "", nil, nil, err
-		}
-		switch {
-		case c.Status == StatusCorrection && corr != nil && corr.ReceivedOn.IsZero():
-			return "", "", nil, nil, apperr.State("case.awaiting_correction", "已于%s通知补正，须先登记补正材料的收到日期，才能重新审查", corr.RequestedOn)
-		case c.Status != StatusRegistered && c.Status != StatusCorrection:
-			return "", "", nil, nil, apperr.State("case.already_reviewed", "该申请已审查完毕（当前状态：%s），不能重复审查", c.Status.Label())
-		}
-		if on.Before(c.ReviewFrom) {
-			return "", "", nil, nil, fieldError("review.before_receipt", "on", fmt.Sprintf("审查决定日期不能早于收到申请（或补正材料）的日期%s", c.ReviewFrom))
-		}
-		reviewDue, err := cal.AddWorkdays(c.ReviewFrom, 5)
-		if err != nil {
-			return "", "", nil, nil, err
-		}
-		lapsed := on.After(reviewDue.Date)
-		old := map[string]any{"status": c.Status}
-		switch in.Outcome {
-		case "correction":
-			if corr != nil {
-				return "", "", nil, nil, apperr.State("case.correction_once", "补正通知应当一次性载明全部补正事项（复议法第31条第1款），本申请已于%s通知过补正", corr.RequestedOn)
-			}
-			if lapsed {
-				return "", "", nil, nil, fieldError("review.lapsed", "on", fmt.Sprintf("审查期限已于%s届满，依复议法第30条第3款视为受理，不能再通知补正；请作受理处理", reviewDue.Date))
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (case_id, requested_on, items, requested_by, served_on) VALUES ($1, $2, $3, $4, $5)`,
-				c.ID, on, pq.Array(in.Items), u.ID, served); err != nil {
-				return "", "", nil, nil, err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = 'correction' WHERE id = $1`, c.ID); err != nil {
-				return "", "", nil, nil, err
-			}
-			summary := fmt.Sprintf("通知补正（%d项）：%s", len(in.Items), strings.Join(in.Items, "；"))
-			if !served.IsZero() {
-				summary += fmt.Sprintf("；补正通知于%s送达申请人", served)
-			}
-			return "case.correction_requested", summary, old, map[string]any{"status": StatusCorrection, "items": in.Items}, nil
-		case "reject", "inform":
-			if lapsed {
-				return "", "", nil, nil, fieldError("review.lapsed", "on", fmt.Sprintf("审查期限已于%s届满，依复议法第30条第3款视为受理，不能再决定不予受理；受理后不符合受理条件的，依第33条决定驳回申请", reviewDue.Date))
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = 'rejected', rejected_on = $2, reject_reason = $3, reject_kind = $4 WHERE id = $1`,
-				c.ID, on, strings.TrimSpace(in.Reason), in.Outcome); err != nil {
-				return "", "", nil, nil, err
-			}
-			label := "决定不予受理："
-			if in.Outcome == "inform" {
-				label = "不属于本机关管辖，决定不予受理并告知申请人有管辖权的行政复议机关："
-			}
-			return "case.rejected", label + strings.TrimSpace(in.Reason), old,
-				map[string]any{"status": StatusRejected, "rejected_on": on}, nil
-		}
-		// accept: 视为受理 when the review period lapsed (复议法第30条第3款): the clock then runs from its end.
-		acceptedOn, deemed := on, false
-		if lapsed {
-			acceptedOn, deemed = reviewDue.Date, true
-		}
-		var serial int
-		if err := tx.GetContext(ctx, &serial, nextCaseSerial, acceptedOn.Year()); err != nil {
-			return "", "", nil, nil, fmt.Errorf("cases: case serial: %w", err)
-		}
-		organ, err := st.Organ(ctx)
-		if err != nil {
-			return "", "", nil, nil, err
-		}
-		caseNo := fmt.Sprintf("%s〔%d〕%d号", organ.DocPrefix, acceptedOn.Year(), serial)
-		grounds := in.SimplifiedGrounds
-		if in.Procedure != string(Simplified) {
-			grounds = nil
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE cases SET status = 'accepted', accepted_on = $2, deemed_accepted = $3, procedure = $4,
-			simplified_grounds = $5, case_year = $6, case_serial = $7, case_no = $8 WHERE id = $1`,
-			c.ID, acceptedOn, deemed, in.Procedure, pq.Array(nonNil(grounds)), acceptedOn.Year(), serial, caseNo)
-		if err != nil {
-			return "", "", nil, nil, fmt.Errorf("cases: accept: %w", err)
-		}
-		summary := fmt.Sprintf("决定受理，案号%s，适用%s", caseNo, Procedure(in.Procedure).Label())
-		if deemed {
-			summary += fmt.Sprintf("；审查期限已于%s届满，依复议法第30条第3款视为受理，受理日期以期限届满日计", reviewDue.Date)
-		}
-		return "case.accepted", summary, old, map[string]any{"status": StatusAccepted, "case_no": caseNo,
-			"accepted_on": acceptedOn, "procedure": in.Procedure}, nil
 	})
+	return v, err
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// View builds the answer for a case from db (the pool, or the transaction of a change): the case with
+// its parties, deadlines, team, handling, audit trail and, from the hearings feature, its hearings.
+func (s *Service) View(ctx context.Context, db sqlx.ExtContext, c *Case) (*View, error) {
+	v, err := BuildView(ctx, db, c, s.Today())
+	if err != nil {
+		return nil, err
 	}
-	return s
-}
-
-// CorrectionReceived records the receipt of the 补正 materials; a new 5-working-day review starts
-// (复议法第31条第3款).
-func (s *Service) CorrectionReceived(ctx context.Context, u *auth.User, id int64, on string, version int) error {
-	f := apperr.Fields{}
-	d := checkDate(f, "on", "补正材料收到日期", on, true, s.Today())
-	if err := f.Err(); err != nil {
-		return err
+	if s.Hearings != nil {
+		if v.Hearings, err = s.Hearings.CaseHearings(ctx, db, c.ID); err != nil {
+			return nil, err
+		}
 	}
-	return s.change(ctx, u, id, version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (string, string, map[string]any, map[string]any, error) {
-		corr, err := NewStore(tx).Correction(ctx, c.ID)
-		if err != nil {
-			return "", "", nil, nil, err
-		}
-		if c.Status != StatusCorrection || corr == nil {
-			return "", "", nil, nil, apperr.State("case.no_correction", "该申请没有待补正的通知（当前状态：%s）", c.Status.Label())
-		}
-		if !corr.ReceivedOn.IsZero() {
-			return "", "", nil, nil, apperr.State("case.correction_received", "补正材料已于%s登记收到", corr.ReceivedOn)
-		}
-		if d.Before(corr.RequestedOn) {
-			return "", "", nil, nil, fieldError("correction.before_notice", "on", fmt.Sprintf("补正材料收到日期不能早于补正通知日期%s", corr.RequestedOn))
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE corrections SET received_on = $2 WHERE case_id = $1`, c.ID, d); err != nil {
-			return "", "", nil, nil, err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET review_from = $2 WHERE id = $1`, c.ID, d); err != nil {
-			return "", "", nil, nil, err
-		}
-		summary := fmt.Sprintf("收到补正材料（%s），重新开始受理审查", d)
-		if corr.ServedOn.IsZero() {
-			summary += "；补正通知送达日期未登记"
-		} else if due, err := cal.AddWorkdays(corr.ServedOn, 10); err == nil && d.After(due.Date) {
-			summary += fmt.Sprintf("；注意：补正期限已于%s届满（复议法第31条第2款），请审查是否有正当理由", due.Date)
-		}
-		return "case.correction_received", summary, map[string]any{"review_from": c.ReviewFrom},
-			map[string]any{"review_from": d}, nil
-	})
-}
-
-// CorrectionServed records the day the applicant received the 补正 notice: the 10 working days of 复议法第31条
-// 第2款 run from it. Until then the 补正 deadline waits (待送达).
-func (s *Service) CorrectionServed(ctx context.Context, u *auth.User, id int64, on string, version int) error {
-	f := apperr.Fields{}
-	d := checkDate(f, "served_on", "补正通知送达日期", on, true, s.Today())
-	if err := f.Err(); err != nil {
-		return err
-	}
-	return s.change(ctx, u, id, version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (string, string, map[string]any, map[string]any, error) {
-		corr, err := NewStore(tx).Correction(ctx, c.ID)
-		if err != nil {
-			return "", "", nil, nil, err
-		}
-		switch {
-		case corr == nil:
-			return "", "", nil, nil, apperr.State("case.no_correction", "该申请没有补正通知")
-		case !corr.ServedOn.IsZero():
-			return "", "", nil, nil, apperr.State("correction.already_served", "补正通知已登记于%s送达", corr.ServedOn)
-		case d.Before(corr.RequestedOn):
-			return "", "", nil, nil, fieldError("correction.served_before_notice", "served_on", fmt.Sprintf("送达日期不能早于补正通知日期%s", corr.RequestedOn))
-		case !corr.ReceivedOn.IsZero() && d.After(corr.ReceivedOn):
-			return "", "", nil, nil, fieldError("correction.served_after_materials", "served_on", fmt.Sprintf("送达日期不能晚于收到补正材料的日期%s", corr.ReceivedOn))
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE corrections SET served_on = $2 WHERE case_id = $1`, c.ID, d); err != nil {
-			return "", "", nil, nil, err
-		}
-		return "case.correction_served", fmt.Sprintf("补正通知于%s送达申请人，补正期限自该日起计算（复议法第31条第2款）", d),
-			nil, map[string]any{"served_on": d}, nil
-	})
+	return v, nil
 }
 
 func hasOrg(ps []Party) bool {
@@ -449,4 +276,36 @@ func hasOrg(ps []Party) bool {
 		}
 	}
 	return false
+}
+
+// RecomputeWaiting recomputes, each in its own transaction, the cases with a deadline waiting for a calendar
+// or open recently (after the bureau entered or changed a year's calendar), recording changed due dates in
+// the audit trail; it returns how many it recomputed.
+func (s *Service) RecomputeWaiting(ctx context.Context, cal *calendar.Calendar, actorID int64) (int, error) {
+	ids, err := NewStore(s.DB).Waiting(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+			before, err := NewStore(tx).Deadlines(ctx, id)
+			if err != nil {
+				return err
+			}
+			after, err := s.recompute(ctx, tx, cal, id)
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(dueMap(before)) != fmt.Sprint(after) {
+				return audit.Record(ctx, tx, id, actorID, "calendar.recomputed", "节假日安排更新，期限重新计算", map[string]any{"deadlines": dueMap(before)}, map[string]any{"deadlines": after})
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

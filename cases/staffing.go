@@ -20,11 +20,39 @@ type Candidate struct {
 	Active    bool   `db:"active"`
 }
 
-// CheckTeam is the staffing rule. 条例第32条: a case is handled by at least 2 行政复议人员; the local plans
-// require at least 3 for 重大、复杂、疑难 cases (minimums are configuration: MinOfficers, MinOfficersComplex).
+// Staffing holds the minimum team sizes. 条例第32条: a case is handled by at least 2 行政复议人员; the local
+// plans require at least 3 for 重大、复杂、疑难 cases. They are organ settings in the database (organ.min_officers,
+// organ.min_officers_complex), changed with `fuyi organ staffing`, so this rule and the database trigger
+// check_team read the same numbers.
+type Staffing struct {
+	Min        int `db:"min_officers"`
+	MinComplex int `db:"min_officers_complex"`
+}
+
+// Required is the minimum team size of a case.
+func (s Staffing) Required(complex bool) int {
+	if complex {
+		return s.MinComplex
+	}
+	return s.Min
+}
+
+// Validate refuses minimums below the statute's 2 (条例第32条) or a complex minimum below the ordinary one.
+func (s Staffing) Validate() error {
+	f := apperr.Fields{}
+	if s.Min < 2 || s.Min > 20 {
+		f.Add("min_officers", "办案人员最少人数须为2–20（行政复议法实施条例第32条：不少于2名）")
+	}
+	if s.MinComplex < s.Min || s.MinComplex > 20 {
+		f.Add("min_officers_complex", "重大、复杂、疑难案件的最少人数须不少于一般案件的最少人数，且不超过20")
+	}
+	return f.Err()
+}
+
+// CheckTeam is the staffing rule: at least st.Required(complex) officers (条例第32条, local plans).
 // 复议法第6条: 复议人员 must hold the 法律职业资格 (the qualified flag). One of the team is the 主办 (lead).
 // The database repeats the size, lead and qualification check at commit (trigger check_team).
-func CheckTeam(team []Candidate, requested []int64, leadID int64, complex bool) error {
+func CheckTeam(st Staffing, team []Candidate, requested []int64, leadID int64, complex bool) error {
 	f := apperr.Fields{}
 	seen := map[int64]bool{}
 	byID := map[int64]Candidate{}
@@ -44,7 +72,7 @@ func CheckTeam(team []Candidate, requested []int64, leadID int64, complex bool) 
 		}
 		seen[id] = true
 	}
-	need := RequiredOfficers(complex)
+	need := st.Required(complex)
 	if len(seen) < need {
 		if complex {
 			f.Add("officer_ids", "重大、复杂、疑难案件须由%d名以上办案人员办理，当前仅指派%d名", need, len(seen))
@@ -70,10 +98,13 @@ func CheckTeam(team []Candidate, requested []int64, leadID int64, complex bool) 
 
 const queryCandidates = `SELECT id, name, role, qualified, active FROM users WHERE id = ANY($1)`
 
-func candidates(ctx context.Context, db sqlx.QueryerContext, ids []int64) ([]Candidate, error) {
+// Candidates loads the staff members considered for a team.
+func (s *Store) Candidates(ctx context.Context, ids []int64) ([]Candidate, error) {
 	var cs []Candidate
-	err := sqlx.SelectContext(ctx, db, &cs, queryCandidates, pq.Array(ids))
-	return cs, err
+	if err := sqlx.SelectContext(ctx, s.db, &cs, queryCandidates, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("cases: candidates: %w", err)
+	}
+	return cs, nil
 }
 
 // Workload is an officer's open caseload, shown to the chief when assigning.

@@ -42,6 +42,16 @@ func (s *Store) Get(ctx context.Context, id int64) (*Case, error) {
 	return &c, nil
 }
 
+const bumpCaseVersion = `UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1`
+
+// bumpVersion marks a change of the case (stale edits based on the old version answer 409).
+func (s *Store) bumpVersion(ctx context.Context, id int64) error {
+	if _, err := s.db.ExecContext(ctx, bumpCaseVersion, id); err != nil {
+		return fmt.Errorf("cases: version %d: %w", id, err)
+	}
+	return nil
+}
+
 const lockCase = `SELECT id FROM cases WHERE id = $1 FOR UPDATE`
 
 // Lock takes the row lock of a case for the rest of the transaction and returns it fresh.
@@ -118,6 +128,9 @@ type ListItem struct {
 	LateNote       string    `db:"late_note" json:"-"`
 	Complex        bool      `db:"complex" json:"complex"`
 }
+
+// LikeEscape escapes the wildcards of a LIKE pattern (for the stores of features built on cases).
+func LikeEscape(s string) string { return likeEscape(s) }
 
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
@@ -270,4 +283,99 @@ func (s *Store) Organ(ctx context.Context) (Organ, error) {
 		return o, fmt.Errorf("cases: organ: %w", err)
 	}
 	return o, nil
+}
+
+const queryAgencies = `SELECT id, name, category FROM agencies WHERE active ORDER BY category, name`
+
+// Agencies lists the active respondent agencies (for forms).
+func (s *Store) Agencies(ctx context.Context) ([]AgencyRef, error) {
+	var as []AgencyRef
+	if err := sqlx.SelectContext(ctx, s.db, &as, queryAgencies); err != nil {
+		return nil, fmt.Errorf("cases: agencies: %w", err)
+	}
+	return as, nil
+}
+
+const queryWaitingCases = `SELECT DISTINCT case_id FROM deadlines WHERE case_id IS NOT NULL
+	AND (status = 'pending' OR (status = 'open' AND due_on >= current_date - 30))`
+
+// Waiting lists the cases with a deadline waiting for a calendar, or open in the last 30 days.
+func (s *Store) Waiting(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, s.db, &ids, queryWaitingCases); err != nil {
+		return nil, fmt.Errorf("cases: waiting: %w", err)
+	}
+	return ids, nil
+}
+
+const queryRespondent = `SELECT name, address, legal_rep, legal_rep_title FROM agencies WHERE id = $1`
+
+// Respondent loads the 被申请人 block of the documents.
+func (s *Store) Respondent(ctx context.Context, agencyID int) (RespondentInfo, error) {
+	var r RespondentInfo
+	if err := sqlx.GetContext(ctx, s.db, &r, queryRespondent, agencyID); err != nil {
+		return r, fmt.Errorf("cases: respondent %d: %w", agencyID, err)
+	}
+	return r, nil
+}
+
+const queryStatus = `SELECT c.registration_no, c.status, c.case_no, c.received_on, c.accepted_on, c.rejected_on,
+	(SELECT due_on FROM deadlines WHERE case_id = c.id AND kind = 'review' AND status <> 'cancelled') AS review_due,
+	(SELECT due_on FROM deadlines WHERE case_id = c.id AND kind = 'decision' AND status <> 'cancelled') AS decision_due
+FROM cases c WHERE c.registration_no = $1 AND c.query_code = $2`
+
+// Status looks an application up by registration number and query code for the public status page, or
+// answers ErrStatusNotFound.
+func (s *Store) Status(ctx context.Context, no, code string) (*StatusInfo, error) {
+	var st StatusInfo
+	err := sqlx.GetContext(ctx, s.db, &st, queryStatus, no, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrStatusNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cases: status: %w", err)
+	}
+	st.StatusLabel = st.Status.Label()
+	return &st, nil
+}
+
+const queryHearingPlace = `SELECT coalesce(r.name, '') AS name, coalesce(r.location, '') AS location, h.online_link
+FROM hearings h LEFT JOIN rooms r ON r.id = h.room_id WHERE h.id = $1`
+
+// HearingPlace is where a hearing takes place, as its notice must say (复议法第51条第1款): the organ's
+// address, the room's location and the room; an online hearing gives its link.
+func (s *Store) HearingPlace(ctx context.Context, organ Organ, hearingID int64) (string, error) {
+	var room struct {
+		Name     string `db:"name"`
+		Location string `db:"location"`
+		Link     string `db:"online_link"`
+	}
+	if err := sqlx.GetContext(ctx, s.db, &room, queryHearingPlace, hearingID); err != nil {
+		return "", fmt.Errorf("cases: hearing place: %w", err)
+	}
+	if room.Name == "" {
+		return "网络听证（" + room.Link + "）", nil
+	}
+	return organ.Address + room.Location + "（" + room.Name + "）", nil
+}
+
+const (
+	countRejectionsBefore = `SELECT count(*) FROM cases WHERE rejected_on IS NOT NULL AND date_part('year', rejected_on) = $1
+	AND (rejected_on < $2 OR (rejected_on = $2 AND id <= $3))`
+	countCorrectionsBefore = `SELECT count(DISTINCT case_id) FROM corrections WHERE date_part('year', requested_on) = $1
+	AND (requested_on < $2 OR (requested_on = $2 AND case_id <= $3))`
+)
+
+// PreAcceptanceSerial numbers the 补正通知书 and 不予受理决定书 of a year, which are issued before a case has
+// its number: the rank of the case among the year's cases with such a document, by date and case id.
+func (s *Store) PreAcceptanceSerial(ctx context.Context, code string, caseID int64, on date.Date) (int, error) {
+	q := countRejectionsBefore
+	if code == "correction" {
+		q = countCorrectionsBefore
+	}
+	var n int
+	if err := sqlx.GetContext(ctx, s.db, &n, q, on.Year(), on, caseID); err != nil {
+		return 0, fmt.Errorf("cases: document serial: %w", err)
+	}
+	return n, nil
 }

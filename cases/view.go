@@ -149,7 +149,7 @@ func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date
 	if v.Assignment, err = st.Assignment(ctx, c); err != nil {
 		return nil, err
 	}
-	if v.Handling, err = loadHandling(ctx, db, c.ID); err != nil {
+	if v.Handling, err = st.Handling(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	if v.Events, err = audit.ForCase(ctx, db, c.ID); err != nil {

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -128,45 +129,57 @@ func (h *Handling) OpenPause() *PauseView {
 	return nil
 }
 
-func loadHandling(ctx context.Context, db sqlx.QueryerContext, caseID int64) (*Handling, error) {
+const (
+	queryHandlingDates = `SELECT copy_sent_on, copy_received_on, reply_received_on, reply_postmarked_on, converted_on, concluded_on,
+	served_on, performed_on, performance_note FROM cases WHERE id = $1`
+	queryPauseViews   = `SELECT ground, note, started_on, ended_on FROM case_pauses WHERE case_id = $1 ORDER BY started_on`
+	queryExtension    = `SELECT on_date, days, reason FROM case_extensions WHERE case_id = $1`
+	queryCommittee    = `SELECT given_on, opinion FROM committee_opinions WHERE case_id = $1 ORDER BY id`
+	queryDecisionList = `SELECT d.id, d.version, d.type, d.decided_on, d.articles, d.sections, d.ground,
+	d.perform_due_on, d.status, p.name AS proposed_by, d.proposed_at, a.name AS approved_by, d.approved_at, d.approval_mode, d.return_reason
+FROM decisions d JOIN users p ON p.id = d.proposed_by LEFT JOIN users a ON a.id = d.approved_by
+WHERE d.case_id = $1 ORDER BY d.version DESC`
+	queryLetters = `SELECT id, kind, issued_on, received_on, content, reported_on, report_content
+FROM opinion_letters WHERE case_id = $1 ORDER BY id`
+)
+
+// Handling loads the handling part of a case view.
+func (s *Store) Handling(ctx context.Context, caseID int64) (*Handling, error) {
 	h := &Handling{Pauses: []PauseView{}, CommitteeOpinions: []CommitteeOpinion{}, Decisions: []DecisionView{}, OpinionLetters: []OpinionLetter{}}
-	if err := sqlx.GetContext(ctx, db, h, `SELECT copy_sent_on, copy_received_on, reply_received_on, reply_postmarked_on, converted_on, concluded_on,
-		served_on, performed_on, performance_note FROM cases WHERE id = $1`, caseID); err != nil {
-		return nil, err
+	if err := sqlx.GetContext(ctx, s.db, h, queryHandlingDates, caseID); err != nil {
+		return nil, fmt.Errorf("cases: handling: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &h.Pauses, `SELECT ground, note, started_on, ended_on FROM case_pauses WHERE case_id = $1 ORDER BY started_on`, caseID); err != nil {
-		return nil, err
+	if err := sqlx.SelectContext(ctx, s.db, &h.Pauses, queryPauseViews, caseID); err != nil {
+		return nil, fmt.Errorf("cases: pauses: %w", err)
 	}
 	for i := range h.Pauses {
 		g, _ := GroundOf(SuspensionGrounds, h.Pauses[i].Ground)
 		h.Pauses[i].Text = g.Text
 	}
 	var ext []ExtensionView
-	if err := sqlx.SelectContext(ctx, db, &ext, `SELECT on_date, days, reason FROM case_extensions WHERE case_id = $1`, caseID); err != nil {
-		return nil, err
+	if err := sqlx.SelectContext(ctx, s.db, &ext, queryExtension, caseID); err != nil {
+		return nil, fmt.Errorf("cases: extension: %w", err)
 	}
 	if len(ext) == 1 {
 		h.Extension = &ext[0]
 	}
-	if err := sqlx.SelectContext(ctx, db, &h.CommitteeOpinions, `SELECT given_on, opinion FROM committee_opinions WHERE case_id = $1 ORDER BY id`, caseID); err != nil {
-		return nil, err
+	if err := sqlx.SelectContext(ctx, s.db, &h.CommitteeOpinions, queryCommittee, caseID); err != nil {
+		return nil, fmt.Errorf("cases: committee opinions: %w", err)
 	}
-	if err := sqlx.SelectContext(ctx, db, &h.Decisions, `SELECT d.id, d.version, d.type, d.decided_on, d.articles, d.sections, d.ground,
-		d.perform_due_on, d.status, p.name AS proposed_by, d.proposed_at, a.name AS approved_by, d.approved_at, d.approval_mode, d.return_reason
-		FROM decisions d JOIN users p ON p.id = d.proposed_by LEFT JOIN users a ON a.id = d.approved_by
-		WHERE d.case_id = $1 ORDER BY d.version DESC`, caseID); err != nil {
-		return nil, err
+	if err := sqlx.SelectContext(ctx, s.db, &h.Decisions, queryDecisionList, caseID); err != nil {
+		return nil, fmt.Errorf("cases: decisions: %w", err)
 	}
 	for i := range h.Decisions {
 		d := &h.Decisions[i]
 		t, _ := DecisionTypeOf(d.Type)
 		d.TypeLabel = t.Label
 		d.Sections = map[string]string{}
-		json.Unmarshal(d.SectionsRaw, &d.Sections)
+		if err := json.Unmarshal(d.SectionsRaw, &d.Sections); err != nil {
+			return nil, fmt.Errorf("cases: decision %d sections: %w", d.ID, err)
+		}
 	}
-	if err := sqlx.SelectContext(ctx, db, &h.OpinionLetters, `SELECT id, kind, issued_on, received_on, content, reported_on, report_content
-		FROM opinion_letters WHERE case_id = $1 ORDER BY id`, caseID); err != nil {
-		return nil, err
+	if err := sqlx.SelectContext(ctx, s.db, &h.OpinionLetters, queryLetters, caseID); err != nil {
+		return nil, fmt.Errorf("cases: opinion letters: %w", err)
 	}
 	return h, nil
 }

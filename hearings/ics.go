@@ -5,12 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
-	"fuyi/internal/apperr"
-	"fuyi/internal/auth"
 	"fuyi/internal/date"
-	"fuyi/internal/web"
 )
 
 // icsEscape escapes TEXT values (RFC 5545 §3.3.11).
@@ -90,40 +85,3 @@ func Feed(hs []Hearing, ds []DeadlineEvent, label func(string) string, now time.
 	w("END:VCALENDAR")
 	return b.String()
 }
-
-const queryMyDeadlines = `SELECT d.id, d.kind, d.due_on, c.case_no, c.registration_no FROM deadlines d JOIN cases c ON c.id = d.case_id
-JOIN case_assignments x ON x.case_id = c.id AND x.removed_at IS NULL AND x.user_id = $1
-WHERE d.status = 'open' AND d.due_on >= $2 ORDER BY d.due_on`
-
-func (h *Handler) ics(c *fiber.Ctx) error {
-	u := web.CurrentUser(c)
-	if u == nil {
-		tok := c.Query("token")
-		if len(tok) < 20 {
-			return auth.ErrNotLoggedIn
-		}
-		var id int64
-		if err := h.Service.DB.GetContext(c.UserContext(), &id, `SELECT id FROM users WHERE calendar_token = $1 AND active`, tok); err != nil {
-			return apperr.New(apperr.Unauthorized, "calendar.token", "日历订阅链接无效，请在“听证日历”页面重新获取")
-		}
-		var err error
-		if u, err = auth.NewStore(h.Service.DB).ByID(c.UserContext(), id); err != nil {
-			return err
-		}
-	}
-	from := h.Service.Today().AddDays(-30)
-	hs, err := h.store().Mine(c.UserContext(), u, from.In(date.Shanghai))
-	if err != nil {
-		return err
-	}
-	var ds []DeadlineEvent
-	if err := h.Service.DB.SelectContext(c.UserContext(), &ds, queryMyDeadlines, u.ID, from); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="fuyi.ics"`)
-	return c.SendString(Feed(hs, ds, DeadlineLabel, time.Now()))
-}
-
-// DeadlineLabel names deadline kinds; set by the wiring to cases.DeadlineLabel.
-var DeadlineLabel = func(k string) string { return k }

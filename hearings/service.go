@@ -18,12 +18,11 @@ import (
 	"fuyi/internal/date"
 )
 
-// Service schedules and records hearings.
+// Service schedules and records hearings; it owns its transactions.
 type Service struct {
 	DB       *sqlx.DB
 	Calendar *calendar.Provider
 	Today    func() date.Date
-	Cases    *cases.Service // lawsuits (court sessions are recorded on them)
 }
 
 // ScheduleInput is the body of POST /cases/{id}/hearings (and of a reschedule).
@@ -122,17 +121,13 @@ func canSchedule(ctx context.Context, tx *sqlx.Tx, u *auth.User, c *cases.Case) 
 	return team, nil
 }
 
-func (s *Service) book(ctx context.Context, tx *sqlx.Tx, u *auth.User, caseID int64, in ScheduleInput, p parsed, from *int64) (int64, error) {
+func (s *Service) book(ctx context.Context, tx *sqlx.Tx, cal *calendar.Calendar, u *auth.User, caseID int64, in ScheduleInput, p parsed, from *int64) (int64, error) {
 	st := NewStore(tx)
 	people, err := st.people(ctx, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...))
 	if err != nil {
 		return 0, err
 	}
 	if err := CheckPanel(people, in.HostID, in.PanelIDs, in.ClerkID); err != nil {
-		return 0, err
-	}
-	cal, err := s.Calendar.Get(ctx)
-	if err != nil {
 		return 0, err
 	}
 	if err := CheckNotice(cal, p.notified, p.starts); err != nil {
@@ -148,28 +143,8 @@ func (s *Service) book(ctx context.Context, tx *sqlx.Tx, u *auth.User, caseID in
 	} else if len(cs) > 0 {
 		return 0, ConflictError(cs)
 	}
-	var id int64
-	if err := tx.GetContext(ctx, &id, `INSERT INTO hearings (case_id, starts_at, ends_at, room_id, online_link, notified_on, rescheduled_from, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, caseID, p.starts, p.ends, p.roomID, p.link, p.notified, from, u.ID); err != nil {
-		return 0, err
-	}
-	add := func(uid int64, role string) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO hearing_panel (hearing_id, user_id, role, during) VALUES ($1, $2, $3, tstzrange($4, $5))`,
-			id, uid, role, p.starts, p.ends)
-		return err
-	}
-	if err := add(in.HostID, "host"); err != nil {
-		return 0, err
-	}
-	for _, m := range in.PanelIDs {
-		if err := add(m, "member"); err != nil {
-			return 0, err
-		}
-	}
-	if err := add(in.ClerkID, "clerk"); err != nil {
-		return 0, err
-	}
-	return id, nil
+	return st.Insert(ctx, Booking{CaseID: caseID, Starts: p.starts, Ends: p.ends, RoomID: p.roomID, Link: p.link,
+		Notified: p.notified, RescheduledFrom: from, By: u.ID, HostID: in.HostID, ClerkID: in.ClerkID, PanelIDs: in.PanelIDs})
 }
 
 func describe(p parsed, room string) string {
@@ -183,10 +158,15 @@ func describe(p parsed, room string) string {
 
 // Schedule books a hearing for a case: panel composition, notice period and no overlapping booking of any
 // person or room (checked here for the message, guaranteed by exclusion constraints).
-func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in ScheduleInput) (int64, error) {
-	var id int64
+func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in ScheduleInput) (*Hearing, error) {
+	var h *Hearing
 	var p parsed
-	err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	// the calendar is read before the transaction: nothing inside it asks the pool for a second connection
+	cal, err := s.Calendar.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		cs := cases.NewStore(tx)
 		c, err := cs.Lock(ctx, caseID)
 		if err != nil {
@@ -208,35 +188,36 @@ func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in S
 		if p, err = s.parse(ctx, NewStore(tx), in); err != nil {
 			return err
 		}
-		if id, err = s.book(ctx, tx, u, caseID, in, p, nil); err != nil {
+		id, err := s.book(ctx, tx, cal, u, caseID, in, p, nil)
+		if err != nil {
 			return err
 		}
-		h, err := NewStore(tx).Get(ctx, id)
-		if err != nil {
+		if h, err = NewStore(tx).Get(ctx, id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, caseID, u.ID, "hearing.scheduled", "安排听证："+describe(p, h.RoomName), nil, map[string]any{"hearing_id": id})
 	})
 	if err != nil {
-		return 0, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, 0)
+		return nil, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, 0)
 	}
-	return id, nil
+	return h, nil
 }
 
 // lockHearing locks a hearing and its case, checking visibility and the caller's right to change it.
 func (s *Service) lockHearing(ctx context.Context, tx *sqlx.Tx, u *auth.User, id int64) (*Hearing, *cases.Case, error) {
-	var caseID int64
-	if err := tx.GetContext(ctx, &caseID, `SELECT case_id FROM hearings WHERE id = $1`, id); err != nil {
-		return nil, nil, ErrNotFound
+	st := NewStore(tx)
+	caseID, err := st.CaseOf(ctx, id)
+	if err != nil {
+		return nil, nil, err
 	}
 	c, err := cases.NewStore(tx).Lock(ctx, caseID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM hearings WHERE id = $1 FOR UPDATE`, id); err != nil {
+	if err := st.Lock(ctx, id); err != nil {
 		return nil, nil, err
 	}
-	h, err := NewStore(tx).GetVisible(ctx, id, u)
+	h, err := st.GetVisible(ctx, id, u)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -245,10 +226,14 @@ func (s *Service) lockHearing(ctx context.Context, tx *sqlx.Tx, u *auth.User, id
 
 // Reschedule moves a hearing: the old one is kept as 已改期 and a new one is booked, which needs a new
 // written notice that again respects the 5 working days.
-func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in ScheduleInput, reason string) (int64, error) {
-	var newID int64
+func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in ScheduleInput, reason string) (*Hearing, error) {
+	var nh *Hearing
 	var p parsed
-	err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	cal, err := s.Calendar.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		h, c, err := s.lockHearing(ctx, tx, u, id)
 		if err != nil {
 			return err
@@ -268,28 +253,29 @@ func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in Sch
 		if p, err = s.parse(ctx, NewStore(tx), in); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE hearings SET status = 'rescheduled', status_reason = $2, version = version + 1 WHERE id = $1`, id, reason); err != nil {
+		if err := NewStore(tx).Close(ctx, id, Rescheduled, reason); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE hearing_panel SET active = false WHERE hearing_id = $1`, id); err != nil {
+		newID, err := s.book(ctx, tx, cal, u, h.CaseID, in, p, &id)
+		if err != nil {
 			return err
 		}
-		if newID, err = s.book(ctx, tx, u, h.CaseID, in, p, &id); err != nil {
+		if nh, err = NewStore(tx).Get(ctx, newID); err != nil {
 			return err
 		}
-		nh, _ := NewStore(tx).Get(ctx, newID)
 		return audit.Record(ctx, tx, h.CaseID, u.ID, "hearing.rescheduled", fmt.Sprintf("听证改期（%s）：%s", reason, describe(p, nh.RoomName)),
 			map[string]any{"hearing_id": id, "starts_at": h.StartsAt}, map[string]any{"hearing_id": newID, "starts_at": p.starts})
 	})
 	if err != nil {
-		return 0, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, id)
+		return nil, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, id)
 	}
-	return newID, nil
+	return nh, nil
 }
 
 // Cancel calls a hearing off; the record stays with the reason.
-func (s *Service) Cancel(ctx context.Context, u *auth.User, id int64, reason string) error {
-	return database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+func (s *Service) Cancel(ctx context.Context, u *auth.User, id int64, reason string) (*Hearing, error) {
+	var out *Hearing
+	err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		h, c, err := s.lockHearing(ctx, tx, u, id)
 		if err != nil {
 			return err
@@ -303,153 +289,14 @@ func (s *Service) Cancel(ctx context.Context, u *auth.User, id int64, reason str
 		if strings.TrimSpace(reason) == "" {
 			return &apperr.Error{Kind: apperr.Invalid, Code: "hearing.reason", Message: "请说明取消理由", Fields: map[string]string{"reason": "请说明取消理由"}}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE hearings SET status = 'cancelled', status_reason = $2, version = version + 1 WHERE id = $1`, id, reason); err != nil {
+		if err := NewStore(tx).Close(ctx, id, Cancelled, reason); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE hearing_panel SET active = false WHERE hearing_id = $1`, id); err != nil {
+		if err := audit.Record(ctx, tx, h.CaseID, u.ID, "hearing.cancelled", "取消听证："+reason, map[string]any{"hearing_id": id}, nil); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, h.CaseID, u.ID, "hearing.cancelled", "取消听证："+reason, map[string]any{"hearing_id": id}, nil)
-	})
-}
-
-// RecordInput is the body of POST /hearings/{id}/record.
-type RecordInput struct {
-	Held                   bool   `json:"held"`
-	ApplicantWaived        bool   `json:"applicant_waived"`
-	Reason                 string `json:"reason"`
-	RespondentHeadAttended *bool  `json:"respondent_head_attended"`
-	HeadName               string `json:"head_name"`
-	HeadTitle              string `json:"head_title"`
-	AbsenceReason          string `json:"absence_reason"`
-	DelegateName           string `json:"delegate_name"`
-	Minutes                string `json:"minutes"`
-}
-
-// Record stores what happened. 复议法第51条: the respondent's 负责人 should attend; if not, the reason and the
-// delegated staff member are recorded; an applicant absent without good reason waives the hearing. The 听证笔录
-// is the basis of the decision (第61条第2款).
-func (s *Service) Record(ctx context.Context, u *auth.User, id int64, in RecordInput) error {
-	f := apperr.Fields{}
-	if in.Held {
-		requireText := func(field, label, v string, max int) {
-			if strings.TrimSpace(v) == "" {
-				f.Add(field, "%s不能为空", label)
-			} else if utf8.RuneCountInString(v) > max {
-				f.Add(field, "%s不能超过%d字", label, max)
-			}
-		}
-		requireText("minutes", "听证笔录", in.Minutes, 200000)
-		switch {
-		case in.RespondentHeadAttended == nil:
-			f.Add("respondent_head_attended", "请说明被申请人负责人是否参加听证（复议法第51条）")
-		case *in.RespondentHeadAttended:
-			requireText("head_name", "参加听证的负责人姓名", in.HeadName, 50)
-			requireText("head_title", "负责人职务", in.HeadTitle, 50)
-		default:
-			requireText("absence_reason", "负责人未参加的理由", in.AbsenceReason, 500)
-			requireText("delegate_name", "委托参加的工作人员", in.DelegateName, 50)
-		}
-	} else if strings.TrimSpace(in.Reason) == "" && !in.ApplicantWaived {
-		f.Add("reason", "听证未举行的，请说明原因（申请人无正当理由不参加的，勾选视为放弃听证）")
-	}
-	if err := f.Err(); err != nil {
+		out, err = NewStore(tx).GetVisible(ctx, id, u)
 		return err
-	}
-	return database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		h, _, err := s.lockHearing(ctx, tx, u, id)
-		if err != nil {
-			return err
-		}
-		if u.Role != auth.RoleChief && u.Role != auth.RoleOfficer {
-			return apperr.New(apperr.Forbidden, "hearing.record_forbidden", "只有办案人员可以记录听证")
-		}
-		if h.Status != Scheduled {
-			return apperr.State("hearing.already_recorded", "该听证已记录（%s）", StatusLabel(h.Status))
-		}
-		if date.Of(h.StartsAt.In(date.Shanghai)).After(s.Today()) {
-			return apperr.State("hearing.not_yet", "听证定于%s举行，尚未开始，不能记录", h.StartsAt.In(date.Shanghai).Format("2006-01-02 15:04"))
-		}
-		status, reason := Held, ""
-		if !in.Held {
-			status, reason = NotHeld, strings.TrimSpace(in.Reason)
-			if in.ApplicantWaived && reason == "" {
-				reason = "申请人无正当理由拒不参加听证，视为放弃听证权利"
-			}
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE hearings SET status = $2, status_reason = $3, applicant_waived = $4, respondent_head_attended = $5,
-			head_name = $6, head_title = $7, absence_reason = $8, delegate_name = $9, minutes = $10, recorded_by = $11, recorded_at = now(),
-			version = version + 1 WHERE id = $1`, id, status, reason, in.ApplicantWaived && !in.Held, in.RespondentHeadAttended,
-			strings.TrimSpace(in.HeadName), strings.TrimSpace(in.HeadTitle), strings.TrimSpace(in.AbsenceReason),
-			strings.TrimSpace(in.DelegateName), strings.TrimSpace(in.Minutes), u.ID)
-		if err != nil {
-			return err
-		}
-		if !in.Held {
-			if _, err := tx.ExecContext(ctx, `UPDATE hearing_panel SET active = false WHERE hearing_id = $1`, id); err != nil {
-				return err
-			}
-		} else if _, err := tx.ExecContext(ctx, `UPDATE cases SET hearing_held = true WHERE id = $1`, h.CaseID); err != nil {
-			return err
-		}
-		summary := "听证已举行，记录听证笔录"
-		if in.Held && in.RespondentHeadAttended != nil {
-			if *in.RespondentHeadAttended {
-				summary += fmt.Sprintf("；被申请人负责人%s（%s）参加", in.HeadName, in.HeadTitle)
-			} else {
-				summary += fmt.Sprintf("；被申请人负责人未参加（%s），委托%s参加", in.AbsenceReason, in.DelegateName)
-			}
-		}
-		if !in.Held {
-			summary = "听证未举行：" + reason
-		}
-		return audit.Record(ctx, tx, h.CaseID, u.ID, "hearing.recorded", summary, nil, map[string]any{"hearing_id": id, "status": status})
 	})
-}
-
-// RoomInput creates a room.
-type RoomInput struct {
-	Name     string `json:"name"`
-	Location string `json:"location"`
-}
-
-// AddRoom adds a room to the managed list.
-func (s *Service) AddRoom(ctx context.Context, in RoomInput) (int, error) {
-	name := strings.TrimSpace(in.Name)
-	if name == "" || utf8.RuneCountInString(name) > 50 {
-		return 0, &apperr.Error{Kind: apperr.Invalid, Code: "room.name", Message: "听证室名称不能为空且不超过50字", Fields: map[string]string{"name": "听证室名称不能为空且不超过50字"}}
-	}
-	if utf8.RuneCountInString(strings.TrimSpace(in.Location)) > 100 {
-		return 0, &apperr.Error{Kind: apperr.Invalid, Code: "room.location", Message: "听证室位置不超过100字", Fields: map[string]string{"location": "听证室位置不超过100字"}}
-	}
-	var id int
-	err := s.DB.GetContext(ctx, &id, `INSERT INTO rooms (name, location) VALUES ($1, $2) RETURNING id`, name, strings.TrimSpace(in.Location))
-	if name, _ := database.Constraint(err); name == "rooms_name_key" {
-		return 0, apperr.State("room.exists", "听证室“%s”已存在", in.Name)
-	}
-	return id, err
-}
-
-// Rate is the 听证率 of DOMAIN.md §8: concluded cases with a held hearing ÷ all concluded, in a period.
-type Rate struct {
-	Numerator   int     `db:"numerator" json:"numerator"`
-	Denominator int     `db:"denominator" json:"denominator"`
-	Value       float64 `db:"-" json:"value"`
-	Basis       string  `db:"-" json:"basis"`
-}
-
-const queryRate = `SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM hearings h WHERE h.case_id = c.id AND h.status = 'held')) AS numerator,
-	count(*) AS denominator FROM cases c WHERE c.concluded_on BETWEEN $1 AND $2`
-
-// HearingRate computes the 听证率 for concluded cases in [from, to].
-func (s *Service) HearingRate(ctx context.Context, from, to date.Date) (Rate, error) {
-	var r Rate
-	if err := s.DB.GetContext(ctx, &r, queryRate, from, to); err != nil {
-		return r, err
-	}
-	if r.Denominator > 0 {
-		r.Value = float64(r.Numerator) / float64(r.Denominator)
-	}
-	r.Basis = fmt.Sprintf("听证率＝%s至%s审结的案件中举行过听证的件数÷审结件数（目标≥70%%）", from, to)
-	return r, nil
+	return out, err
 }

@@ -16,9 +16,6 @@ import (
 	"fuyi/internal/date"
 )
 
-// ErrNotFound is the answer for a hearing that does not exist or is not visible to the caller.
-var ErrNotFound = apperr.New(apperr.NotFound, "hearing.not_found", "听证不存在或您无权查看")
-
 // Member is one person on a hearing panel.
 type Member struct {
 	UserID int64  `db:"user_id" json:"id"`

@@ -151,7 +151,7 @@ func Run(ctx context.Context, db *sqlx.DB, cal *calendar.Calendar, today date.Da
 	res := Result{Date: today}
 	windowEnd := WindowEnd(cal, today, cfg.ApproachingWorkdays)
 	err := database.Tx(ctx, db, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, alertsLock); err != nil {
+		if _, err := tx.ExecContext(ctx, lockAlerts, alertsLock); err != nil {
 			return err
 		}
 		var jobID int64
@@ -189,7 +189,7 @@ func Run(ctx context.Context, db *sqlx.DB, cal *calendar.Calendar, today date.Da
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE job_runs SET finished_at = now(), created = $2 WHERE id = $1`, jobID, res.Total())
+		_, err = tx.ExecContext(ctx, finishJobRun, jobID, res.Total())
 		return err
 	})
 	return res, err
@@ -221,3 +221,9 @@ func (r *Runner) RunOn(ctx context.Context, d date.Date) (Result, error) {
 		"duration_ms", time.Since(start).Milliseconds())
 	return res, nil
 }
+
+// Statements of the alert run.
+const (
+	lockAlerts   = `SELECT pg_advisory_xact_lock($1)`
+	finishJobRun = `UPDATE job_runs SET finished_at = now(), created = $2 WHERE id = $1`
+)

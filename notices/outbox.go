@@ -82,23 +82,23 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *sqlx.Tx, today date.Date) erro
 		return nil
 	}
 	var ms []message
-	if err := tx.SelectContext(ctx, &ms, `SELECT n.id, u.username, u.email, n.kind, n.level, n.deadline_kind, n.due_on, n.title
-		FROM notices n JOIN users u ON u.id = n.user_id WHERE n.created_at = now() AND n.kind IN ('deadline', 'review_lapsed', 'digest', 'calendar_missing')`); err != nil {
+	if err := tx.SelectContext(ctx, &ms, queryNewNotices); err != nil {
 		return err
 	}
 	for _, m := range ms {
 		subject, body := o.text(m)
 		if o.SMTP.Addr != "" && m.Email != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (notice_id, channel, recipient, subject, body) VALUES ($1, 'email', $2, $3, $4)
-				ON CONFLICT DO NOTHING`, m.ID, m.Email, subject, body); err != nil {
+			if _, err := tx.ExecContext(ctx, enqueueEmail, m.ID, m.Email, subject, body); err != nil {
 				return err
 			}
 		}
 		if o.Webhook.URL != "" {
-			payload, _ := json.Marshal(map[string]any{"notice_id": m.ID, "user": m.Username, "kind": m.Kind, "level": m.Level,
+			payload, err := json.Marshal(map[string]any{"notice_id": m.ID, "user": m.Username, "kind": m.Kind, "level": m.Level,
 				"deadline": m.DeadlineKind, "deadline_label": o.Label(m.DeadlineKind), "due_on": m.DueOn, "title": m.Title, "text": subject})
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (notice_id, channel, recipient, subject, body) VALUES ($1, 'webhook', $2, $3, $4)
-				ON CONFLICT DO NOTHING`, m.ID, m.Username, subject, string(payload)); err != nil {
+			if err != nil {
+				return fmt.Errorf("notices: webhook payload: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, enqueueWebhook, m.ID, m.Username, subject, string(payload)); err != nil {
 				return err
 			}
 		}
@@ -149,7 +149,7 @@ func (o *Outbox) Deliver(ctx context.Context) (sent, failed int, err error) {
 			serr = o.sendWebhook(ctx, j)
 		}
 		if serr == nil {
-			if _, err := o.DB.ExecContext(ctx, `UPDATE outbox SET sent_at = now(), last_error = '' WHERE id = $1`, j.ID); err != nil {
+			if _, err := o.DB.ExecContext(ctx, markSent, j.ID); err != nil {
 				return sent, failed, err
 			}
 			sent++
@@ -161,9 +161,9 @@ func (o *Outbox) Deliver(ctx context.Context) (sent, failed int, err error) {
 			msg = msg[:500]
 		}
 		if j.Attempts >= max {
-			_, err = o.DB.ExecContext(ctx, `UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1`, j.ID, msg)
+			_, err = o.DB.ExecContext(ctx, markFailed, j.ID, msg)
 		} else {
-			_, err = o.DB.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = now() + $2::interval, last_error = $3 WHERE id = $1`,
+			_, err = o.DB.ExecContext(ctx, markRetry,
 				j.ID, fmt.Sprintf("%d seconds", int(Backoff(j.Attempts).Seconds())), msg)
 		}
 		if err != nil {
@@ -219,9 +219,24 @@ func (o *Outbox) sendWebhook(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("webhook answered %d", resp.StatusCode)
 	}
 	return nil
 }
+
+// Statements of the outbox.
+const (
+	queryNewNotices = `SELECT n.id, u.username, u.email, n.kind, n.level, n.deadline_kind, n.due_on, n.title
+		FROM notices n JOIN users u ON u.id = n.user_id WHERE n.created_at = now() AND n.kind IN ('deadline', 'review_lapsed', 'digest', 'calendar_missing')`
+	enqueueEmail = `INSERT INTO outbox (notice_id, channel, recipient, subject, body) VALUES ($1, 'email', $2, $3, $4)
+				ON CONFLICT DO NOTHING`
+	enqueueWebhook = `INSERT INTO outbox (notice_id, channel, recipient, subject, body) VALUES ($1, 'webhook', $2, $3, $4)
+				ON CONFLICT DO NOTHING`
+	markSent   = `UPDATE outbox SET sent_at = now(), last_error = '' WHERE id = $1`
+	markFailed = `UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1`
+	markRetry  = `UPDATE outbox SET next_attempt_at = now() + $2::interval, last_error = $3 WHERE id = $1`
+)

@@ -2,6 +2,7 @@ package notices
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/robfig/cron/v3"
@@ -20,28 +21,37 @@ type Job struct {
 // deadline alerts every morning at 07:00 (and once now, catching up on days the server was down — the
 // levels depend on today's date, so everything that fell due meanwhile is alerted at its current level),
 // outbox delivery every minute, and any extra jobs.
-func Schedule(ctx context.Context, r *Runner, out *Outbox, log *slog.Logger, extra ...Job) *cron.Cron {
+// A job's failure is logged where it happens (RunOn logs its own).
+func Schedule(ctx context.Context, r *Runner, out *Outbox, log *slog.Logger, extra ...Job) (*cron.Cron, error) {
 	logger := cron.VerbosePrintfLogger(slogPrintf{log})
 	c := cron.New(cron.WithLocation(date.Shanghai), cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	c.AddFunc("0 7 * * *", func() { r.RunOn(ctx, r.Today()) })
-	c.AddFunc("* * * * *", func() {
+	alerts := func() {
+		_, _ = r.RunOn(ctx, r.Today()) // RunOn logs a failure; the next run catches up
+	}
+	if _, err := c.AddFunc("0 7 * * *", alerts); err != nil {
+		return nil, fmt.Errorf("notices: schedule alerts: %w", err)
+	}
+	if _, err := c.AddFunc("* * * * *", func() {
 		if sent, failed, err := out.Deliver(ctx); err != nil {
 			log.Warn("outbox", "error", err.Error())
 		} else if sent+failed > 0 {
 			log.Info("outbox", "sent", sent, "failed", failed)
 		}
-	})
+	}); err != nil {
+		return nil, fmt.Errorf("notices: schedule outbox: %w", err)
+	}
 	for _, j := range extra {
-		j := j
-		c.AddFunc(j.Spec, func() {
+		if _, err := c.AddFunc(j.Spec, func() {
 			if err := j.Run(ctx); err != nil {
 				log.Error("job failed", "job", j.Name, "error", err.Error())
 			}
-		})
+		}); err != nil {
+			return nil, fmt.Errorf("notices: schedule %s: %w", j.Name, err)
+		}
 	}
 	c.Start()
-	go r.RunOn(ctx, r.Today()) // catch up at start-up
-	return c
+	go alerts() // catch up at start-up
+	return c, nil
 }
 
 type slogPrintf struct{ l *slog.Logger }

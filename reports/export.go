@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,9 +43,9 @@ func rateCell(v cases.RateValue) any {
 // XLSX writes the report as a workbook in the official layout: 行政复议 (two-level header merged, counts and
 // rates as numbers, 口径 below), 分类统计, 行政应诉, 指标; landscape A4 fitted to the width with the header rows
 // repeated on every printed page; the file properties name the organ and the period.
-func (r *Report) XLSX(organ string) ([]byte, error) {
+func (r *Report) XLSX(organ string) (out []byte, err error) {
 	f := excelize.NewFile()
-	defer f.Close()
+	defer func() { err = errors.Join(err, f.Close()) }()
 	x := &book{f: f}
 	x.styles()
 	title := organ + "行政复议案件统计表"
@@ -52,7 +53,7 @@ func (r *Report) XLSX(organ string) ([]byte, error) {
 
 	// 行政复议
 	main := "行政复议"
-	f.SetSheetName("Sheet1", main)
+	x.keep(f.SetSheetName("Sheet1", main))
 	header := MainHeader()
 	cols := len(header[0])
 	x.banner(main, title, "统计期间："+period+"　　填报单位："+organ, cols)
@@ -68,15 +69,16 @@ func (r *Report) XLSX(organ string) ([]byte, error) {
 		rowAt++
 	}
 	x.notes(main, rowAt+1, r.Notes(), cols)
-	f.SetColWidth(main, "A", "A", 16)
-	last, _ := excelize.ColumnNumberToName(cols)
-	f.SetColWidth(main, "B", last, 7.5)
-	f.SetRowHeight(main, 4, 30)
+	x.keep(f.SetColWidth(main, "A", "A", 16))
+	last, err := excelize.ColumnNumberToName(cols)
+	x.keep(err)
+	x.keep(f.SetColWidth(main, "B", last, 7.5))
+	x.keep(f.SetRowHeight(main, 4, 30))
 	x.print(main, 3, 2+len(header))
 
 	// 分类统计: 分类 merged down its items
 	br := "分类统计"
-	f.NewSheet(br)
+	x.sheet(br)
 	x.banner(br, title+"（分类统计）", "统计期间："+period, 3)
 	x.header(br, 3, [][]string{{"分类", "项目", "本期收到"}})
 	rowAt = 4
@@ -95,18 +97,18 @@ func (r *Report) XLSX(organ string) ([]byte, error) {
 			x.row(br, rowAt+i, []any{name, c.Label, c.N}, nil)
 		}
 		if len(g.cs) > 1 {
-			f.MergeCell(br, fmt.Sprintf("A%d", rowAt), fmt.Sprintf("A%d", rowAt+len(g.cs)-1))
+			x.keep(f.MergeCell(br, fmt.Sprintf("A%d", rowAt), fmt.Sprintf("A%d", rowAt+len(g.cs)-1)))
 		}
 		rowAt += len(g.cs)
 	}
-	f.SetColWidth(br, "A", "A", 16)
-	f.SetColWidth(br, "B", "B", 28)
-	f.SetColWidth(br, "C", "C", 12)
+	x.keep(f.SetColWidth(br, "A", "A", 16))
+	x.keep(f.SetColWidth(br, "B", "B", 28))
+	x.keep(f.SetColWidth(br, "C", "C", 12))
 	x.print(br, 3, 3)
 
 	// 行政应诉
 	lit := "行政应诉"
-	f.NewSheet(lit)
+	x.sheet(lit)
 	x.banner(lit, organ+"行政应诉案件统计表", "统计期间："+period, 3)
 	lt := r.LitigationTable()
 	x.header(lit, 3, lt[:1])
@@ -120,21 +122,21 @@ func (r *Report) XLSX(organ string) ([]byte, error) {
 		}
 		x.row(lit, 4+i, vals, nil)
 	}
-	f.SetColWidth(lit, "A", "A", 28)
-	f.SetColWidth(lit, "B", "C", 12)
+	x.keep(f.SetColWidth(lit, "A", "A", 28))
+	x.keep(f.SetColWidth(lit, "B", "C", 12))
 	x.print(lit, 3, 3)
 
 	// 指标
 	ind := "指标"
-	f.NewSheet(ind)
+	x.sheet(ind)
 	x.banner(ind, title+"（主要指标）", "统计期间："+period, 7)
 	x.header(ind, 3, [][]string{{"指标", "分子", "分母", "数值", "目标", "是否达标", "口径"}})
 	for i, v := range r.indicators() {
 		x.row(ind, 4+i, v, map[int]bool{3: v[5] != nil})
 	}
-	f.SetColWidth(ind, "A", "A", 22)
-	f.SetColWidth(ind, "B", "F", 10)
-	f.SetColWidth(ind, "G", "G", 80)
+	x.keep(f.SetColWidth(ind, "A", "A", 22))
+	x.keep(f.SetColWidth(ind, "B", "F", 10))
+	x.keep(f.SetColWidth(ind, "G", "G", 80))
 	x.print(ind, 3, 3)
 
 	if x.err != nil {
@@ -185,6 +187,12 @@ type book struct {
 	f                                        *excelize.File
 	err                                      error
 	title, sub, head, cell, label, pct, note int
+}
+
+// sheet adds a worksheet.
+func (x *book) sheet(name string) {
+	_, err := x.f.NewSheet(name)
+	x.keep(err)
 }
 
 func (x *book) keep(err error) {
@@ -293,21 +301,20 @@ func (x *book) print(sheet string, from, to int) {
 }
 
 // CSV writes the main table and the indicators (UTF-8 with BOM so that Excel reads the Chinese text).
-func (r *Report) CSV() []byte {
+func (r *Report) CSV() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
 	w := csv.NewWriter(&b)
-	w.Write([]string{fmt.Sprintf("行政复议案件统计表（%s）", r.Period.Label)})
-	for _, row := range r.MainTable() {
-		w.Write(row)
-	}
-	w.Write(nil)
-	w.Write([]string{"指标", "分子", "分母", "数值", "目标", "是否达标", "口径"})
+	rows := [][]string{{fmt.Sprintf("行政复议案件统计表（%s）", r.Period.Label)}}
+	rows = append(rows, r.MainTable()...)
+	rows = append(rows, nil, []string{"指标", "分子", "分母", "数值", "目标", "是否达标", "口径"})
 	for _, x := range r.RateTable() {
-		w.Write([]string{x.Name, x.Num, x.Den, x.Value, x.Target, x.Flag, x.Basis})
+		rows = append(rows, []string{x.Name, x.Num, x.Den, x.Value, x.Target, x.Flag, x.Basis})
 	}
-	w.Flush()
-	return b.Bytes()
+	if err := w.WriteAll(rows); err != nil { // WriteAll flushes
+		return nil, fmt.Errorf("reports: csv: %w", err)
+	}
+	return b.Bytes(), nil
 }
 
 // PDF renders the report in the official layout: landscape A4, the 行政复议 table with its two-level header

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
+	"fuyi/cases/lawsuits"
 	"fuyi/internal/database"
 	"fuyi/internal/date"
 )
@@ -75,7 +76,7 @@ type Count struct {
 // Litigation is the 行政应诉 table.
 type Litigation struct {
 	Instances map[string]InstanceCounts `json:"instances"` // first, second, retrial
-	Stats     *cases.LawsuitStats       `json:"stats"`
+	Stats     *lawsuits.Stats           `json:"stats"`
 	ByOutcome []Count                   `json:"concluded_by"`
 }
 
@@ -294,7 +295,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 		OpenLate int `db:"open_late"`
 		Unmet    int `db:"unmet_duties"`
 	}
-	var lit *cases.LawsuitStats
+	var lit *lawsuits.Stats
 	var ic []counter
 	g.Go(func() (err error) { r.ByMatter, err = ordered(ctx, db, qByMatter, cases.Matters, p); return })
 	g.Go(func() error { return sqlx.SelectContext(ctx, db, &r.ByLevel, qByLevel, p.From, p.To) })
@@ -303,7 +304,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &facts, qConcludedFacts, p.From, p.To) })
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &perf, qPerformance, p.From, p.To) })
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &overdue, qOverdue, p.From, p.To) })
-	g.Go(func() (err error) { lit, err = cases.NewStore(db).LawsuitStats(ctx, p.From, p.To, 0); return })
+	g.Go(func() (err error) { lit, err = lawsuits.NewStore(db).Stats(ctx, p.From, p.To, 0); return })
 	g.Go(func() (err error) { ic, err = collect(ctx, db, qInstances, p.From, p.To); return })
 	var yoy yearOnYear
 	prev := p.PreviousYear()
@@ -348,7 +349,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 
 	r.Litigation = Litigation{Stats: lit, Instances: map[string]InstanceCounts{}}
 	for _, inst := range []string{"first", "second", "retrial"} {
-		r.Litigation.Instances[inst] = InstanceCounts{Label: cases.InstanceLabel(inst)}
+		r.Litigation.Instances[inst] = InstanceCounts{Label: lawsuits.InstanceLabel(inst)}
 	}
 	for _, c := range ic {
 		x := r.Litigation.Instances[c.Key]
@@ -359,7 +360,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 		}
 		r.Litigation.Instances[c.Key] = x
 	}
-	for _, o := range cases.Outcomes {
+	for _, o := range lawsuits.Outcomes {
 		if n := lit.ByOutcome[o.Code]; n > 0 {
 			r.Litigation.ByOutcome = append(r.Litigation.ByOutcome, Count{Label: o.Label, N: n})
 		}
@@ -513,14 +514,20 @@ func countMonth(ctx context.Context, db *sqlx.DB, m date.Date) ([2]int, error) {
 		return [2]int{n.Received, n.Concluded}, err
 	}
 	err := database.Tx(ctx, db, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(20261, month_key($1::date))`, m); err != nil {
+		if _, err := tx.ExecContext(ctx, lockMonthCount, m); err != nil {
 			return err
 		}
 		if err := tx.GetContext(ctx, &n, qMonthCount, m, m.AddMonths(1)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO month_counts (month, received, concluded) VALUES ($1, $2, $3) ON CONFLICT (month) DO NOTHING`, m, n.Received, n.Concluded)
+		_, err := tx.ExecContext(ctx, insertMonthCount, m, n.Received, n.Concluded)
 		return err
 	})
 	return [2]int{n.Received, n.Concluded}, err
 }
+
+// Statements of the cached month counts.
+const (
+	lockMonthCount   = `SELECT pg_advisory_xact_lock(20261, month_key($1::date))`
+	insertMonthCount = `INSERT INTO month_counts (month, received, concluded) VALUES ($1, $2, $3) ON CONFLICT (month) DO NOTHING`
+)

@@ -279,7 +279,7 @@ func TestPublicationSnapshots(t *testing.T) {
 // The scheduled job drafts last month's report on the 1st and tells the bureau once.
 func TestMonthlyDraftJob(t *testing.T) {
 	a := testapp.New(t, date.MustParse("2025-11-01"))
-	h := &reports.Handler{DB: a.DB, Today: func() date.Date { return date.MustParse("2025-11-01") }}
+	h := &reports.Service{DB: a.DB, Today: func() date.Date { return date.MustParse("2025-11-01") }}
 	for i := 0; i < 2; i++ {
 		if err := h.DraftLastMonth(context.Background()); err != nil {
 			t.Fatal(err)

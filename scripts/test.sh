@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test: throwaway PostgreSQL (unless TEST_DATABASE_URL is set), go vet, go test -race, stop.
+# make test: throwaway PostgreSQL (unless TEST_DATABASE_URL is set), go vet, staticcheck, errcheck, go test -race, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,10 @@ fi
 
 go vet ./...
 go vet -tags e2e ./internal/e2e
+# linters pinned by the tool directives of go.mod: staticcheck, and errcheck for unchecked errors
+go tool staticcheck ./...
+go tool staticcheck -tags e2e ./internal/e2e
+go tool errcheck -ignoretests ./...
 go test -race -count=1 -timeout 20m ./...
 # the real-browser walk-through (installs Chromium when missing)
 bash scripts/e2e.sh

@@ -18,6 +18,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"fuyi/cases"
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
 	"fuyi/internal/config"
@@ -39,6 +40,8 @@ usage:
                              run the deadline-alert job once as of DATE; prints how many notices it made
   fuyi user add --username U --name N --role R [--window CODE] [--qualified]
                              create or update a user; the password is read from stdin
+  fuyi organ staffing [--min N --complex M]
+                             show or set the minimum number of 办案人员 per case (ordinary / 重大复杂疑难)
 
 configuration comes from the environment: DATABASE_URL, FUYI_ADDR, … (see README.md)
 `
@@ -86,59 +89,69 @@ func run(args []string) error {
 	case "serve":
 		return serve(ctx, cfg)
 	case "migrate":
-		db, err := open(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		names, err := database.Migrate(ctx, db, migrations.FS)
-		if err != nil {
-			return err
-		}
-		if len(names) == 0 {
-			fmt.Println("migrations: up to date")
-		}
-		for _, n := range names {
-			fmt.Println("migrations: applied", n)
-		}
-		return nil
+		return migrateCmd(ctx, cfg)
 	case "seed-demo":
-		fs := flag.NewFlagSet("seed-demo", flag.ContinueOnError)
-		n := fs.Int("cases", 0, "also generate N synthetic cases of history (realistic volumes and shares)")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		if *n < 0 || *n > 5000000 {
-			return errors.New("--cases must be between 0 and 5,000,000")
-		}
-		db, err := open(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if err := requireMigrated(ctx, db); err != nil {
-			return err
-		}
-		if err := demo.Seed(ctx, db); err != nil {
-			return err
-		}
-		fmt.Println("demo organisation ready; every demo user's password is", demo.Password)
-		if *n > 0 {
-			if err := demo.Synthetic(ctx, db, *n, date.Today(), os.Stderr); err != nil {
-				return err
-			}
-			fmt.Printf("%d synthetic cases added\n", *n)
-		}
-		return nil
+		return seedCmd(ctx, cfg, args[1:])
 	case "user":
 		return userCmd(ctx, cfg, args[1:])
 	case "alerts":
 		return alertsCmd(ctx, cfg, args[1:])
+	case "organ":
+		return organCmd(ctx, cfg, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+func migrateCmd(ctx context.Context, cfg config.Config) (err error) {
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	names, err := database.Migrate(ctx, db, migrations.FS)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		fmt.Println("migrations: up to date")
+	}
+	for _, n := range names {
+		fmt.Println("migrations: applied", n)
+	}
+	return nil
+}
+
+func seedCmd(ctx context.Context, cfg config.Config, args []string) (err error) {
+	fs := flag.NewFlagSet("seed-demo", flag.ContinueOnError)
+	n := fs.Int("cases", 0, "also generate N synthetic cases of history (realistic volumes and shares)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 0 || *n > 5000000 {
+		return errors.New("--cases must be between 0 and 5,000,000")
+	}
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	if err := requireMigrated(ctx, db); err != nil {
+		return err
+	}
+	if err := demo.Seed(ctx, db); err != nil {
+		return err
+	}
+	fmt.Println("demo organisation ready; every demo user's password is", demo.Password)
+	if *n > 0 {
+		if err := demo.Synthetic(ctx, db, *n, date.Today(), os.Stderr); err != nil {
+			return err
+		}
+		fmt.Printf("%d synthetic cases added\n", *n)
+	}
+	return nil
 }
 
 func requireMigrated(ctx context.Context, db *sqlx.DB) error {
@@ -156,7 +169,7 @@ func requireMigrated(ctx context.Context, db *sqlx.DB) error {
 	return nil
 }
 
-func userCmd(ctx context.Context, cfg config.Config, args []string) error {
+func userCmd(ctx context.Context, cfg config.Config, args []string) (err error) {
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("usage: fuyi user add --username U --name N --role R [--window CODE] [--qualified]")
 	}
@@ -181,7 +194,7 @@ func userCmd(ctx context.Context, cfg config.Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { err = errors.Join(err, db.Close()) }()
 	if err := requireMigrated(ctx, db); err != nil {
 		return err
 	}
@@ -193,13 +206,63 @@ func userCmd(ctx context.Context, cfg config.Config, args []string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config) error {
-	log := newLogger(cfg, os.Stdout)
+// organCmd shows or sets the staffing minimums, kept in the organ settings where both the Go rule and the
+// database trigger check_team read them.
+func organCmd(ctx context.Context, cfg config.Config, args []string) (err error) {
+	if len(args) == 0 || args[0] != "staffing" {
+		return errors.New("usage: fuyi organ staffing [--min N --complex M]")
+	}
+	fs := flag.NewFlagSet("organ staffing", flag.ContinueOnError)
+	minimum := fs.Int("min", 0, "minimum 办案人员 per case (条例第32条: at least 2)")
+	complexMin := fs.Int("complex", 0, "minimum for 重大、复杂、疑难 cases")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
 	db, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { err = errors.Join(err, db.Close()) }()
+	if err := requireMigrated(ctx, db); err != nil {
+		return err
+	}
+	st := cases.NewStore(db)
+	if *minimum != 0 || *complexMin != 0 {
+		cur, err := st.Staffing(ctx)
+		if err != nil {
+			return err
+		}
+		if *minimum != 0 {
+			cur.Min = *minimum
+		}
+		if *complexMin != 0 {
+			cur.MinComplex = *complexMin
+		}
+		if err := st.SetStaffing(ctx, cur); err != nil {
+			return err
+		}
+	}
+	cur, err := st.Staffing(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("staffing: at least %d officers per case, %d for 重大、复杂、疑难 cases\n", cur.Min, cur.MinComplex)
+	return nil
+}
+
+func serve(ctx context.Context, cfg config.Config) (err error) {
+	log := newLogger(cfg, os.Stdout)
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set (use `make run` for a private database, or see README.md)")
+	}
+	// second guard behind the request deadlines: PostgreSQL itself ends statements that run longer than the
+	// longest request may, and sessions left idle inside a transaction
+	db, err := database.OpenWith(ctx, cfg.DatabaseURL, database.Options{MaxConns: cfg.DBMaxConns,
+		StatementTimeout: cfg.ExportTimeout, IdleInTransactionTimeout: max(2*cfg.RequestTimeout, 10*time.Second)})
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
 	if err := requireMigrated(ctx, db); err != nil {
 		return err
 	}
@@ -208,7 +271,10 @@ func serve(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	if cfg.Scheduler {
-		sched := notices.Schedule(ctx, srv.Alerts, srv.Outbox, log, srv.Jobs...)
+		sched, err := notices.Schedule(ctx, srv.Alerts, srv.Outbox, log, srv.Jobs...)
+		if err != nil {
+			return err
+		}
 		defer sched.Stop()
 	}
 	errc := make(chan error, 1)
@@ -233,7 +299,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	}
 }
 
-func alertsCmd(ctx context.Context, cfg config.Config, args []string) error {
+func alertsCmd(ctx context.Context, cfg config.Config, args []string) (err error) {
 	if len(args) == 0 || args[0] != "run" {
 		return errors.New("usage: fuyi alerts run [--date YYYY-MM-DD]")
 	}
@@ -253,7 +319,7 @@ func alertsCmd(ctx context.Context, cfg config.Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { err = errors.Join(err, db.Close()) }()
 	if err := requireMigrated(ctx, db); err != nil {
 		return err
 	}

@@ -42,8 +42,14 @@ func main() {
 	var s struct {
 		Token string `json:"token"`
 	}
-	json.NewDecoder(resp.Body).Decode(&s)
-	resp.Body.Close()
+	derr := json.NewDecoder(resp.Body).Decode(&s)
+	if cerr := resp.Body.Close(); derr == nil {
+		derr = cerr
+	}
+	if derr != nil {
+		fmt.Fprintln(os.Stderr, "loadgen: login answer:", derr)
+		os.Exit(1)
+	}
 
 	app := func(i int64) []byte {
 		b, _ := json.Marshal(map[string]any{"received_on": "2025-09-26", "channel": "window",
@@ -69,9 +75,11 @@ func main() {
 			errs.Add(1)
 			return
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 201 {
+		_, rerr := io.Copy(io.Discard, resp.Body)
+		if cerr := resp.Body.Close(); rerr == nil {
+			rerr = cerr
+		}
+		if rerr != nil || resp.StatusCode != 201 {
 			errs.Add(1)
 			return
 		}

@@ -1,5 +1,6 @@
-// Package accounts serves login and logout (API sessions and the staff UI) and the reference lists
-// (windows, agencies, officers) that forms and clients need.
+// Package accounts serves over HTTP login and logout (API sessions and the staff UI), the reference lists
+// (windows, agencies, officers) that forms and clients need, and the bureau's administration of users and
+// agencies. Its SQL lives in internal/auth and internal/directory.
 package accounts
 
 import (
@@ -10,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/internal/auth"
+	"fuyi/internal/directory"
 	"fuyi/internal/web"
 )
 
@@ -59,32 +61,16 @@ func (h *Handler) apiLogout(c *fiber.Ctx) error {
 func (h *Handler) apiMe(c *fiber.Ctx) error { return c.JSON(web.CurrentUser(c)) }
 
 func (h *Handler) apiWindows(c *fiber.Ctx) error {
-	var ws []struct {
-		ID      int    `db:"id" json:"id"`
-		Code    string `db:"code" json:"code"`
-		Name    string `db:"name" json:"name"`
-		Address string `db:"address" json:"address"`
-		Phone   string `db:"phone" json:"phone"`
-	}
-	if err := h.DB.SelectContext(c.UserContext(), &ws, `SELECT id, code, name, address, phone FROM windows WHERE active ORDER BY code`); err != nil {
+	ws, err := directory.NewStore(h.DB).Windows(c.UserContext())
+	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": ws, "total": len(ws)})
 }
 
-// Agency is a respondent agency of the directory.
-type Agency struct {
-	ID       int    `db:"id" json:"id"`
-	Name     string `db:"name" json:"name"`
-	Category string `db:"category" json:"category"`
-	Level    string `db:"level" json:"level"`
-	LegalRep string `db:"legal_rep" json:"legal_rep"`
-	Address  string `db:"address" json:"address"`
-}
-
 func (h *Handler) apiAgencies(c *fiber.Ctx) error {
-	var as []Agency
-	if err := h.DB.SelectContext(c.UserContext(), &as, `SELECT id, name, category, level, legal_rep, address FROM agencies WHERE active ORDER BY id`); err != nil {
+	as, err := directory.NewStore(h.DB).Agencies(c.UserContext(), true)
+	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": as, "total": len(as)})

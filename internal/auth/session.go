@@ -61,6 +61,16 @@ FROM login_attempts WHERE NOT ok AND at > now() - $3::interval AND (username = $
 
 const queryLogin = `SELECT id, password_hash FROM users WHERE username = $1 AND active`
 
+const (
+	insertAttempt = `INSERT INTO login_attempts (username, ip, ok) VALUES ($1, $2, $3)`
+	insertSession = `INSERT INTO sessions (token_hash, user_id, kind, csrf_token, expires_at)
+VALUES ($1, $2, $3, $4, now() + $5::interval)`
+	deleteSession     = `DELETE FROM sessions WHERE token_hash = $1`
+	deleteUserSession = `DELETE FROM sessions WHERE user_id = $1`
+	purgeSessions     = `DELETE FROM sessions WHERE expires_at < now()`
+	purgeAttempts     = `DELETE FROM login_attempts WHERE at < now() - interval '1 day'`
+)
+
 // dummyHash makes failed lookups cost as much as a real comparison, so timing does not reveal usernames.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("fuyi-dummy-password"), bcrypt.DefaultCost)
 
@@ -80,20 +90,19 @@ func (s *Sessions) Login(ctx context.Context, username, password, ip, kind strin
 	}
 	err := s.db.GetContext(ctx, &row, queryLogin, username)
 	if errors.Is(err, sql.ErrNoRows) {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password)) // only to spend the same time: it always fails
 	} else if err != nil {
 		return nil, fmt.Errorf("auth: login: %w", err)
 	}
 	ok := err == nil && bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) == nil
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO login_attempts (username, ip, ok) VALUES ($1, $2, $3)`, username, ip, ok); err != nil {
+	if _, err := s.db.ExecContext(ctx, insertAttempt, username, ip, ok); err != nil {
 		return nil, fmt.Errorf("auth: record attempt: %w", err)
 	}
 	if !ok {
 		return nil, ErrBadLogin
 	}
 	token, csrf := randomToken(32), randomToken(24)
-	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf_token, expires_at)
-		VALUES ($1, $2, $3, $4, now() + $5::interval)`, hashToken(token), row.ID, kind, csrf,
+	_, err = s.db.ExecContext(ctx, insertSession, hashToken(token), row.ID, kind, csrf,
 		fmt.Sprintf("%d seconds", int(s.TTL.Seconds())))
 	if err != nil {
 		return nil, fmt.Errorf("auth: create session: %w", err)
@@ -129,15 +138,19 @@ func (s *Sessions) Find(ctx context.Context, token string) (*Session, error) {
 
 // Logout ends the session of a token.
 func (s *Sessions) Logout(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
-	return err
+	if _, err := s.db.ExecContext(ctx, deleteSession, hashToken(token)); err != nil {
+		return fmt.Errorf("auth: logout: %w", err)
+	}
+	return nil
 }
 
 // Purge removes expired sessions and old login attempts.
 func (s *Sessions) Purge(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < now()`); err != nil {
-		return err
+	if _, err := s.db.ExecContext(ctx, purgeSessions); err != nil {
+		return fmt.Errorf("auth: purge sessions: %w", err)
 	}
-	_, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE at < now() - interval '1 day'`)
-	return err
+	if _, err := s.db.ExecContext(ctx, purgeAttempts); err != nil {
+		return fmt.Errorf("auth: purge login attempts: %w", err)
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"fuyi/internal/apperr"
+	"fuyi/internal/database"
 )
 
 // Role of a staff user.
@@ -214,8 +215,8 @@ func (s *Store) Upsert(ctx context.Context, n NewUser) (int64, error) {
 	}
 	if n.Role == RoleWindow {
 		var ok bool
-		if err := sqlx.GetContext(ctx, s.db, &ok, `SELECT EXISTS (SELECT 1 FROM windows WHERE code = $1)`, n.WindowCode); err != nil {
-			return 0, err
+		if err := sqlx.GetContext(ctx, s.db, &ok, queryWindowExists, n.WindowCode); err != nil {
+			return 0, fmt.Errorf("auth: window %s: %w", n.WindowCode, err)
 		}
 		if !ok {
 			return 0, apperr.Rule("user.window_unknown", "司法所代码 %s 不存在", n.WindowCode)
@@ -230,4 +231,49 @@ func (s *Store) Upsert(ctx context.Context, n NewUser) (int64, error) {
 		return 0, fmt.Errorf("auth: insert user: %w", err)
 	}
 	return id, nil
+}
+
+const queryWindowExists = `SELECT EXISTS (SELECT 1 FROM windows WHERE code = $1)`
+
+const queryUsernameTaken = `SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)`
+
+// UsernameTaken reports whether a user with the username exists.
+func (s *Store) UsernameTaken(ctx context.Context, username string) (bool, error) {
+	var ok bool
+	if err := sqlx.GetContext(ctx, s.db, &ok, queryUsernameTaken, username); err != nil {
+		return false, fmt.Errorf("auth: username: %w", err)
+	}
+	return ok, nil
+}
+
+const setUserActive = `UPDATE users SET active = $2 WHERE id = $1`
+
+// SetActive enables or disables a user; disabling ends the user's sessions at once, in one transaction.
+func SetActive(ctx context.Context, db *sqlx.DB, id int64, active bool) error {
+	return database.Tx(ctx, db, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, setUserActive, id, active)
+		if err != nil {
+			return fmt.Errorf("auth: set active: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("auth: set active: %w", err)
+		}
+		if n == 0 {
+			return ErrUserNotFound
+		}
+		if !active {
+			if _, err := tx.ExecContext(ctx, deleteUserSession, id); err != nil {
+				return fmt.Errorf("auth: end sessions: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Statements lists the SQL of this package (checked against the schema by the statement test).
+func Statements() []string {
+	return []string{queryUserByID, queryUsersByRole, queryAllUsers, insertUser, queryWindowExists, queryUsernameTaken,
+		setUserActive, countFailures, queryLogin, insertAttempt, insertSession, deleteSession, deleteUserSession,
+		purgeSessions, purgeAttempts, querySession}
 }

@@ -2,6 +2,8 @@ package calendar
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -74,4 +76,65 @@ func (p *Provider) Get(ctx context.Context) (*Calendar, error) {
 	}
 	p.cal, p.version, p.checked = cal, v, time.Now()
 	return cal, nil
+}
+
+const queryYear = `SELECT year, complete, source FROM calendar_years WHERE year = $1`
+
+const queryYearDays = `SELECT day, kind, name FROM calendar_days WHERE extract(year FROM day) = $1 ORDER BY day`
+
+// LoadYear reads the calendar of one year as entered; a year never entered is empty and incomplete.
+func LoadYear(ctx context.Context, db sqlx.QueryerContext, y int) (*Year, error) {
+	cy := &Year{Year: y, Days: []Day{}}
+	err := sqlx.GetContext(ctx, db, cy, queryYear, y)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("calendar: year %d: %w", y, err)
+	}
+	cy.Year = y
+	if err := sqlx.SelectContext(ctx, db, &cy.Days, queryYearDays, y); err != nil {
+		return nil, fmt.Errorf("calendar: days of %d: %w", y, err)
+	}
+	return cy, nil
+}
+
+const deleteYearDays = `DELETE FROM calendar_days WHERE extract(year FROM day) = $1`
+
+const insertDay = `INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3)`
+
+const upsertYear = `INSERT INTO calendar_years (year, complete, source, updated_at) VALUES ($1, $2, $3, now())
+ON CONFLICT (year) DO UPDATE SET complete = EXCLUDED.complete, source = EXCLUDED.source, updated_at = now()`
+
+// SaveYear replaces the exception days of a year and its completeness inside the caller's transaction.
+func SaveYear(ctx context.Context, tx sqlx.ExecerContext, y int, days []Day, complete bool, source string) error {
+	if _, err := tx.ExecContext(ctx, deleteYearDays, y); err != nil {
+		return fmt.Errorf("calendar: clear %d: %w", y, err)
+	}
+	for _, d := range days {
+		if _, err := tx.ExecContext(ctx, insertDay, d.Date, d.Kind, d.Name); err != nil {
+			return fmt.Errorf("calendar: day %s: %w", d.Date, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, upsertYear, y, complete, source); err != nil {
+		return fmt.Errorf("calendar: year %d: %w", y, err)
+	}
+	return nil
+}
+
+const queryPending = `SELECT count(*) FROM deadlines WHERE status = 'pending'`
+
+// PendingDeadlines counts the deadlines waiting for a calendar.
+func PendingDeadlines(ctx context.Context, db sqlx.QueryerContext) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, db, &n, queryPending); err != nil {
+		return 0, fmt.Errorf("calendar: pending deadlines: %w", err)
+	}
+	return n, nil
+}
+
+// CompleteYears lists the years whose calendar is complete.
+func CompleteYears(ctx context.Context, db sqlx.QueryerContext) ([]int, error) {
+	var years []int
+	if err := sqlx.SelectContext(ctx, db, &years, queryYears); err != nil {
+		return nil, fmt.Errorf("calendar: years: %w", err)
+	}
+	return years, nil
 }

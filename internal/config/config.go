@@ -10,23 +10,23 @@ import (
 
 // Config of the server and commands.
 type Config struct {
-	DatabaseURL        string        // DATABASE_URL
-	Addr               string        // FUYI_ADDR
-	LogFormat          string        // FUYI_LOG_FORMAT: json or text
-	DBMaxConns         int           // FUYI_DB_MAX_CONNS
-	SessionTTL         time.Duration // FUYI_SESSION_HOURS
-	CookieSecure       bool          // FUYI_COOKIE_SECURE
-	MinOfficers        int           // FUYI_MIN_OFFICERS
-	MinOfficersComplex int           // FUYI_MIN_OFFICERS_COMPLEX
-	BodyLimit          int           // FUYI_BODY_LIMIT_KB
-	AlertWorkdays      int           // FUYI_ALERT_WORKDAYS: "approaching" this many working days before
-	Scheduler          bool          // FUYI_SCHEDULER: off disables the scheduled jobs in this process
-	SMTPAddr           string        // FUYI_SMTP_ADDR host:port
-	SMTPFrom           string        // FUYI_SMTP_FROM
-	SMTPUser           string        // FUYI_SMTP_USER
-	SMTPPassword       string        // FUYI_SMTP_PASSWORD
-	WebhookURL         string        // FUYI_WEBHOOK_URL
-	WebhookSecret      string        // FUYI_WEBHOOK_SECRET
+	DatabaseURL    string        // DATABASE_URL
+	Addr           string        // FUYI_ADDR
+	LogFormat      string        // FUYI_LOG_FORMAT: json or text
+	DBMaxConns     int           // FUYI_DB_MAX_CONNS
+	SessionTTL     time.Duration // FUYI_SESSION_HOURS
+	CookieSecure   bool          // FUYI_COOKIE_SECURE
+	BodyLimit      int           // FUYI_BODY_LIMIT_KB
+	RequestTimeout time.Duration // FUYI_REQUEST_TIMEOUT: deadline of every request (database included)
+	ExportTimeout  time.Duration // FUYI_EXPORT_TIMEOUT: deadline of the statistics exports and reports
+	AlertWorkdays  int           // FUYI_ALERT_WORKDAYS: "approaching" this many working days before
+	Scheduler      bool          // FUYI_SCHEDULER: off disables the scheduled jobs in this process
+	SMTPAddr       string        // FUYI_SMTP_ADDR host:port
+	SMTPFrom       string        // FUYI_SMTP_FROM
+	SMTPUser       string        // FUYI_SMTP_USER
+	SMTPPassword   string        // FUYI_SMTP_PASSWORD
+	WebhookURL     string        // FUYI_WEBHOOK_URL
+	WebhookSecret  string        // FUYI_WEBHOOK_SECRET
 }
 
 func env(key, def string) string {
@@ -65,20 +65,23 @@ func Load() (Config, error) {
 		return c, err
 	}
 	c.SessionTTL = time.Duration(hours) * time.Hour
-	if c.MinOfficers, err = envInt("FUYI_MIN_OFFICERS", 2, 2, 20); err != nil {
-		return c, err
-	}
-	if c.MinOfficersComplex, err = envInt("FUYI_MIN_OFFICERS_COMPLEX", 3, 2, 20); err != nil {
-		return c, err
-	}
-	if c.MinOfficersComplex < c.MinOfficers {
-		return c, fmt.Errorf("config: FUYI_MIN_OFFICERS_COMPLEX (%d) must not be below FUYI_MIN_OFFICERS (%d)", c.MinOfficersComplex, c.MinOfficers)
-	}
 	kb, err := envInt("FUYI_BODY_LIMIT_KB", 2048, 64, 102400)
 	if err != nil {
 		return c, err
 	}
 	c.BodyLimit = kb * 1024
+	secs, err := envInt("FUYI_REQUEST_TIMEOUT", 5, 1, 300)
+	if err != nil {
+		return c, err
+	}
+	c.RequestTimeout = time.Duration(secs) * time.Second
+	if secs, err = envInt("FUYI_EXPORT_TIMEOUT", 60, 1, 3600); err != nil {
+		return c, err
+	}
+	c.ExportTimeout = time.Duration(secs) * time.Second
+	if c.ExportTimeout < c.RequestTimeout {
+		c.ExportTimeout = c.RequestTimeout
+	}
 	if c.AlertWorkdays, err = envInt("FUYI_ALERT_WORKDAYS", 3, 1, 30); err != nil {
 		return c, err
 	}

@@ -3,47 +3,87 @@ package database
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	neturl "net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
+// Options tune the pool of a server process. The zero value is a plain pool without session limits (the
+// commands that migrate or generate data run long statements on purpose).
+type Options struct {
+	MaxConns int
+	// StatementTimeout ends any statement running longer (PostgreSQL statement_timeout); 0: no limit.
+	StatementTimeout time.Duration
+	// IdleInTransactionTimeout ends a session whose transaction sits idle longer
+	// (idle_in_transaction_session_timeout): a second guard behind the request deadlines; 0: no limit.
+	IdleInTransactionTimeout time.Duration
+}
+
 // Open connects and pings.
 func Open(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
-	db, err := sqlx.Open("postgres", withTimeZone(url))
+	return OpenWith(ctx, url, Options{MaxConns: maxConns})
+}
+
+// OpenWith connects with the given pool options and pings.
+func OpenWith(ctx context.Context, url string, o Options) (*sqlx.DB, error) {
+	url = withParam(url, "timezone", "Asia/Shanghai")
+	if o.StatementTimeout > 0 {
+		url = withParam(url, "statement_timeout", fmt.Sprint(o.StatementTimeout.Milliseconds()))
+	}
+	if o.IdleInTransactionTimeout > 0 {
+		url = withParam(url, "idle_in_transaction_session_timeout", fmt.Sprint(o.IdleInTransactionTimeout.Milliseconds()))
+	}
+	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("database: open: %w", err)
 	}
-	db.SetMaxOpenConns(maxConns)
-	db.SetMaxIdleConns(maxConns)
+	db.SetMaxOpenConns(o.MaxConns)
+	db.SetMaxIdleConns(o.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("database: ping: %w", err)
+		return nil, errors.Join(fmt.Errorf("database: ping: %w", err), db.Close())
 	}
 	return db, nil
 }
 
-// Tx runs fn in a transaction, committing when it returns nil.
+// Tx runs fn in a transaction, committing when it returns nil. When the context ends meanwhile (the
+// request's deadline), database/sql rolls the transaction back by itself and later statements fail with
+// sql.ErrTxDone; the error returned then also matches the context's error, so callers see a timeout.
 func Tx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("database: begin: %w", err)
+		return withContext(ctx, fmt.Errorf("database: begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			err = errors.Join(err, fmt.Errorf("database: rollback: %w", rerr))
+		}
+		return withContext(ctx, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("database: commit: %w", err)
+		return withContext(ctx, fmt.Errorf("database: commit: %w", err))
 	}
 	return nil
+}
+
+// withContext adds the context's error to err when the context has ended.
+func withContext(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return errors.Join(err, cerr)
+	}
+	return err
 }
 
 // Constraint returns the name of the violated constraint and the SQLSTATE when err is a constraint error.
@@ -55,43 +95,49 @@ func Constraint(err error) (name, code string) {
 	return "", ""
 }
 
-// IsUnavailable reports errors that mean the database cannot be reached right now.
+// IsUnavailable reports errors that mean the database cannot be reached right now, judged by the error's
+// type: the server's error classes 08 (connection exception), 53 (insufficient resources, e.g. too many
+// connections) and 57 (operator intervention: shutdown, query cancelled), a bad or broken connection, or a
+// network error.
 func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
 	var pe *pq.Error
 	if errors.As(err, &pe) {
 		switch pe.Code.Class() {
-		case "08", "57": // connection exception, operator intervention (shutdown)
+		case "08", "53", "57":
 			return true
 		}
 		return false
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var ne interface{ Timeout() bool }
-	if errors.As(err, &ne) {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		return true
 	}
-	msg := err.Error()
-	for _, s := range []string{"connection refused", "broken pipe", "connection reset", "bad connection", "no such file or directory", "EOF"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
+	var ne net.Error
+	return errors.As(err, &ne)
 }
 
-// withTimeZone asks the server to report timestamps in China time, so that every time the API writes
-// carries +08:00. An explicit timezone in the URL wins.
-func withTimeZone(url string) string {
-	if strings.Contains(strings.ToLower(url), "timezone") {
+// IsTimeout reports that the request ran out of time: its deadline passed while it waited for a connection
+// of the pool or for a statement.
+func IsTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded)
+}
+
+// withParam adds a connection parameter to a libpq URL or key=value string; one already present wins.
+// lib/pq sends parameters it does not know itself (timezone, statement_timeout, …) to the server as
+// run-time settings of the session.
+func withParam(url, key, value string) string {
+	if strings.Contains(strings.ToLower(url), key) {
 		return url
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		sep := "?"
 		if strings.Contains(url, "?") {
-			return url + "&timezone=Asia%2FShanghai"
+			sep = "&"
 		}
-		return url + "?timezone=Asia%2FShanghai"
+		return url + sep + key + "=" + neturl.QueryEscape(value)
 	}
-	return url + " timezone=Asia/Shanghai"
+	return url + " " + key + "=" + value
 }

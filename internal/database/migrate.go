@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -94,7 +95,7 @@ func Pending(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]Migration, error) 
 
 // Migrate applies pending migrations, each in its own transaction, under an advisory lock so that
 // concurrent runs (two servers starting at once) apply each step exactly once. It returns the names applied.
-func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]string, error) {
+func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) (names []string, err error) {
 	ms, err := ReadMigrations(fsys)
 	if err != nil {
 		return nil, err
@@ -103,11 +104,15 @@ func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: migrate: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+	defer func() { err = errors.Join(err, conn.Close()) }()
+	if _, err := conn.ExecContext(ctx, lockMigrations, migrationLock); err != nil {
 		return nil, fmt.Errorf("database: migrate lock: %w", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	defer func() {
+		if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), unlockMigrations, migrationLock); uerr != nil {
+			err = errors.Join(err, fmt.Errorf("database: migrate unlock: %w", uerr))
+		}
+	}()
 	if _, err := conn.ExecContext(ctx, createMigrationsTable); err != nil {
 		return nil, fmt.Errorf("database: migrate: %w", err)
 	}
@@ -115,7 +120,6 @@ func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: migrate: %w", err)
 	}
-	var names []string
 	for _, m := range ms {
 		if done[m.Version] {
 			continue
@@ -125,12 +129,10 @@ func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]string, error) {
 			return names, err
 		}
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			tx.Rollback()
-			return names, fmt.Errorf("database: migration %s: %w", m.Name, err)
+			return names, errors.Join(fmt.Errorf("database: migration %s: %w", m.Name, err), tx.Rollback())
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
-			tx.Rollback()
-			return names, fmt.Errorf("database: record migration %s: %w", m.Name, err)
+		if _, err := tx.ExecContext(ctx, recordMigration, m.Version, m.Name); err != nil {
+			return names, errors.Join(fmt.Errorf("database: record migration %s: %w", m.Name, err), tx.Rollback())
 		}
 		if err := tx.Commit(); err != nil {
 			return names, fmt.Errorf("database: commit migration %s: %w", m.Name, err)
@@ -139,3 +141,10 @@ func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]string, error) {
 	}
 	return names, nil
 }
+
+// Statements of the migration runner.
+const (
+	lockMigrations   = `SELECT pg_advisory_lock($1)`
+	unlockMigrations = `SELECT pg_advisory_unlock($1)`
+	recordMigration  = `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`
+)

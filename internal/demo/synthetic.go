@@ -129,12 +129,16 @@ func Synthetic(ctx context.Context, db *sqlx.DB, n int, today date.Date, w io.Wr
 // SyntheticSpan is Synthetic with the received dates spread over spanDays before today.
 func SyntheticSpan(ctx context.Context, db *sqlx.DB, n int, today date.Date, spanDays int, w io.Writer) error {
 	var chief, officer int64
-	if err := db.GetContext(ctx, &chief, `SELECT id FROM users WHERE username = 'chief1'`); err != nil {
+	if err := db.GetContext(ctx, &chief, queryDemoUser, "chief1"); err != nil {
 		return fmt.Errorf("demo: the demo organisation must exist first: %w", err)
 	}
-	db.GetContext(ctx, &officer, `SELECT id FROM users WHERE username = 'officer1'`)
+	if err := db.GetContext(ctx, &officer, queryDemoUser, "officer1"); err != nil {
+		return fmt.Errorf("demo: the demo organisation must exist first: %w", err)
+	}
 	var base int
-	db.GetContext(ctx, &base, `SELECT count(*) FROM cases WHERE registration_no LIKE 'SYN-%'`)
+	if err := db.GetContext(ctx, &base, countSynthetic); err != nil {
+		return fmt.Errorf("demo: count synthetic cases: %w", err)
+	}
 	const batch = 20000
 	start := time.Now()
 	for done := 0; done < n; {
@@ -154,12 +158,24 @@ func SyntheticSpan(ctx context.Context, db *sqlx.DB, n int, today date.Date, spa
 			pct := done * 100 / n
 			bar := strings.Repeat("█", pct/4) + strings.Repeat("░", 25-pct/4)
 			rate := float64(done) / time.Since(start).Seconds()
-			fmt.Fprintf(w, "\r合成历史数据 %s %3d%% %d/%d 件（%.0f 件/秒）", bar, pct, done, n, rate)
+			if _, err := fmt.Fprintf(w, "\r合成历史数据 %s %3d%% %d/%d 件（%.0f 件/秒）", bar, pct, done, n, rate); err != nil {
+				return fmt.Errorf("demo: progress: %w", err)
+			}
 		}
 	}
 	if w != nil {
-		fmt.Fprintln(w)
+		if _, err := fmt.Fprintln(w); err != nil {
+			return fmt.Errorf("demo: progress: %w", err)
+		}
 	}
-	_, err := db.ExecContext(ctx, `VACUUM ANALYZE`) // set the visibility map, as autovacuum would, for index-only scans
-	return err
+	if _, err := db.ExecContext(ctx, vacuumAnalyze); err != nil { // set the visibility map, as autovacuum would, for index-only scans
+		return fmt.Errorf("demo: vacuum: %w", err)
+	}
+	return nil
 }
+
+const (
+	queryDemoUser  = `SELECT id FROM users WHERE username = $1`
+	countSynthetic = `SELECT count(*) FROM cases WHERE registration_no LIKE 'SYN-%'`
+	vacuumAnalyze  = `VACUUM ANALYZE`
+)

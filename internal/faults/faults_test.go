@@ -104,15 +104,32 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// serve starts `fuyi serve` on addr and waits until it answers.
-func (e *env) serve(addr string) *exec.Cmd {
+// serve starts `fuyi serve` on addr (with extra environment variables) and waits until it answers.
+func (e *env) serve(addr string, extraEnv ...string) *exec.Cmd {
 	cmd := exec.Command(e.bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+e.dbURL, "FUYI_ADDR="+addr, "FUYI_LOG_FORMAT=text")
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	cmd.Env = append(append(os.Environ(), "DATABASE_URL="+e.dbURL, "FUYI_ADDR="+addr, "FUYI_LOG_FORMAT=text"), extraEnv...)
+	logf, err := os.CreateTemp("", "fuyi-faults-log-")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		e.t.Fatal(err)
 	}
-	e.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	e.t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		// a failed test shows what the server logged as an internal error
+		if b, err := os.ReadFile(logf.Name()); err == nil && e.t.Failed() {
+			for _, l := range strings.Split(string(b), "\n") {
+				if strings.Contains(l, "internal error") || strings.Contains(l, "panic") {
+					e.t.Log("server: " + l)
+				}
+			}
+		}
+		_ = logf.Close()
+		_ = os.Remove(logf.Name())
+	})
 	for i := 0; i < 100; i++ {
 		if r, err := http.Get("http://" + addr + "/status"); err == nil {
 			r.Body.Close()

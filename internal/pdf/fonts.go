@@ -127,7 +127,8 @@ func findFonts(dirs []string) (*fontSet, error) {
 			continue
 		}
 		seen[d] = true
-		filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+		// an unreadable directory or file has no font to offer: the walk skips it and reports nothing
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() || !isFontFile(p) {
 				return nil
 			}
@@ -238,7 +239,7 @@ func openFace(path, psName string) (*Font, error) {
 
 // facePSName reads only the PostScript name of the face at offset at.
 func facePSName(data []byte, at int) (name string) {
-	defer func() { recover() }()
+	defer func() { _ = recover() }() // a malformed face has no name
 	f := &Font{tables: map[string][]byte{}}
 	n := u16(data, at+4)
 	for i := 0; i < n; i++ {

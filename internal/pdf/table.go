@@ -89,11 +89,11 @@ func (l *layout) table(idx int, b Block) {
 	pad := 1.2
 	hr := min(b.HeaderRows, len(b.Rows))
 	type box struct {
-		x0, x1, y0 float64
-		rows, row  int
-		lines      []line
-		face       Face
-		left       bool
+		x0, x1    float64
+		rows, row int
+		lines     []line
+		face      Face
+		left      bool
 	}
 	wrapCell := func(face Face, text string, w float64) []line {
 		return wrap(text, func(r rune) float64 { return l.advance(face, r, size, false) }, w-2*pad, 0)

@@ -37,8 +37,9 @@ func (w *writer) stream(n int, dict string, data []byte, compress bool) {
 		var z bytes.Buffer
 		zw := zlibPool.Get().(*zlib.Writer)
 		zw.Reset(&z)
-		zw.Write(data)
-		zw.Close()
+		// writing into a bytes.Buffer cannot fail
+		_, _ = zw.Write(data)
+		_ = zw.Close()
 		zlibPool.Put(zw)
 		data = z.Bytes()
 		dict += " /Filter /FlateDecode"
@@ -101,11 +102,10 @@ func num(v float64) string {
 
 // usedFont collects the glyphs a document draws with one font.
 type usedFont struct {
-	f     *Font
-	res   string            // resource name, /F1 …
-	cids  map[uint16]rune   // CID → the character it prints (for ToUnicode)
-	gids  map[uint16]uint16 // CID → glyph id
-	order int
+	f    *Font
+	res  string            // resource name, /F1 …
+	cids map[uint16]rune   // CID → the character it prints (for ToUnicode)
+	gids map[uint16]uint16 // CID → glyph id
 }
 
 // cidFor registers r (drawn with glyph gid) and returns the CID to write in the content stream.

@@ -53,23 +53,6 @@ func (v *view) amountAround(a, b int) bool {
 	return false
 }
 
-// validID18 checks a 公民身份号码 (GB 11643-1999): weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2,
-// check = "10X98765432"[Σ mod 11].
-func validID18(s string) bool {
-	if len(s) != 18 {
-		return false
-	}
-	w := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		if !isDigit(rune(s[i])) {
-			return false
-		}
-		sum += int(s[i]-'0') * w[i]
-	}
-	return strings.ToUpper(s[17:]) == string("10X98765432"[sum%11])
-}
-
 // idShaped is the structure of an identity number: a region code and a real birth date (18 digits:
 // YYYYMMDD at 7–14; the old 15-digit numbers: YYMMDD at 7–12).
 func idShaped(s string) bool {

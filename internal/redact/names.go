@@ -97,10 +97,7 @@ func personMatches(text, name string, cat Category) []match {
 }
 
 var honorificRe = func() *regexp.Regexp {
-	var sn []string
-	for _, c := range compoundSurnames {
-		sn = append(sn, c)
-	}
+	sn := append([]string(nil), compoundSurnames...)
 	for _, r := range commonSurnames {
 		sn = append(sn, string(r))
 	}

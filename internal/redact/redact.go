@@ -356,12 +356,3 @@ func OrgAlias(name string) string {
 	}
 	return "某某单位"
 }
-
-func within(keep [][2]int, a, b int) bool {
-	for _, k := range keep {
-		if k[0] <= a && b <= k[1] {
-			return true
-		}
-	}
-	return false
-}

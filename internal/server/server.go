@@ -1,10 +1,11 @@
-// Package server assembles the features into one Fiber app. `fuyi serve` and the HTTP tests both use it,
-// so tests exercise exactly the routes, middleware and error mapping that production runs.
+// Package server is the composition root: it assembles the features into one Fiber app, passing each the
+// services, functions and labels it needs as constructor arguments (no package globals, no hook slices).
+// `fuyi serve` and the HTTP tests both use it, so tests exercise exactly the routes, middleware and error
+// mapping that production runs.
 package server
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -15,16 +16,25 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
+	"fuyi/cases/caseweb"
+	"fuyi/cases/lawsuits"
+	"fuyi/cases/lawsuits/lawsuitweb"
+	"fuyi/cases/publication"
+	"fuyi/cases/publication/publicationweb"
 	"fuyi/hearings"
+	"fuyi/hearings/hearingweb"
 	"fuyi/internal/accounts"
 	"fuyi/internal/auth"
 	"fuyi/internal/calendar"
+	"fuyi/internal/calendar/calendarweb"
 	"fuyi/internal/config"
 	"fuyi/internal/date"
 	"fuyi/internal/pdf"
 	"fuyi/internal/web"
 	"fuyi/notices"
+	"fuyi/notices/noticeweb"
 	"fuyi/reports"
+	"fuyi/reports/reportweb"
 	"fuyi/templates"
 )
 
@@ -36,26 +46,16 @@ type Server struct {
 	Sessions *auth.Sessions
 	Calendar *calendar.Provider
 	Cases    *cases.Service
+	Lawsuits *lawsuits.Service
 	Alerts   *notices.Runner
 	Outbox   *notices.Outbox
 	Jobs     []notices.Job // further scheduled jobs (monthly report draft)
 }
 
-// New wires every feature. today overrides the clock (tests); nil means the real date in China.
-func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Date) (*Server, error) {
-	if today == nil {
-		today = date.Today
-	}
-	cases.MinOfficers, cases.MinOfficersComplex = cfg.MinOfficers, cfg.MinOfficersComplex
-	// the database guard of the staffing rule uses the same minimums
-	if _, err := db.Exec(`UPDATE organ SET min_officers = $1, min_officers_complex = $2 WHERE id = 1
-		AND (min_officers, min_officers_complex) IS DISTINCT FROM ($1, $2)`, cfg.MinOfficers, cfg.MinOfficersComplex); err != nil {
-		return nil, err
-	}
-	cases.Docs = pdf.NewTemplates(templates.Docs)
-
-	views := web.NewViews(templates.Pages, template.FuncMap{
-		"dlLabel":     cases.DeadlineLabel,
+// funcs are the template functions of the pages: labels owned by the features.
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"dlLabel":     lawsuits.DeadlineLabel, // case and lawsuit deadline kinds
 		"noticeLevel": notices.LevelLabel,
 		"outcomeKeys": func() []string {
 			keys := make([]string, len(reports.Outcomes))
@@ -64,23 +64,31 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 			}
 			return keys
 		},
-		"instLabel":    cases.InstanceLabel,
-		"outcomeLabel": func(code string) string { o, _ := cases.OutcomeOf(code); return o.Label },
-		"headRank":     func(r string) string { return hearings.HeadRanks[r] },
-		"absence":      func(r string) string { return hearings.AbsenceReasons[r] },
+		"instLabel":    lawsuits.InstanceLabel,
+		"outcomeLabel": func(code string) string { o, _ := lawsuits.OutcomeOf(code); return o.Label },
+		"headRank":     func(r string) string { return lawsuits.HeadRanks[r] },
+		"absence":      func(r string) string { return lawsuits.AbsenceReasons[r] },
 		"channelLabel": cases.ChannelLabel,
 		"procLabel":    func(p string) string { return cases.Procedure(p).Label() },
-		"formKey": func() string {
-			b := make([]byte, 12)
-			rand.Read(b)
-			return hex.EncodeToString(b)
-		},
-	})
+		"formKey":      rand.Text, // the idempotency key of a form (against double submission)
+	}
+}
+
+// New wires every feature. today overrides the clock (tests); nil means the real date in China.
+func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Date) (*Server, error) {
+	if today == nil {
+		today = date.Today
+	}
+	views := web.NewViews(templates.Pages, funcs())
 	if err := views.Load(); err != nil {
 		return nil, err
 	}
-	app := web.New(web.Options{Logger: log, Views: views, BodyLimit: cfg.BodyLimit, CookieSecure: cfg.CookieSecure})
-	static, _ := fs.Sub(templates.Static, "static")
+	app := web.New(web.Options{Logger: log, Views: views, BodyLimit: cfg.BodyLimit, CookieSecure: cfg.CookieSecure,
+		RequestTimeout: cfg.RequestTimeout})
+	static, err := fs.Sub(templates.Static, "static")
+	if err != nil {
+		return nil, err
+	}
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Use(web.SecurityHeaders)
 
@@ -89,31 +97,34 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	s.Calendar = calendar.NewProvider(db)
 	app.Use(web.Authenticate(s.Sessions))
 
-	s.Cases = cases.NewService(db, s.Calendar)
-	s.Cases.Today = today
-
-	ah := &accounts.Handler{DB: db, Sessions: s.Sessions, CookieSecure: cfg.CookieSecure}
-	ah.Routes(s.Router)
-	ah.AdminRoutes(s.Router)
-	ch := &cases.Handler{Service: s.Cases}
-	hh := &hearings.Handler{Service: &hearings.Service{DB: db, Calendar: s.Calendar, Today: today, Cases: s.Cases}}
-	hh.Attach(ch)
-	hearings.DeadlineLabel = cases.DeadlineLabel
-	cases.AbsenceLabel = func(r string) string { return hearings.AbsenceReasons[r] }
-	ch.Routes(s.Router)
-	hh.Routes(s.Router)
-
-	s.Outbox = &notices.Outbox{DB: db, Log: log, Label: cases.DeadlineLabel,
+	// the services: each owns its transactions
+	s.Cases = cases.NewService(db, s.Calendar, today, hearings.Lister{}, pdf.NewTemplates(templates.Docs))
+	s.Lawsuits = lawsuits.NewService(db, s.Calendar, today)
+	hs := &hearings.Service{DB: db, Calendar: s.Calendar, Today: today}
+	pub := publication.NewService(s.Cases)
+	calAdmin := calendar.NewAdmin(db, s.Calendar, s.Cases, s.Lawsuits)
+	s.Outbox = &notices.Outbox{DB: db, Log: log, Label: lawsuits.DeadlineLabel,
 		SMTP:    notices.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword},
 		Webhook: notices.WebhookConfig{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret}}
 	s.Alerts = &notices.Runner{DB: db, Calendar: s.Calendar, Config: notices.Config{ApproachingWorkdays: cfg.AlertWorkdays},
 		Outbox: s.Outbox, Log: log, Today: today}
-	nh := &notices.Handler{DB: db, Runner: s.Alerts, Label: cases.DeadlineLabel}
+	rs := &reports.Service{DB: db, Today: today}
+	s.Jobs = append(s.Jobs, rs.Job())
+
+	// the HTTP side of each feature, with what it needs from the others
+	nh := noticeweb.New(db, lawsuits.DeadlineLabel, log)
+	app.Use(web.LayoutData(nh.UnreadCount))
+	ah := &accounts.Handler{DB: db, Sessions: s.Sessions, CookieSecure: cfg.CookieSecure}
+	ah.Routes(s.Router)
+	ah.AdminRoutes(s.Router)
+	ch := caseweb.New(s.Cases, hs.FormData)
+	ch.Routes(s.Router)
+	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
+	calendarweb.New(calAdmin, today).Routes(s.Router)
+	publicationweb.New(pub).Routes(s.Router)
+	hearingweb.New(hs, ch.RenderCaseError, lawsuits.DeadlineLabel).Routes(s.Router)
 	nh.Routes(s.Router)
-	rh := &reports.Handler{DB: db, Today: today}
-	rh.Routes(s.Router)
-	s.Jobs = append(s.Jobs, rh.Job())
-	web.RenderHooks = []func(*fiber.Ctx, fiber.Map){nh.UnreadCount}
+	reportweb.New(rs, cfg.ExportTimeout).Routes(s.Router)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil

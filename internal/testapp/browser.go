@@ -40,7 +40,11 @@ func (b *Browser) Request(method, path string, form url.Values) *Response {
 	if err != nil {
 		b.a.T.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() {
+		if err := resp.Body.Close(); err != nil {
+			b.a.T.Error(err)
+		}
+	}()
 	for _, c := range resp.Cookies() {
 		if c.MaxAge < 0 || c.Value == "" {
 			delete(b.cookies, c.Name)

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +56,10 @@ func New(t testing.TB, today date.Date) *App {
 	cfg, err := config.Load()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if os.Getenv("FUYI_REQUEST_TIMEOUT") == "" {
+		// the tests run under the race detector on a shared 2-core machine: bcrypt alone may take seconds
+		cfg.RequestTimeout = time.Minute
 	}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(db, cfg, log, func() date.Date { return today })
@@ -139,8 +144,13 @@ func (a *App) Do(method, path, token string, body any, headers ...string) *Respo
 	if err != nil {
 		a.T.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		a.T.Fatalf("%s %s: read answer: %v", method, path, err)
+	}
 	return &Response{Status: resp.StatusCode, Body: b, Header: resp.Header}
 }
 
@@ -207,25 +217,26 @@ func (a *App) Accept(id int64, on, procedure string) *Response {
 // enforces from Content-Length before reading the body.
 func (a *App) LiveRaw(request string) (string, string) {
 	a.T.Helper()
-	a.liveOnce.Do(func() {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			a.T.Fatal(err)
-		}
-		go a.Server.App.Listener(ln)
-		a.T.Cleanup(func() { a.Server.App.Shutdown() })
-		a.liveAddr = ln.Addr().String()
-	})
+	a.serveLive()
 	conn, err := net.DialTimeout("tcp", a.liveAddr, 5*time.Second)
 	if err != nil {
 		a.T.Fatal(err)
 	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	defer func() {
+		if err := conn.Close(); err != nil {
+			a.T.Error(err)
+		}
+	}()
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		a.T.Fatal(err)
+	}
 	if _, err := conn.Write([]byte(request)); err != nil {
 		a.T.Fatal(err)
 	}
-	b, _ := io.ReadAll(conn)
+	b, err := io.ReadAll(conn)
+	if err != nil {
+		a.T.Fatal(err)
+	}
 	status, rest, _ := strings.Cut(string(b), "\r\n")
 	return status, rest
 }
@@ -276,14 +287,27 @@ func (a *App) FreshLogin(username string) string {
 // BaseURL serves the app on a loopback listener and returns its address (for browsers and other clients).
 func (a *App) BaseURL() string {
 	a.T.Helper()
+	a.serveLive()
+	return "http://" + a.liveAddr
+}
+
+// serveLive serves the app on a loopback listener once per test, shut down when the test ends.
+func (a *App) serveLive() {
 	a.liveOnce.Do(func() {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			a.T.Fatal(err)
 		}
-		go a.Server.App.Listener(ln)
-		a.T.Cleanup(func() { a.Server.App.Shutdown() })
+		done := make(chan error, 1)
+		go func() { done <- a.Server.App.Listener(ln) }()
+		a.T.Cleanup(func() {
+			if err := a.Server.App.Shutdown(); err != nil {
+				a.T.Error(err)
+			}
+			if err := <-done; err != nil {
+				a.T.Error(err)
+			}
+		})
 		a.liveAddr = ln.Addr().String()
 	})
-	return "http://" + a.liveAddr
 }

@@ -8,14 +8,16 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
+	_ "github.com/lib/pq" // the driver
 
 	"fuyi/internal/database"
 	"fuyi/migrations"
@@ -40,9 +42,9 @@ type Seeder func(ctx context.Context, db *sqlx.DB) error
 // withDB replaces the dbname in a libpq URL or key=value string.
 func withDB(u, name string) string {
 	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
-		conn, err := pq.ParseURL(u)
-		if err == nil {
-			u = conn
+		if pu, err := url.Parse(u); err == nil {
+			pu.Path = "/" + name
+			return pu.String()
 		}
 	}
 	var parts []string
@@ -56,17 +58,50 @@ func withDB(u, name string) string {
 
 func templateName(tag string) string {
 	h := sha256.New()
-	fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			b, _ := fs.ReadFile(migrations.FS, p)
-			h.Write([]byte(p))
-			h.Write(b)
+	err := fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		b, err := fs.ReadFile(migrations.FS, p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(p))
+		h.Write(b)
 		return nil
 	})
+	if err != nil {
+		panic(fmt.Sprintf("testdb: read the embedded migrations: %v", err)) // they are compiled in
+	}
 	h.Write([]byte(tag))
 	return "fuyi_tpl_" + hex.EncodeToString(h.Sum(nil))[:16]
 }
+
+// closeOr reports a failed close to the test.
+func closeOr(t testing.TB, what string, c interface{ Close() error }) {
+	if err := c.Close(); err != nil {
+		t.Errorf("testdb: close %s: %v", what, err)
+	}
+}
+
+// drop removes a test database (after the test).
+func drop(t testing.TB, admin, name string) {
+	a, err := sqlx.Open("postgres", admin)
+	if err != nil {
+		t.Errorf("testdb: drop %s: %v", name, err)
+		return
+	}
+	defer closeOr(t, "admin connection", a)
+	if _, err := a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name)); err != nil {
+		t.Errorf("testdb: drop %s: %v", name, err)
+	}
+}
+
+const (
+	lockTemplates   = `SELECT pg_advisory_lock(7160)`
+	unlockTemplates = `SELECT pg_advisory_unlock(7160)`
+	queryDBExists   = `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`
+)
 
 // New returns a new migrated database (seeded by seed, if given, identified by tag) dropped after the test.
 func New(t testing.TB, tag string, seed Seeder) *sqlx.DB {
@@ -77,27 +112,35 @@ func New(t testing.TB, tag string, seed Seeder) *sqlx.DB {
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
-	defer adm.Close()
+	defer closeOr(t, "admin pool", adm)
 	tpl := templateName(tag)
 	conn, err := adm.Connx(ctx)
 	if err != nil {
 		t.Fatalf("testdb: connect: %v", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7160)`); err != nil {
+	defer closeOr(t, "admin connection", conn)
+	if _, err := conn.ExecContext(ctx, lockTemplates); err != nil {
 		t.Fatalf("testdb: lock: %v", err)
 	}
-	var exists bool
-	conn.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, tpl)
-	if !exists {
-		if err := build(ctx, conn, admin, tpl, seed); err != nil {
-			conn.ExecContext(ctx, `SELECT pg_advisory_unlock(7160)`)
-			t.Fatalf("testdb: build template: %v", err)
-		}
-	}
 	name := "fuyi_t_" + randHex()
-	_, err = conn.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tpl))
-	conn.ExecContext(ctx, `SELECT pg_advisory_unlock(7160)`)
+	err = func() (err error) {
+		defer func() {
+			if _, uerr := conn.ExecContext(ctx, unlockTemplates); uerr != nil {
+				err = errors.Join(err, uerr)
+			}
+		}()
+		var exists bool
+		if err := conn.GetContext(ctx, &exists, queryDBExists, tpl); err != nil {
+			return err
+		}
+		if !exists {
+			if err := build(ctx, conn, admin, tpl, seed); err != nil {
+				return fmt.Errorf("build template: %w", err)
+			}
+		}
+		_, err = conn.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tpl))
+		return err
+	}()
 	if err != nil {
 		t.Fatalf("testdb: create: %v", err)
 	}
@@ -106,19 +149,17 @@ func New(t testing.TB, tag string, seed Seeder) *sqlx.DB {
 		t.Fatalf("testdb: open: %v", err)
 	}
 	t.Cleanup(func() {
-		db.Close()
-		a, err := sqlx.Open("postgres", admin)
-		if err == nil {
-			a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
-			a.Close()
-		}
+		closeOr(t, "test pool", db)
+		drop(t, admin, name)
 	})
 	return db
 }
 
-func build(ctx context.Context, conn *sqlx.Conn, admin, tpl string, seed Seeder) error {
+func build(ctx context.Context, conn *sqlx.Conn, admin, tpl string, seed Seeder) (err error) {
 	tmp := tpl + "_building"
-	conn.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, tmp))
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, tmp)); err != nil {
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s`, tmp)); err != nil {
 		return err
 	}
@@ -126,24 +167,25 @@ func build(ctx context.Context, conn *sqlx.Conn, admin, tpl string, seed Seeder)
 	if err != nil {
 		return err
 	}
-	if _, err := database.Migrate(ctx, db, migrations.FS); err != nil {
-		db.Close()
-		return err
-	}
-	if seed != nil {
-		if err := seed(ctx, db); err != nil {
-			db.Close()
+	err = func() error {
+		if _, err := database.Migrate(ctx, db, migrations.FS); err != nil {
 			return err
 		}
+		if seed != nil {
+			return seed(ctx, db)
+		}
+		return nil
+	}()
+	if err = errors.Join(err, db.Close()); err != nil {
+		return err
 	}
-	db.Close()
 	_, err = conn.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %s RENAME TO %s`, tmp, tpl))
 	return err
 }
 
 func randHex() string {
 	b := make([]byte, 8)
-	rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never returns an error: it crashes the program instead
 	return hex.EncodeToString(b)
 }
 
@@ -156,7 +198,7 @@ func Empty(t testing.TB) *sqlx.DB {
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
-	defer adm.Close()
+	defer closeOr(t, "admin pool", adm)
 	name := "fuyi_e_" + randHex()
 	if _, err := adm.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
 		t.Fatalf("testdb: create: %v", err)
@@ -166,11 +208,8 @@ func Empty(t testing.TB) *sqlx.DB {
 		t.Fatalf("testdb: open: %v", err)
 	}
 	t.Cleanup(func() {
-		db.Close()
-		if a, err := sqlx.Open("postgres", admin); err == nil {
-			a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
-			a.Close()
-		}
+		closeOr(t, "test pool", db)
+		drop(t, admin, name)
 	})
 	return db
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -24,6 +25,8 @@ type Options struct {
 	Views        fiber.Views
 	BodyLimit    int
 	CookieSecure bool
+	// RequestTimeout is the deadline of every request, database work included (default 5 s).
+	RequestTimeout time.Duration
 }
 
 // ReadBufferSize bounds the request line and headers together: a request whose headers do not fit is
@@ -47,13 +50,32 @@ func New(o Options) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        ReadBufferSize,
 	})
-	app.Use(recoverer(o.Logger), requestLog(o.Logger), CheckInput)
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = 5 * time.Second
+	}
+	app.Use(recoverer(o.Logger), requestLog(o.Logger, o.RequestTimeout), CheckInput)
 	return app
+}
+
+// Extended gives one handler a longer deadline than the default (statistics exports over many years): its
+// context keeps the request's values but not its deadline.
+func Extended(d time.Duration, h fiber.Handler) fiber.Handler {
+	if d <= 0 {
+		return h
+	}
+	return func(c *fiber.Ctx) error {
+		parent := c.UserContext()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), d)
+		defer cancel()
+		c.SetUserContext(ctx)
+		defer c.SetUserContext(parent)
+		return h(c)
+	}
 }
 
 func newID() string {
 	b := make([]byte, 6)
-	rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never returns an error: it crashes the program instead
 	return hex.EncodeToString(b)
 }
 
@@ -70,15 +92,24 @@ func recoverer(log *slog.Logger) fiber.Handler {
 	}
 }
 
-func requestLog(log *slog.Logger) fiber.Handler {
+// requestLog runs every request under a deadline and logs it. c.UserContext() ends after timeout, so a
+// request that cannot get a database connection or whose statements take too long gives up (503) instead
+// of waiting forever; the deadline also covers the error page, which is drawn before the context ends.
+func requestLog(log *slog.Logger, timeout time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		id := newID()
 		c.Locals("request_id", id)
+		ctx, cancel := context.WithTimeout(c.UserContext(), timeout)
+		defer cancel()
+		c.SetUserContext(ctx)
 		err := c.Next()
 		if err != nil {
 			if herr := c.App().ErrorHandler(c, err); herr != nil {
-				c.SendStatus(fiber.StatusInternalServerError)
+				log.Error("error page failed", "request_id", id, "path", c.Path(), "error", herr.Error())
+				if serr := c.SendStatus(fiber.StatusInternalServerError); serr != nil {
+					log.Error("answer failed", "request_id", id, "error", serr.Error())
+				}
 			}
 		}
 		var uid int64
@@ -111,6 +142,13 @@ var statusOf = map[apperr.Kind]int{
 // ErrUnavailable is shown when the database cannot be reached.
 var ErrUnavailable = apperr.New(apperr.Unavailable, "service.unavailable", "系统暂时无法访问数据库，请稍后重试；您提交的内容未被保存")
 
+// ErrBusy is shown when a request ran out of time (no free database connection in time, or a statement too
+// slow): nothing was saved and a retry a moment later usually succeeds.
+var ErrBusy = apperr.New(apperr.Unavailable, "service.busy", "系统繁忙，请求未能及时处理，请稍后重试；您提交的内容未被保存")
+
+// RetryAfterSeconds is the Retry-After of every 503 answer.
+const RetryAfterSeconds = "2"
+
 // Classify maps any error to a user-facing *apperr.Error and the HTTP status.
 func Classify(err error) (*apperr.Error, int, bool) {
 	if e, ok := apperr.As(err); ok {
@@ -137,6 +175,9 @@ func Classify(err error) (*apperr.Error, int, bool) {
 	}
 	if e, status, ok := dataException(err); ok {
 		return e, status, true
+	}
+	if database.IsTimeout(err) {
+		return ErrBusy, fiber.StatusServiceUnavailable, true
 	}
 	if database.IsUnavailable(err) {
 		return ErrUnavailable, fiber.StatusServiceUnavailable, true
@@ -198,6 +239,7 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			e = apperr.New(apperr.Invalid, "internal", "系统内部错误，请稍后重试（错误编号："+id+"）")
 		} else if status == fiber.StatusServiceUnavailable {
 			log.Warn("database unavailable", "request_id", c.Locals("request_id"), "error", err.Error())
+			c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
 		} else if _, code := database.Constraint(err); strings.HasPrefix(code, "22") {
 			// the input check of the handler missed something the database refused: worth fixing there
 			log.Warn("database refused input", "request_id", c.Locals("request_id"), "path", c.Path(), "sqlstate", code)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 
 	"fuyi/internal/apperr"
 	"fuyi/internal/date"
@@ -228,7 +229,7 @@ func TestOversizedHeaders(t *testing.T) {
 // 4xx — the second guard behind the input checks; the others stay faults of the server.
 func TestClassifyDataExceptions(t *testing.T) {
 	for code, want := range map[string]int{"22003": 422, "22008": 422, "22001": 422, "22021": 400, "22P02": 400, "22025": 400, "22012": 500, "22004": 500} {
-		e, status, ok := Classify(fmt.Errorf("cases: save: %w", &pq.Error{Code: pq.ErrorCode(code)}))
+		e, status, ok := Classify(fmt.Errorf("cases: save: %w", &pq.Error{Code: pqerror.Code(code)}))
 		if status != want || ok != (want < 500) {
 			t.Errorf("SQLSTATE %s: %d %v, want %d", code, status, ok, want)
 		}

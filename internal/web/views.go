@@ -119,8 +119,16 @@ func (v *Views) Render(w io.Writer, name string, data any, _ ...string) error {
 	return t.ExecuteTemplate(w, name, data)
 }
 
-// RenderHooks add data every staff page needs (e.g. the unread-notice badge).
-var RenderHooks []func(c *fiber.Ctx, data fiber.Map)
+const layoutDataKey = "layout_data"
+
+// LayoutData installs fn for every page rendered in the request: it adds what the layout of every staff
+// page shows (the unread-notice badge). The composition root passes the notices feature's.
+func LayoutData(fn func(c *fiber.Ctx, data fiber.Map)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Locals(layoutDataKey, fn)
+		return c.Next()
+	}
+}
 
 // Render renders a page with the common data every layout needs.
 func Render(c *fiber.Ctx, name string, data fiber.Map) error {
@@ -135,8 +143,8 @@ func Render(c *fiber.Ctx, name string, data fiber.Map) error {
 		data["Flash"] = TakeFlash(c)
 	}
 	data["Path"] = c.Path()
-	for _, h := range RenderHooks {
-		h(c, data)
+	if fn, ok := c.Locals(layoutDataKey).(func(*fiber.Ctx, fiber.Map)); ok {
+		fn(c, data)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render(name, data)

@@ -26,7 +26,9 @@ func Extract(t testing.TB, b []byte) string {
 	if _, err := f.Write(b); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	out, err := exec.Command("pdftotext", "-enc", "UTF-8", f.Name(), "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
@@ -135,7 +137,9 @@ func run(t testing.TB, b []byte, tool string, args ...string) string {
 	if _, err := f.Write(b); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	for i, a := range args {
 		if a == "%s" {
 			args[i] = f.Name()

@@ -99,8 +99,6 @@ func Body() string {
 	return b.String()
 }
 
-var cnDigits = map[rune]rune{'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
-
 // Fold is how the tests compare: full-width forms made ASCII, upper case, and whitespace and the
 // separators people put between digits removed. It does not read Chinese digits (Secrets list them as
 // written where they matter).

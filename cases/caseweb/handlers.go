@@ -1,0 +1,164 @@
+package caseweb
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/cases"
+	"fuyi/internal/apperr"
+	"fuyi/internal/idempotency"
+	"fuyi/internal/web"
+)
+
+// Handler serves the JSON API and pages of 行政复议 cases.
+type Handler struct {
+	Service *cases.Service
+	// HearingForms gives what the hearing forms of the case page need (rooms, staff, the earliest date);
+	// the composition root passes the hearings feature's.
+	HearingForms func(ctx context.Context) (map[string]any, error)
+}
+
+// New builds the handler.
+func New(s *cases.Service, hearingForms func(ctx context.Context) (map[string]any, error)) *Handler {
+	return &Handler{Service: s, HearingForms: hearingForms}
+}
+
+// RenderCaseError re-renders the case page with the message of a refused action (for other features' forms).
+func (h *Handler) RenderCaseError(c *fiber.Ctx, id int64, err error) error {
+	return h.actionError(c, id, err)
+}
+
+func (h *Handler) store() *cases.Store { return cases.NewStore(h.Service.DB) }
+
+// view builds the answer for a case the caller may see.
+func (h *Handler) view(c *fiber.Ctx, id int64) (*cases.View, error) {
+	cs, err := h.store().GetVisible(c.UserContext(), id, web.CurrentUser(c))
+	if err != nil {
+		return nil, err
+	}
+	return h.Service.View(c.UserContext(), h.Service.DB, cs)
+}
+
+// requestedView is the view of the case named by the route's :id, for a caller who may see it.
+func (h *Handler) requestedView(c *fiber.Ctx) (*cases.View, error) {
+	id, err := h.caseID(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.view(c, id)
+}
+
+func (h *Handler) apiCreate(c *fiber.Ctx) error {
+	var in cases.Application
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := in.Validate(h.Service.Today())
+	if err != nil {
+		return err
+	}
+	u := web.CurrentUser(c)
+	key := idempotency.Key{UserID: u.ID, Key: strings.TrimSpace(c.Get("Idempotency-Key")), Body: c.Body()}
+	ans, err := h.Service.Register(c.UserContext(), u, cases.Intake{Application: v, RealEstate: in.Act.RealEstate, Key: key},
+		func(ctx context.Context, db sqlx.ExtContext, id int64) (int, []byte, error) {
+			cs, err := cases.NewStore(db).Get(ctx, id)
+			if err != nil {
+				return 0, nil, err
+			}
+			view, err := h.Service.View(ctx, db, cs)
+			if err != nil {
+				return 0, nil, err
+			}
+			body, err := json.Marshal(view)
+			return fiber.StatusCreated, body, err
+		})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Status(ans.Status).Send(ans.Body)
+}
+
+func (h *Handler) apiList(c *fiber.Ctx) error {
+	p, err := web.PageParams(c)
+	if err != nil {
+		return err
+	}
+	f := cases.Filter{Query: c.Query("q"), Limit: p.PerPage, Offset: p.Offset()}
+	if s := c.Query("status"); s != "" {
+		for _, x := range strings.Split(s, ",") {
+			st := cases.Status(strings.TrimSpace(x))
+			if !st.Valid() {
+				return apperr.New(apperr.BadRequest, "request.query", "查询参数 status 无效："+x)
+			}
+			f.Status = append(f.Status, st)
+		}
+	}
+	f.ReviewQueue = c.Query("queue") == "review"
+	items, total, err := h.store().List(c.UserContext(), web.CurrentUser(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.List[cases.ListItem]{Items: items, Total: total})
+}
+
+func (h *Handler) caseID(c *fiber.Ctx) (int64, error) { return web.ParamID(c, "id", cases.ErrNotFound) }
+
+func (h *Handler) apiGet(c *fiber.Ctx) error {
+	v, err := h.requestedView(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) apiReview(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.caseVisible(c, id); err != nil {
+		return err
+	}
+	var in cases.ReviewInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := h.Service.Review(c.UserContext(), web.CurrentUser(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) apiCorrectionReceived(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.caseVisible(c, id); err != nil {
+		return err
+	}
+	var in struct {
+		On      string `json:"on"`
+		Version int    `json:"version"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := h.Service.CorrectionReceived(c.UserContext(), web.CurrentUser(c), id, in.On, in.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// caseVisible answers 404 for a case the caller may not see (before anything about the request is judged).
+func (h *Handler) caseVisible(c *fiber.Ctx, id int64) error {
+	_, err := h.store().GetVisible(c.UserContext(), id, web.CurrentUser(c))
+	return err
+}

@@ -1,0 +1,317 @@
+package caseweb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/cases"
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/idempotency"
+	"fuyi/internal/web"
+)
+
+func (h *Handler) pageHome(c *fiber.Ctx) error {
+	switch web.CurrentUser(c).Role {
+	case auth.RoleChief:
+		return c.Redirect("/review")
+	case auth.RoleOfficer:
+		return c.Redirect("/workbench")
+	}
+	return c.Redirect("/cases")
+}
+
+func (h *Handler) pageList(c *fiber.Ctx) error {
+	p, err := web.PageParams(c)
+	if err != nil {
+		return err
+	}
+	f := cases.Filter{Query: c.Query("q"), Limit: p.PerPage, Offset: p.Offset()}
+	if s := cases.Status(c.Query("status")); s != "" && s.Valid() {
+		f.Status = []cases.Status{s}
+	}
+	items, total, err := h.store().List(c.UserContext(), web.CurrentUser(c), f)
+	if err != nil {
+		return err
+	}
+	title := "案件列表"
+	if web.CurrentUser(c).Role == auth.RoleWindow {
+		title = "本所登记的申请"
+	}
+	return web.Render(c, "cases/list", fiber.Map{"Title": title, "Items": items, "Total": total, "Page": p,
+		"Q": c.Query("q"), "StatusFilter": c.Query("status"), "Statuses": cases.StatusLabels(), "Today": h.Service.Today(),
+		"Pages": web.PageNumbers(total, p)})
+}
+
+func (h *Handler) pageReviewQueue(c *fiber.Ctx) error {
+	items, total, err := h.store().List(c.UserContext(), web.CurrentUser(c), cases.Filter{ReviewQueue: true, Limit: 200})
+	if err != nil {
+		return err
+	}
+	under, _, err := h.store().List(c.UserContext(), web.CurrentUser(c), cases.Filter{Understaffed: true, ByDue: true, Limit: 200})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/review_queue", fiber.Map{"Title": "受理审查队列", "Items": items, "Total": total,
+		"Understaffed": under, "Today": h.Service.Today()})
+}
+
+func (h *Handler) intakeData(c *fiber.Ctx, in cases.Application, fields map[string]string) (fiber.Map, error) {
+	as, err := h.store().Agencies(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	for len(in.Applicants) < 3 {
+		in.Applicants = append(in.Applicants, cases.PartyInput{Kind: "person"})
+	}
+	for len(in.Agents) < 1 {
+		in.Agents = append(in.Agents, cases.PartyInput{Kind: "person"})
+	}
+	if in.ReceivedOn == "" {
+		in.ReceivedOn = h.Service.Today().String()
+	}
+	return fiber.Map{"Title": "登记行政复议申请", "In": in, "Errors": fields, "Agencies": as, "Matters": cases.Matters,
+		"Channels": cases.ChannelLabels(), "Materials": strings.Join(in.Materials, "\n")}, nil
+}
+
+func (h *Handler) pageIntake(c *fiber.Ctx) error {
+	data, err := h.intakeData(c, cases.Application{Channel: "window"}, nil)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/intake", data)
+}
+
+func formParty(c *fiber.Ctx, prefix string) cases.PartyInput {
+	g := func(k string) string { return strings.TrimSpace(c.FormValue(prefix + "." + k)) }
+	return cases.PartyInput{Kind: g("kind"), Name: g("name"), IDType: g("id_type"), IDNumber: g("id_number"),
+		CreditCode: g("credit_code"), LegalRep: g("legal_rep"), RepTitle: g("legal_rep_title"), Phone: g("phone"), Address: g("address"),
+		AgentKind: g("agent_kind"), Firm: g("firm")}
+}
+
+// applicationFromForm reads the intake form; blank optional rows are left out. The error names a field
+// that cannot be read (an agency id that is not a number).
+func applicationFromForm(c *fiber.Ctx) (cases.Application, error) {
+	a := cases.Application{ReceivedOn: c.FormValue("received_on"), Channel: c.FormValue("channel"),
+		Requests: c.FormValue("requests"), Facts: c.FormValue("facts")}
+	form := web.Form(c)
+	a.RespondentAgencyID = form.Int32ID("respondent_agency_id")
+	a.Act = cases.ActInput{Title: c.FormValue("act.title"), DocNo: c.FormValue("act.doc_no"), MadeOn: c.FormValue("act.made_on"),
+		KnownOn: c.FormValue("act.known_on"), Matter: c.FormValue("act.matter"), RealEstate: c.FormValue("act.real_estate") == "on"}
+	for i := 0; i < 3; i++ {
+		p := formParty(c, fmt.Sprintf("applicants[%d]", i))
+		if i == 0 || p.Name != "" || p.IDNumber != "" || p.CreditCode != "" {
+			a.Applicants = append(a.Applicants, p)
+		}
+	}
+	if p := formParty(c, "agents[0]"); p.Name != "" {
+		a.Agents = append(a.Agents, p)
+	}
+	for _, m := range strings.Split(c.FormValue("materials"), "\n") {
+		if m = strings.TrimSpace(m); m != "" {
+			a.Materials = append(a.Materials, m)
+		}
+	}
+	return a, form.Err()
+}
+
+func (h *Handler) pageIntakeSubmit(c *fiber.Ctx) error {
+	in, ferr := applicationFromForm(c)
+	rerender := func(fields map[string]string, msg string) error {
+		data, err := h.intakeData(c, in, fields)
+		if err != nil {
+			return err
+		}
+		data["Error"] = msg
+		return web.Render(c, "cases/intake", data)
+	}
+	if ferr != nil {
+		return web.FormError(c, ferr, rerender)
+	}
+	v, err := in.Validate(h.Service.Today())
+	if err != nil {
+		return web.FormError(c, err, rerender)
+	}
+	u := web.CurrentUser(c)
+	key := c.FormValue("form_key")
+	ans, err := h.Service.Register(c.UserContext(), u, cases.Intake{Application: v, RealEstate: in.Act.RealEstate,
+		Key: idempotency.Key{UserID: u.ID, Key: key, Body: []byte(key)}},
+		func(_ context.Context, _ sqlx.ExtContext, id int64) (int, []byte, error) {
+			return fiber.StatusSeeOther, []byte(strconv.FormatInt(id, 10)), nil
+		})
+	if err != nil {
+		return web.FormError(c, err, rerender)
+	}
+	id, err := strconv.ParseInt(string(ans.Body), 10, 64)
+	if err != nil {
+		return fmt.Errorf("cases: replayed intake answer %q: %w", ans.Body, err)
+	}
+	web.Flash(c, "申请已登记，请打印申请材料接收凭证交申请人")
+	return c.Redirect(fmt.Sprintf("/cases/%d/receipt", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
+	v, err := h.view(c, id)
+	if err != nil {
+		return nil, err
+	}
+	title := v.RegistrationNo
+	if v.CaseNo != nil {
+		title = *v.CaseNo
+	}
+	data := fiber.Map{"Title": title, "Case": v, "Today": h.Service.Today(), "Grounds": cases.SimplifiedGrounds,
+		"F": detailFlags(web.CurrentUser(c), v), "DecisionTypes": cases.DecisionTypes, "SectionKeys": cases.SectionKeys,
+		"Documents": cases.AvailableDocs(v), "MissingChars": cases.MissingChars(v),
+		"SuspensionGrounds": cases.SuspensionGrounds, "TerminationGrounds": cases.TerminationGrounds,
+		"CanReview": web.CurrentUser(c).Role == auth.RoleChief && (v.Status == cases.StatusRegistered ||
+			(v.Status == cases.StatusCorrection && v.Correction != nil && !v.Correction.ReceivedOn.IsZero())),
+		"AwaitingCorrection": v.Status == cases.StatusCorrection && v.Correction != nil && v.Correction.ReceivedOn.IsZero()}
+	if h.HearingForms != nil {
+		extra, err := h.HearingForms(c.UserContext())
+		if err != nil {
+			return nil, err
+		}
+		for k, x := range extra {
+			data[k] = x
+		}
+	}
+	return data, nil
+}
+
+func (h *Handler) pageDetail(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	data, err := h.detailData(c, id)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/detail", data)
+}
+
+// actionError re-renders the case page with the message of a refused action.
+func (h *Handler) actionError(c *fiber.Ctx, id int64, err error) error {
+	return web.FormError(c, err, func(fields map[string]string, msg string) error {
+		data, derr := h.detailData(c, id)
+		if derr != nil {
+			return derr
+		}
+		data["Error"], data["Errors"] = msg, fields
+		return web.Render(c, "cases/detail", data)
+	})
+}
+
+func (h *Handler) pageReviewSubmit(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	in := cases.ReviewInput{Outcome: c.FormValue("outcome"), On: c.FormValue("on"), Procedure: c.FormValue("procedure"),
+		Reason: c.FormValue("reason"), ServedOn: c.FormValue("served_on")}
+	form := web.Form(c)
+	if in.Version = form.Int("version"); form.Err() != nil {
+		return h.actionError(c, id, form.Err())
+	}
+	args := c.Request().PostArgs()
+	for _, g := range args.PeekMulti("simplified_grounds") {
+		in.SimplifiedGrounds = append(in.SimplifiedGrounds, string(g))
+	}
+	in.Items = append(in.Items, strings.Split(c.FormValue("items"), "\n")...)
+	if _, err := h.Service.Review(c.UserContext(), web.CurrentUser(c), id, in); err != nil {
+		return h.actionError(c, id, err)
+	}
+	web.Flash(c, "审查结果已保存")
+	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageCorrectionReceivedSubmit(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	form := web.Form(c)
+	version := form.Int("version")
+	if err := form.Err(); err != nil {
+		return h.actionError(c, id, err)
+	}
+	if _, err := h.Service.CorrectionReceived(c.UserContext(), web.CurrentUser(c), id, c.FormValue("on"), version); err != nil {
+		return h.actionError(c, id, err)
+	}
+	web.Flash(c, "已登记收到补正材料，重新开始受理审查")
+	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageCorrectionServedSubmit(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	form := web.Form(c)
+	version := form.Int("version")
+	if err := form.Err(); err != nil {
+		return h.actionError(c, id, err)
+	}
+	if _, err := h.Service.CorrectionServed(c.UserContext(), web.CurrentUser(c), id, c.FormValue("served_on"), version); err != nil {
+		return h.actionError(c, id, err)
+	}
+	web.Flash(c, "已登记补正通知送达日期，补正期限自该日起计算")
+	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) receiptData(c *fiber.Ctx) (*cases.View, cases.Organ, error) {
+	id, err := h.caseID(c)
+	if err != nil {
+		return nil, cases.Organ{}, err
+	}
+	v, err := h.view(c, id)
+	if err != nil {
+		return nil, cases.Organ{}, err
+	}
+	o, err := h.store().Organ(c.UserContext())
+	return v, o, err
+}
+
+func (h *Handler) pageReceipt(c *fiber.Ctx) error {
+	v, o, err := h.receiptData(c)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/receipt", fiber.Map{"Title": "申请材料接收凭证", "Case": v, "Organ": o})
+}
+
+func (h *Handler) lookupStatus(c *fiber.Ctx) (*cases.StatusInfo, error) {
+	no, code := strings.TrimSpace(c.Query("no")), strings.ToUpper(strings.TrimSpace(c.Query("code")))
+	if no == "" || code == "" || len(no) > 40 || len(code) > 16 {
+		return nil, cases.ErrStatusNotFound
+	}
+	return h.store().Status(c.UserContext(), no, code)
+}
+
+func (h *Handler) pageStatus(c *fiber.Ctx) error {
+	data := fiber.Map{"Title": "行政复议申请办理进度查询", "No": c.Query("no"), "Code": c.Query("code")}
+	if c.Query("no") != "" || c.Query("code") != "" {
+		s, err := h.lookupStatus(c)
+		if e, ok := apperr.As(err); ok && e.Kind == apperr.NotFound {
+			c.Status(fiber.StatusNotFound)
+			data["Error"] = e.Message
+		} else if err != nil {
+			return err
+		}
+		data["Info"] = s
+	}
+	return web.Render(c, "public/status", data)
+}
+
+func (h *Handler) apiStatus(c *fiber.Ctx) error {
+	s, err := h.lookupStatus(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s)
+}

@@ -1,0 +1,183 @@
+package publicationweb
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/cases"
+	"fuyi/cases/publication"
+	"fuyi/internal/apperr"
+	"fuyi/internal/pdf"
+	"fuyi/internal/web"
+)
+
+// publicFilter is the filter of the public list with its page (the page shows both).
+type publicFilter struct {
+	publication.Filter
+	Page web.Paging
+}
+
+func (h *Handler) publicFilter(c *fiber.Ctx) (publicFilter, error) {
+	p, err := web.PageParams(c)
+	if err != nil {
+		return publicFilter{}, err
+	}
+	f := publicFilter{Filter: publication.Filter{Q: strings.TrimSpace(c.Query("q")), Type: c.Query("type"), PerPage: p.PerPage, Offset: p.Offset()}, Page: p}
+	if len([]rune(f.Q)) > 100 {
+		return f, apperr.New(apperr.BadRequest, "request.query", "检索词不超过100字")
+	}
+	if f.Year, err = web.QueryInt(c, "year", 2000, 2100); err != nil {
+		return f, err
+	}
+	if f.AgencyID, err = web.QueryID(c, "agency"); err != nil {
+		return f, err
+	}
+	if f.Type, err = web.QueryEnum(c, "type", cases.DecisionTypeEnum()); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (h *Handler) searchDecisions(c *fiber.Ctx, f publicFilter) ([]publication.PublicDecision, int, error) {
+	return h.store().Search(c.UserContext(), f.Filter)
+}
+
+func (h *Handler) apiPublicDecisions(c *fiber.Ctx) error {
+	f, err := h.publicFilter(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := h.searchDecisions(c, f)
+	if err != nil {
+		return err
+	}
+	more := total > publication.SearchCountCap
+	if more {
+		total = publication.SearchCountCap
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total, "more": more})
+}
+
+func (h *Handler) pageDecisions(c *fiber.Ctx) error {
+	f, err := h.publicFilter(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := h.searchDecisions(c, f)
+	if err != nil {
+		return err
+	}
+	as, err := cases.NewStore(h.db()).Agencies(c.UserContext())
+	if err != nil {
+		return err
+	}
+	years, err := h.store().Years(c.UserContext())
+	if err != nil {
+		return err
+	}
+	more := total > publication.SearchCountCap
+	if more {
+		total = publication.SearchCountCap
+	}
+	return web.Render(c, "public/decisions", fiber.Map{"Title": "行政复议决定书公开", "Items": items, "Total": total, "More": more, "F": f,
+		"Agencies": as, "Years": years, "Types": cases.DecisionTypes, "Pages": web.PageNumbers(total, f.Page)})
+}
+
+func (h *Handler) pageDecision(c *fiber.Ctx) error {
+	raw := c.Params("id")
+	asPDF := strings.HasSuffix(raw, ".pdf")
+	id, err := strconv.ParseInt(strings.TrimSuffix(raw, ".pdf"), 10, 64)
+	if err != nil || id <= 0 {
+		return publication.ErrPublicNotFound
+	}
+	d, err := h.store().Public(c.UserContext(), id, asPDF)
+	if err != nil {
+		return err
+	}
+	if asPDF {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+		c.Set(fiber.HeaderContentType, "application/pdf")
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`inline; filename="decision-%d.pdf"`, id))
+		return c.Send(d.PDF)
+	}
+	return web.Render(c, "public/decision", fiber.Map{"Title": d.Title + " " + d.DocNo, "D": d, "Lines": strings.Split(d.Body, "\n")})
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Link    atomLink    `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary"`
+}
+
+func (h *Handler) atom(c *fiber.Ctx) error {
+	items, _, err := h.store().Search(c.UserContext(), publication.Filter{PerPage: 50})
+	if err != nil {
+		return err
+	}
+	base := c.BaseURL()
+	feed := atomFeed{Title: "行政复议决定书公开", ID: base + "/decisions", Link: atomLink{Href: base + "/decisions.atom", Rel: "self"},
+		Updated: time.Now().UTC().Format(time.RFC3339)}
+	if len(items) > 0 {
+		feed.Updated = items[0].PublishedAt.UTC().Format(time.RFC3339)
+	}
+	for _, it := range items {
+		feed.Entries = append(feed.Entries, atomEntry{Title: it.Title + " " + it.DocNo, ID: base + it.URL, Updated: it.PublishedAt.UTC().Format(time.RFC3339),
+			Link: atomLink{Href: base + it.URL}, Summary: fmt.Sprintf("被申请人：%s；决定类型：%s；决定日期：%s", it.Agency, it.TypeLabel(), it.DecidedOn)})
+	}
+	b, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	return c.Send(append([]byte(xml.Header), b...))
+}
+
+func (h *Handler) pageGuide(c *fiber.Ctx) error {
+	o, err := cases.NewStore(h.db()).Organ(c.UserContext())
+	if err != nil {
+		return err
+	}
+	ws, err := h.store().Windows(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "public/guide", fiber.Map{"Title": "行政复议申请指南", "Organ": o, "Windows": ws})
+}
+
+func (h *Handler) applicationForm(c *fiber.Ctx) error {
+	o, err := cases.NewStore(h.db()).Organ(c.UserContext())
+	if err != nil {
+		return err
+	}
+	text, err := h.Service.Cases.Docs.Text("application_form", map[string]any{"Organ": o})
+	if err != nil {
+		return err
+	}
+	b, err := pdf.RenderAt(text, "行政复议申请书（格式样本）", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return web.SendPDF(c, "行政复议申请书格式样本.pdf", b)
+}

@@ -1,0 +1,187 @@
+package publicationweb
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/cases"
+	"fuyi/cases/publication"
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/redact"
+	"fuyi/internal/web"
+)
+
+// Handler serves the publication of decisions (staff) and the public site.
+type Handler struct {
+	Service *publication.Service
+}
+
+// New builds the handler.
+func New(s *publication.Service) *Handler { return &Handler{Service: s} }
+
+func (h *Handler) db() *sqlx.DB              { return h.Service.Cases.DB }
+func (h *Handler) store() *publication.Store { return publication.NewStore(h.db()) }
+
+func (h *Handler) caseID(c *fiber.Ctx) (int64, error) { return web.ParamID(c, "id", cases.ErrNotFound) }
+
+// requestedView is the view of the case named by the route's :id, for a caller who may see it.
+func (h *Handler) requestedView(c *fiber.Ctx) (*cases.View, error) {
+	id, err := h.caseID(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.Service.VisibleCase(c.UserContext(), web.CurrentUser(c), id)
+}
+
+func (h *Handler) apiPublish(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.Service.Publish(c.UserContext(), web.CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(res)
+}
+
+func (h *Handler) apiWithdraw(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if len(c.Body()) > 0 {
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	if err := h.Service.Withdraw(c.UserContext(), web.CurrentUser(c), id, in.Reason); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) previewPDF(c *fiber.Ctx) error {
+	v, err := h.requestedView(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.Service.Preview(c.UserContext(), v, web.CurrentUser(c).Name)
+	if err != nil {
+		return err
+	}
+	if p.PDF == nil {
+		return apperr.State("publication.no_decision", "%s", p.Refusal)
+	}
+	return web.SendPDF(c, "公开预览.pdf", p.PDF)
+}
+
+func (h *Handler) apiTerm(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	var in redact.Term
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.AddTerm(c.UserContext(), web.CurrentUser(c), id, in.Text, in.Kind); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) apiBlock(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+		Note   string `json:"note"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.SetBlock(c.UserContext(), web.CurrentUser(c), id, in.Reason, in.Note); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) pagePublication(c *fiber.Ctx) error {
+	v, err := h.requestedView(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.Service.Preview(c.UserContext(), v, web.CurrentUser(c).Name)
+	if err != nil {
+		return err
+	}
+	live, err := h.store().History(c.UserContext(), v.ID)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "cases/publication", fiber.Map{"Title": "决定书网上公开", "Case": v, "P": p, "History": live, "Reasons": publication.BlockReasons})
+}
+
+func (h *Handler) pagePublicationAction(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	var done string
+	switch c.Params("action") {
+	case "publish":
+		if web.CurrentUser(c).Role != auth.RoleBureau {
+			return web.ErrForbidden
+		}
+		_, err = h.Service.Publish(c.UserContext(), web.CurrentUser(c), id)
+		done = "决定书已网上公开"
+	case "withdraw":
+		if web.CurrentUser(c).Role != auth.RoleBureau {
+			return web.ErrForbidden
+		}
+		err, done = h.Service.Withdraw(c.UserContext(), web.CurrentUser(c), id, c.FormValue("reason")), "已撤回公开"
+	case "term":
+		err, done = h.Service.AddTerm(c.UserContext(), web.CurrentUser(c), id, c.FormValue("term"), c.FormValue("kind")), "已添加需隐去的内容"
+	case "block":
+		err, done = h.Service.SetBlock(c.UserContext(), web.CurrentUser(c), id, c.FormValue("reason"), c.FormValue("note")), "不公开标记已保存"
+	default:
+		return cases.ErrNotFound
+	}
+	if err != nil {
+		if e, ok := apperr.As(err); ok && (e.Kind == apperr.Invalid || e.Kind == apperr.Conflict) {
+			web.Flash(c, e.Message)
+			return c.Redirect(fmt.Sprintf("/cases/%d/publication", id), fiber.StatusSeeOther)
+		}
+		return err
+	}
+	web.Flash(c, done)
+	return c.Redirect(fmt.Sprintf("/cases/%d/publication", id), fiber.StatusSeeOther)
+}
+
+// Routes lists the URLs of publication: the bureau's review and the public site.
+func (h *Handler) Routes(r *web.Router) {
+	const api = "/api/v1"
+	B, C := auth.RoleBureau, auth.RoleChief
+	r.Staff(fiber.MethodPost, api+"/cases/:id/publication", h.apiPublish, B)
+	r.Staff(fiber.MethodDelete, api+"/cases/:id/publication", h.apiWithdraw, B)
+	r.Staff(fiber.MethodGet, api+"/cases/:id/publication/preview.pdf", h.previewPDF, B, C)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/terms", h.apiTerm, B, C)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/block", h.apiBlock, B)
+	r.Staff(fiber.MethodGet, "/cases/:id/publication", h.pagePublication, B, C)
+	r.Staff(fiber.MethodPost, "/cases/:id/publication/:action", h.pagePublicationAction, B, C)
+	r.Public(fiber.MethodGet, api+"/public/decisions", h.apiPublicDecisions)
+	r.Public(fiber.MethodGet, "/decisions", h.pageDecisions)
+	r.Public(fiber.MethodGet, "/decisions.atom", h.atom)
+	r.Public(fiber.MethodGet, "/decisions/:id", h.pageDecision)
+	r.Public(fiber.MethodGet, "/guide", h.pageGuide)
+	r.Public(fiber.MethodGet, "/guide/application-form.pdf", h.applicationForm)
+}

@@ -1,0 +1,228 @@
+package hearingweb
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/cases"
+	"fuyi/hearings"
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/date"
+	"fuyi/internal/web"
+)
+
+// Handler serves hearings.
+type Handler struct {
+	Service *hearings.Service
+	// CasePageError re-renders the case page with a refused form's messages (the cases feature's page).
+	CasePageError func(c *fiber.Ctx, caseID int64, err error) error
+	// Label names deadline kinds in the calendar feed.
+	Label func(kind string) string
+}
+
+// New builds the handler.
+func New(s *hearings.Service, casePageError func(c *fiber.Ctx, caseID int64, err error) error, label func(string) string) *Handler {
+	return &Handler{Service: s, CasePageError: casePageError, Label: label}
+}
+
+func (h *Handler) store() *hearings.Store { return hearings.NewStore(h.Service.DB) }
+
+func (h *Handler) hearingID(c *fiber.Ctx) (int64, error) {
+	return web.ParamID(c, "id", hearings.ErrNotFound)
+}
+
+func (h *Handler) answer(c *fiber.Ctx, status int, id int64) error {
+	hr, err := h.store().GetVisible(c.UserContext(), id, web.CurrentUser(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(hr)
+}
+
+func (h *Handler) apiSchedule(c *fiber.Ctx) error {
+	caseID, err := web.ParamID(c, "id", cases.ErrNotFound)
+	if err != nil {
+		return err
+	}
+	if _, err := cases.NewStore(h.Service.DB).GetVisible(c.UserContext(), caseID, web.CurrentUser(c)); err != nil {
+		return err
+	}
+	var in hearings.ScheduleInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	hr, err := h.Service.Schedule(c.UserContext(), web.CurrentUser(c), caseID, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(hr)
+}
+
+func (h *Handler) apiCaseHearings(c *fiber.Ctx) error {
+	caseID, err := web.ParamID(c, "id", cases.ErrNotFound)
+	if err != nil {
+		return err
+	}
+	if _, err := cases.NewStore(h.Service.DB).GetVisible(c.UserContext(), caseID, web.CurrentUser(c)); err != nil {
+		return err
+	}
+	hs, err := h.store().ForCase(c.UserContext(), caseID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.List[hearings.Hearing]{Items: hs, Total: len(hs)})
+}
+
+func (h *Handler) apiGet(c *fiber.Ctx) error {
+	id, err := h.hearingID(c)
+	if err != nil {
+		return err
+	}
+	return h.answer(c, fiber.StatusOK, id)
+}
+
+func rangeParams(c *fiber.Ctx, today date.Date) (time.Time, time.Time, error) {
+	from, err := web.QueryDate(c, "from", today.AddDays(-int(today.Weekday()+6)%7))
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	to, err := web.QueryDate(c, "to", from.AddDays(6))
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	to = to.AddDays(1)
+	if !to.After(from) || to.DaysSince(from) > 366 {
+		return time.Time{}, time.Time{}, apperr.New(apperr.BadRequest, "request.query", "查询区间须在1日至1年之间")
+	}
+	return from.In(date.Shanghai), to.In(date.Shanghai), nil
+}
+
+func (h *Handler) apiList(c *fiber.Ctx) error {
+	from, to, err := rangeParams(c, h.Service.Today())
+	if err != nil {
+		return err
+	}
+	hs, err := h.store().Between(c.UserContext(), web.CurrentUser(c), from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.List[hearings.Hearing]{Items: hs, Total: len(hs)})
+}
+
+func (h *Handler) apiRecord(c *fiber.Ctx) error {
+	id, err := h.hearingID(c)
+	if err != nil {
+		return err
+	}
+	var in hearings.RecordInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	hr, err := h.Service.Record(c.UserContext(), web.CurrentUser(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(hr)
+}
+
+func (h *Handler) apiReschedule(c *fiber.Ctx) error {
+	id, err := h.hearingID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		hearings.ScheduleInput
+		Reason string `json:"reason"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	hr, err := h.Service.Reschedule(c.UserContext(), web.CurrentUser(c), id, in.ScheduleInput, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(hr)
+}
+
+func (h *Handler) apiCancel(c *fiber.Ctx) error {
+	id, err := h.hearingID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	hr, err := h.Service.Cancel(c.UserContext(), web.CurrentUser(c), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(hr)
+}
+
+func (h *Handler) apiRooms(c *fiber.Ctx) error {
+	rs, err := h.store().Rooms(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.List[hearings.Room]{Items: rs, Total: len(rs)})
+}
+
+func (h *Handler) apiAddRoom(c *fiber.Ctx) error {
+	var in hearings.RoomInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	id, err := h.Service.AddRoom(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(hearings.Room{ID: id, Name: strings.TrimSpace(in.Name), Location: strings.TrimSpace(in.Location)})
+}
+
+func (h *Handler) pageRooms(c *fiber.Ctx) error {
+	rs, err := h.store().Rooms(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "hearings/rooms", fiber.Map{"Title": "听证室", "Rooms": rs})
+}
+
+func (h *Handler) pageAddRoom(c *fiber.Ctx) error {
+	_, err := h.Service.AddRoom(c.UserContext(), hearings.RoomInput{Name: c.FormValue("name"), Location: c.FormValue("location")})
+	if e, ok := apperr.As(err); ok {
+		web.Flash(c, e.Message)
+	} else if err != nil {
+		return err
+	} else {
+		web.Flash(c, "听证室已加入，排期时即可选择")
+	}
+	return c.Redirect("/hearings/rooms", fiber.StatusSeeOther)
+}
+
+func (h *Handler) apiRate(c *fiber.Ctx) error {
+	today := h.Service.Today()
+	from, err := web.QueryDate(c, "from", date.New(today.Year(), 1, 1))
+	if err != nil {
+		return err
+	}
+	to, err := web.QueryDate(c, "to", today)
+	if err != nil {
+		return err
+	}
+	r, err := h.Service.HearingRate(c.UserContext(), from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// calendarToken returns (creating if needed) the user's secret for the iCalendar feed.
+func (h *Handler) calendarToken(c *fiber.Ctx, u *auth.User) (string, error) {
+	return h.store().CalendarToken(c.UserContext(), u.ID)
+}

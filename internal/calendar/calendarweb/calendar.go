@@ -1,0 +1,121 @@
+// Package calendarweb serves the bureau's holiday and 调休 calendar editor (page and API).
+package calendarweb
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/calendar"
+	"fuyi/internal/date"
+	"fuyi/internal/web"
+)
+
+// Handler serves the bureau's calendar editor and its API.
+type Handler struct {
+	Admin *calendar.Admin
+	Today func() date.Date
+}
+
+// New builds the handler.
+func New(a *calendar.Admin, today func() date.Date) *Handler { return &Handler{Admin: a, Today: today} }
+
+// Routes lists the URLs of the calendar administration: the bureau enters next year's calendar and the
+// waiting deadlines are recomputed.
+func (h *Handler) Routes(r *web.Router) {
+	const api = "/api/v1"
+	B, C := auth.RoleBureau, auth.RoleChief
+	r.Staff(fiber.MethodGet, api+"/calendar/:year", h.apiCalendarGet)
+	r.Staff(fiber.MethodPut, api+"/calendar/:year", h.apiCalendarPut, B)
+	r.Staff(fiber.MethodGet, "/admin/calendar", h.pageCalendar, B, C)
+	r.Staff(fiber.MethodPost, "/admin/calendar", h.pageCalendarSave, B)
+}
+
+func calendarYearParam(c *fiber.Ctx) (int, error) {
+	return web.ParamInt(c, "year", 2000, 2100, apperr.New(apperr.NotFound, "calendar.not_found", "年份应为2000—2100之间的四位数字"))
+}
+
+func (h *Handler) apiCalendarGet(c *fiber.Ctx) error {
+	y, err := calendarYearParam(c)
+	if err != nil {
+		return err
+	}
+	cy, err := h.Admin.Year(c.UserContext(), y)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cy)
+}
+
+func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
+	y, err := calendarYearParam(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		CSV      string         `json:"csv"`
+		Days     []calendar.Day `json:"days"`
+		Complete bool           `json:"complete"`
+		Source   string         `json:"source"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	csv := in.CSV
+	for _, d := range in.Days {
+		csv += fmt.Sprintf("\n%s,%s,%s", d.Date, d.Kind, d.Name)
+	}
+	n, err := h.Admin.SaveYear(c.UserContext(), web.CurrentUser(c).ID, y, csv, in.Complete, in.Source)
+	if err != nil {
+		return err
+	}
+	cy, err := h.Admin.Year(c.UserContext(), y)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"calendar": cy, "recomputed": n})
+}
+
+func (h *Handler) pageCalendar(c *fiber.Ctx) error {
+	y, err := web.QueryInt(c, "year", 2000, 2100)
+	if err != nil {
+		return err
+	}
+	if y == 0 {
+		y = h.Today().Year() + 1
+	}
+	cy, err := h.Admin.Year(c.UserContext(), y)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, d := range cy.Days {
+		lines = append(lines, fmt.Sprintf("%s,%s,%s", d.Date, d.Kind, d.Name))
+	}
+	pending, years, err := h.Admin.Overview(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "admin_calendar", fiber.Map{"Title": "节假日日历", "Y": cy, "CSV": strings.Join(lines, "\n"), "Pending": pending, "Years": years})
+}
+
+func (h *Handler) pageCalendarSave(c *fiber.Ctx) error {
+	y, err := strconv.Atoi(c.FormValue("year"))
+	if err != nil || y < 2000 || y > 2100 {
+		return apperr.New(apperr.BadRequest, "calendar.year", "年份无效：year 应为2000—2100之间的四位数字")
+	}
+	n, err := h.Admin.SaveYear(c.UserContext(), web.CurrentUser(c).ID, y, c.FormValue("csv"), c.FormValue("complete") == "on", c.FormValue("source"))
+	if err != nil {
+		if e, ok := apperr.As(err); ok && e.Kind == apperr.Invalid {
+			web.Flash(c, e.Message)
+			return c.Redirect(fmt.Sprintf("/admin/calendar?year=%d", y), fiber.StatusSeeOther)
+		}
+		return err
+	}
+	web.Flash(c, fmt.Sprintf("%d年节假日安排已保存，%d件案件或应诉案件的期限已重新计算", y, n))
+	return c.Redirect(fmt.Sprintf("/admin/calendar?year=%d", y), fiber.StatusSeeOther)
+}

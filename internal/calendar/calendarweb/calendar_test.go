@@ -1,0 +1,55 @@
+package calendarweb_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fuyi/internal/testapp"
+)
+
+// A deadline reaching 2027 waits for the 2027 calendar; when the bureau enters it, the deadline is computed.
+func TestNextYearCalendarComputesWaitingDeadlines(t *testing.T) {
+	a := testapp.New(t, today)
+	id := a.Register("window1", "2026-11-20")
+	a.Accept(id, "2026-11-20", "ordinary")
+	if due, st := get(t, a, "chief1", id).Deadline("decision"); due != "" || st != "pending" {
+		t.Fatalf("before: %q %q", due, st)
+	}
+	body := map[string]any{"complete": true, "source": "国务院办公厅通知（测试数据）",
+		"csv": "2027-01-01,holiday,元旦\n2027-01-18,holiday,测试假日\n2027-01-19,holiday,测试假日\n2027-01-16,workday,测试假日"}
+	if r := a.Do("PUT", "/api/v1/calendar/2027", a.Login("chief1"), body); r.Status != 403 {
+		t.Fatalf("chief edits the calendar: %d", r.Status)
+	}
+	if r := a.Do("PUT", "/api/v1/calendar/2027", a.Login("bureau1"), map[string]any{"csv": "2027-01-05,workday,x"}); r.Status != 422 || !strings.Contains(string(r.Body), "不是周末") {
+		t.Fatalf("a 调休 day on a weekday: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do("PUT", "/api/v1/calendar/2027", a.Login("bureau1"), map[string]any{"csv": "2026-12-31,holiday,x"}); r.Status != 422 {
+		t.Fatalf("a date of another year: %d", r.Status)
+	}
+	r := a.Do("PUT", "/api/v1/calendar/2027", a.Login("bureau1"), body)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"recomputed":1`) {
+		t.Fatalf("save: %d %s", r.Status, r.Body)
+	}
+	// 2026-11-20 + 60 = 2027-01-19, a holiday in this test calendar → 2027-01-20
+	v := get(t, a, "chief1", id)
+	if due, st := v.Deadline("decision"); due != "2027-01-20" || st != "open" {
+		t.Fatalf("after: %q %q", due, st)
+	}
+	if e := v.Events[len(v.Events)-1]; e.Action != "calendar.recomputed" {
+		t.Fatalf("recomputation not audited: %+v", e)
+	}
+	page := string(a.NewBrowserAs("bureau1").Get("/admin/calendar?year=2027").Body)
+	if !strings.Contains(page, "2027-01-18,holiday,测试假日") {
+		t.Fatal("calendar page lacks the saved days")
+	}
+	var cal struct {
+		Complete bool `json:"complete"`
+		Days     []any
+	}
+	a.Do("GET", "/api/v1/calendar/2027", a.Login("window1"), nil).JSON(t, &cal)
+	if !cal.Complete || len(cal.Days) != 4 {
+		t.Fatalf("calendar API: %+v", cal)
+	}
+	_ = fmt.Sprint
+}

@@ -1,0 +1,17 @@
+package calendar
+
+// Statements lists every SQL statement of this package (completed where a condition is added at run time),
+// so that a test prepares each against the migrated schema: a typo fails the test, not a user's request.
+func Statements() []string {
+	return []string{
+		queryDays,
+		queryYears,
+		queryVersion,
+		queryYear,
+		queryYearDays,
+		deleteYearDays,
+		insertDay,
+		upsertYear,
+		queryPending,
+	}
+}

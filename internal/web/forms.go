@@ -1,0 +1,32 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+)
+
+// FormError re-renders a form with the messages next to the fields (422, or 409 for a conflict); any other
+// error goes to the error handler.
+func FormError(c *fiber.Ctx, err error, render func(fields map[string]string, msg string) error) error {
+	e, ok := apperr.As(err)
+	if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Conflict) {
+		return err
+	}
+	if e.Kind == apperr.Conflict {
+		c.Status(fiber.StatusConflict)
+	} else {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return render(e.Fields, e.Message)
+}
+
+// PageNumbers lists the page numbers of a paged list (at most 50) for the pager of a page.
+func PageNumbers(total int, p Paging) []int {
+	n := (total + p.PerPage - 1) / p.PerPage
+	var out []int
+	for i := 1; i <= n && i <= 50; i++ {
+		out = append(out, i)
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+// Package reportweb serves the statistics over HTTP: the JSON API, the exports (PDF, XLSX, CSV), the staff
+// page and the published periods.
+package reportweb
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/web"
+	"fuyi/reports"
+)
+
+// Handler serves the statistics.
+type Handler struct {
+	Service       *reports.Service
+	ExportTimeout time.Duration // deadline of the report pages and exports (longer than a request's)
+}
+
+// New builds the handler.
+func New(s *reports.Service, exportTimeout time.Duration) *Handler {
+	return &Handler{Service: s, ExportTimeout: exportTimeout}
+}
+
+// splitFormat reads "2025-10.pdf" into the period and the format.
+func splitFormat(s string) (string, string) {
+	for _, f := range []string{".pdf", ".xlsx", ".csv", ".json"} {
+		if strings.HasSuffix(s, f) {
+			return strings.TrimSuffix(s, f), f[1:]
+		}
+	}
+	return s, "json"
+}
+
+func (h *Handler) send(c *fiber.Ctx, r *reports.Report, format string) error {
+	name := url.PathEscape("行政复议统计-" + r.Period.Code)
+	switch format {
+	case "pdf":
+		organ, err := h.Service.Organ(c.UserContext())
+		if err != nil {
+			return err
+		}
+		b, err := r.PDF(organ)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "application/pdf")
+		c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+name+".pdf")
+		return c.Send(b)
+	case "xlsx":
+		organ, err := h.Service.Organ(c.UserContext())
+		if err != nil {
+			return err
+		}
+		b, err := r.XLSX(organ)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+name+".xlsx")
+		return c.Send(b)
+	case "csv":
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+name+".csv")
+		b, err := r.CSV()
+		if err != nil {
+			return err
+		}
+		return c.Send(b)
+	}
+	return c.JSON(r)
+}
+
+func (h *Handler) apiReport(c *fiber.Ctx) error {
+	code, format := splitFormat(c.Params("period"))
+	p, err := reports.ParsePeriod(code)
+	if err != nil {
+		return err
+	}
+	r, err := reports.Compute(c.UserContext(), h.Service.DB, p, true)
+	if err != nil {
+		return err
+	}
+	return h.send(c, r, format)
+}
+
+func (h *Handler) pageReport(c *fiber.Ctx) error {
+	today := h.Service.Today()
+	code := c.Query("period")
+	if code == "" {
+		code = today.AddMonths(-1).Time().Format("2006-01")
+	}
+	p, err := reports.ParsePeriod(code)
+	if err != nil {
+		return err
+	}
+	r, err := reports.Compute(c.UserContext(), h.Service.DB, p, true)
+	if err != nil {
+		return err
+	}
+	versions, err := h.Service.Versions(c.UserContext(), p.Code)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "reports/report", fiber.Map{"Title": "统计报表 " + p.Label, "R": r, "Charts": r.Charts(), "Outcomes": reports.Outcomes,
+		"Header": reports.MainHeader(), "Rates": r.RateTable(), "Versions": versions, "Code": p.Code})
+}
+
+func (h *Handler) apiPublish(c *fiber.Ctx) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if len(c.Body()) > 0 {
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	v, err := h.Service.Publish(c.UserContext(), web.CurrentUser(c), c.Params("period"), in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"period": c.Params("period"), "version": v, "url": "/statistics/" + c.Params("period")})
+}
+
+func (h *Handler) pagePublish(c *fiber.Ctx) error {
+	code := c.FormValue("period")
+	if _, err := h.Service.Publish(c.UserContext(), web.CurrentUser(c), code, c.FormValue("reason")); err != nil {
+		if e, ok := apperr.As(err); ok && (e.Kind == apperr.Invalid || e.Kind == apperr.Conflict) {
+			web.Flash(c, e.Message)
+			return c.Redirect("/reports?period="+url.QueryEscape(code), fiber.StatusSeeOther)
+		}
+		return err
+	}
+	web.Flash(c, "统计数据已发布，公开页面显示本次冻结的数据")
+	return c.Redirect("/statistics/"+url.PathEscape(code), fiber.StatusSeeOther)
+}
+
+// pagePublic shows the frozen snapshot of a published period (?v= for an earlier version).
+func (h *Handler) pagePublic(c *fiber.Ctx) error {
+	code := c.Params("period")
+	if _, err := reports.ParsePeriod(code); err != nil {
+		return reports.ErrNoStatistics
+	}
+	v, err := web.QueryInt(c, "v", 1, web.MaxInt32)
+	if err != nil {
+		return err
+	}
+	r, err := h.Service.Published(c.UserContext(), code, v)
+	if err != nil {
+		return err
+	}
+	versions, err := h.Service.Versions(c.UserContext(), code)
+	if err != nil {
+		return err
+	}
+	shown := v
+	if shown == 0 && len(versions) > 0 {
+		shown = versions[0].Version
+	}
+	return web.Render(c, "public/statistics", fiber.Map{"Title": "行政复议统计 " + r.Period.Label, "R": r, "Charts": r.Charts(), "Header": reports.MainHeader(),
+		"Rates": r.RateTable(), "Versions": versions, "Shown": shown, "Code": code})
+}
+
+// Routes lists the URLs of the statistics feature.
+func (h *Handler) Routes(r *web.Router) {
+	C, B := auth.RoleChief, auth.RoleBureau
+	long := func(f fiber.Handler) fiber.Handler { return web.Extended(h.ExportTimeout, f) }
+	r.Staff(fiber.MethodGet, "/api/v1/reports/monthly/:period", long(h.apiReport), C, B)
+	r.Staff(fiber.MethodGet, "/api/v1/reports/:period", long(h.apiReport), C, B)
+	r.Staff(fiber.MethodPost, "/api/v1/reports/monthly/:period/publication", long(h.apiPublish), B)
+	r.Staff(fiber.MethodGet, "/reports", long(h.pageReport), C, B)
+	r.Staff(fiber.MethodPost, "/reports/publish", long(h.pagePublish), B)
+	r.Public(fiber.MethodGet, "/statistics/:period", h.pagePublic)
+}

@@ -1,0 +1,34 @@
+package reports
+
+// Statements lists every SQL statement of this package (completed where a condition is added at run time),
+// so that a test prepares each against the migrated schema: a typo fails the test, not a user's request.
+func Statements() []string {
+	return []string{
+		qReceived,
+		qAccepted,
+		qRejected,
+		qConcluded,
+		qOpenOnRecent,
+		qOpenOnInterval,
+		qOpinions,
+		qByMatter,
+		qByLevel,
+		qByApplicant,
+		qByWindow,
+		qConcludedFacts,
+		qPerformance,
+		qOverdue,
+		qInstances,
+		qMonthCount,
+		qTrendReceived,
+		qTrendConcluded,
+		qYearOnYear,
+		lockMonthCount,
+		insertMonthCount,
+		queryVersions,
+		querySnapshot,
+		insertPublication,
+		upsertDraft,
+		insertDraftNotices,
+	}
+}
