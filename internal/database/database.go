@@ -98,7 +98,8 @@ func Constraint(err error) (name, code string) {
 // IsUnavailable reports errors that mean the database cannot be reached right now, judged by the error's
 // type: the server's error classes 08 (connection exception), 53 (insufficient resources, e.g. too many
 // connections) and 57 (operator intervention: shutdown, query cancelled), a bad or broken connection, or a
-// network error.
+// network error. During a failover a connection may reach a node that is no longer (or not yet) the
+// leader: a write there fails as a read-only transaction (25006), the same "try again shortly".
 func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
@@ -109,7 +110,7 @@ func IsUnavailable(err error) bool {
 		case "08", "53", "57":
 			return true
 		}
-		return false
+		return pe.Code == "25006" // read_only_sql_transaction: a standby
 	}
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
