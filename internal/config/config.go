@@ -11,6 +11,8 @@ import (
 // Config of the server and commands.
 type Config struct {
 	DatabaseURL    string        // DATABASE_URL
+	ReplicaURL     string        // DATABASE_REPLICA_URL: reads that may lag (public site, statistics); empty: the primary
+	ReplicaMaxLag  time.Duration // FUYI_REPLICA_MAX_LAG seconds: a replica further behind is not used
 	Addr           string        // FUYI_ADDR
 	LogFormat      string        // FUYI_LOG_FORMAT: json or text
 	DBMaxConns     int           // FUYI_DB_MAX_CONNS
@@ -52,6 +54,7 @@ func envInt(key string, def, min, max int) (int, error) {
 func Load() (Config, error) {
 	c := Config{
 		DatabaseURL:  os.Getenv("DATABASE_URL"),
+		ReplicaURL:   os.Getenv("DATABASE_REPLICA_URL"),
 		Addr:         env("FUYI_ADDR", "127.0.0.1:8080"),
 		LogFormat:    env("FUYI_LOG_FORMAT", "json"),
 		CookieSecure: os.Getenv("FUYI_COOKIE_SECURE") == "true",
@@ -65,6 +68,11 @@ func Load() (Config, error) {
 		return c, err
 	}
 	c.SessionTTL = time.Duration(hours) * time.Hour
+	lag, err := envInt("FUYI_REPLICA_MAX_LAG", 30, 1, 3600)
+	if err != nil {
+		return c, err
+	}
+	c.ReplicaMaxLag = time.Duration(lag) * time.Second
 	kb, err := envInt("FUYI_BODY_LIMIT_KB", 2048, 64, 102400)
 	if err != nil {
 		return c, err

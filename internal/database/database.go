@@ -36,6 +36,20 @@ func Open(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
 
 // OpenWith connects with the given pool options and pings.
 func OpenWith(ctx context.Context, url string, o Options) (*sqlx.DB, error) {
+	db, err := pool(url, o)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("database: ping: %w", err), db.Close())
+	}
+	return db, nil
+}
+
+// pool prepares a pool with the given options without connecting.
+func pool(url string, o Options) (*sqlx.DB, error) {
 	url = withParam(url, "timezone", "Asia/Shanghai")
 	if o.StatementTimeout > 0 {
 		url = withParam(url, "statement_timeout", fmt.Sprint(o.StatementTimeout.Milliseconds()))
@@ -50,11 +64,6 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlx.DB, error) {
 	db.SetMaxOpenConns(o.MaxConns)
 	db.SetMaxIdleConns(o.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := db.PingContext(pctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("database: ping: %w", err), db.Close())
-	}
 	return db, nil
 }
 
