@@ -51,5 +51,20 @@ fuzz:
 stop-db:
 	@bash scripts/pg.sh stop var/pg
 
+# High availability on this machine: three PostgreSQL nodes under Patroni, etcd, HAProxy, synchronous mode
+# (data under ./var/ha). ha-up also migrates and loads the demo through HAProxy and prints DATABASE_URL and
+# DATABASE_REPLICA_URL; ha-down stops it (data kept). ha-test is the failover test on a cluster of its own
+# (about 4 minutes; not part of make test). See docs/SCALING.md.
+.PHONY: ha-up ha-down ha-test
+ha-up: build
+	@bash scripts/ha/up.sh
+
+ha-down:
+	@bash scripts/ha/ha.sh down
+
+ha-test:
+	$(GO) vet -tags ha ./internal/hatest
+	$(GO) test -tags ha -count=1 -v -timeout 30m -run TestFailover ./internal/hatest
+
 clean:
 	rm -rf bin test-output
