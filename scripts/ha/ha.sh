@@ -51,6 +51,7 @@ missing_packages() {
 	command -v etcd >/dev/null 2>&1 || m+=(etcd-server)
 	command -v etcdctl >/dev/null 2>&1 || m+=(etcd-client)
 	command -v haproxy >/dev/null 2>&1 || m+=(haproxy)
+	command -v curl >/dev/null 2>&1 || m+=(curl)
 	find_pg_bindir >/dev/null || m+=(postgresql postgresql-contrib)
 	echo "${m[@]}"
 }
@@ -76,7 +77,7 @@ ensure_packages() {
 		return 0
 	fi
 	say "missing: $m"
-	say "install them, e.g. on Debian/Ubuntu: sudo apt-get install patroni etcd-server etcd-client haproxy postgresql postgresql-contrib"
+	say "install them, e.g. on Debian/Ubuntu: sudo apt-get install $m"
 	exit 1
 }
 
