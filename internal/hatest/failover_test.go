@@ -533,7 +533,7 @@ func TestFailover(t *testing.T) {
 	}
 
 	// replica reads on the healthy cluster
-	replica, err := database.OpenReplica(db, c.roURL, 4, 30*time.Second)
+	replica, err := database.OpenReplica(db, c.roURL, database.Options{MaxConns: 4}, 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
