@@ -504,12 +504,17 @@ func trend(ctx context.Context, db *sqlx.DB, start, last date.Date) ([]Trend, er
 
 // countMonth counts a month; a closed month is stored in the cache under the month's exclusive advisory
 // lock, which waits for every open transaction that changed a case in that month (shared lock in the trigger).
+// A replica (DATABASE_REPLICA_URL) cannot write: it counts without storing.
 func countMonth(ctx context.Context, db *sqlx.DB, m date.Date) ([2]int, error) {
 	var n struct {
 		Received  int `db:"received"`
 		Concluded int `db:"concluded"`
 	}
-	if !m.AddMonths(1).Before(date.Today()) {
+	var standby bool
+	if err := sqlx.GetContext(ctx, db, &standby, `SELECT pg_is_in_recovery()`); err != nil {
+		return [2]int{}, err
+	}
+	if standby || !m.AddMonths(1).Before(date.Today()) {
 		err := sqlx.GetContext(ctx, db, &n, qMonthCount, m, m.AddMonths(1))
 		return [2]int{n.Received, n.Concluded}, err
 	}

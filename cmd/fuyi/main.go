@@ -270,6 +270,7 @@ func serve(ctx context.Context, cfg config.Config) (err error) {
 	if err != nil {
 		return err
 	}
+	defer func() { err = errors.Join(err, srv.Replica.Close()) }()
 	if cfg.Scheduler {
 		sched, err := notices.Schedule(ctx, srv.Alerts, srv.Outbox, log, srv.Jobs...)
 		if err != nil {

@@ -78,21 +78,33 @@ func (r *Replica) Close() error {
 func (r *Replica) Configured() bool { return r.standby != nil }
 
 // Read runs fn against the replica when it is usable and against the primary otherwise, and says which.
-// fn must only read. When the replica fails during fn (gone, or a query cancelled by a conflict with
-// recovery), fn runs again on the primary.
+// fn should only read. When the replica fails during fn (gone, or a query cancelled by a conflict with
+// recovery), fn runs again on the primary, and the replica is left alone until its next check; when fn
+// tried to write (a read-only transaction), fn runs again on the primary.
 func (r *Replica) Read(ctx context.Context, fn func(db *sqlx.DB) error) (Freshness, error) {
 	fresh, ok := r.state(ctx)
 	if !ok {
 		return Freshness{}, fn(r.primary)
 	}
 	err := fn(r.standby)
-	if err != nil && (IsUnavailable(err) || recoveryConflict(err)) && ctx.Err() == nil {
+	if err == nil || ctx.Err() != nil {
+		return fresh, err
+	}
+	if isReadOnly(err) {
+		return Freshness{}, fn(r.primary)
+	}
+	if IsUnavailable(err) || recoveryConflict(err) {
 		r.mu.Lock()
 		r.usable, r.checked = false, time.Now()
 		r.mu.Unlock()
 		return Freshness{}, fn(r.primary)
 	}
 	return fresh, err
+}
+
+func isReadOnly(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && pe.Code == "25006"
 }
 
 // Status reads the replica's state now (for health pages and tests): its freshness, or why it is not used.

@@ -16,6 +16,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -532,6 +533,15 @@ func TestFailover(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	// the public site and the statistics read a replica and say so
+	bureau := login(t, addr, "bureau1")
+	const fresh = "本页数据来自只读副本"
+	for _, path := range []string{"/decisions", "/reports?period=2025-09"} {
+		if st, body := page(t, addr, path, bureau); st != 200 || !strings.Contains(body, fresh) {
+			t.Fatalf("%s on the healthy cluster: %d, freshness shown: %v", path, st, strings.Contains(body, fresh))
+		}
+	}
+
 	// replica reads on the healthy cluster
 	replica, err := database.OpenReplica(db, c.roURL, database.Options{MaxConns: 4}, 30*time.Second)
 	if err != nil {
@@ -731,6 +741,11 @@ func TestFailover(t *testing.T) {
 		time.Sleep(6 * time.Second)
 	}
 	// alone: replica reads fall back to the primary
+	for _, path := range []string{"/decisions", "/reports?period=2025-09"} {
+		if st, body := page(t, addr, path, bureau); st != 200 || strings.Contains(body, fresh) {
+			t.Errorf("%s with no replica left: %d, freshness shown: %v", path, st, strings.Contains(body, fresh))
+		}
+	}
 	var port int
 	fr, err = replica.Read(context.Background(), func(d *sqlx.DB) error { return d.Get(&port, `SELECT current_setting('port')::int`) })
 	if err != nil || fr.Replica || port != c.pgPort(leader) {
@@ -830,7 +845,8 @@ func TestFailover(t *testing.T) {
 	fmt.Fprintf(&sb, "  requests %d: %v; slowest answer %s (commits waiting while Patroni relaxed synchronous mode)\n",
 		f2.requests, f2.statuses, f2.slowest.Round(time.Millisecond))
 	fmt.Fprintf(&sb, "  throughput with the leader alone: %.1f registrations/s\n", alone)
-	fmt.Fprintf(&sb, "  replica read with no replica left: served by the primary (port %d)\n", port)
+	fmt.Fprintf(&sb, "  replica read with no replica left: served by the primary (port %d); /decisions and /reports answer 200 from the\n", port)
+	fmt.Fprintf(&sb, "  primary without the freshness note they showed while a replica served them\n")
 	fmt.Fprintf(&sb, "\nphase 3 — synchronous_mode_strict on, leader alone: synchronous_standby_names '*' after %s; a commit waited (SyncRep) within %s,\n",
 		strictSet.Round(100*time.Millisecond), waiting.Round(100*time.Millisecond))
 	fmt.Fprintf(&sb, "  and completed %s after node%d was started again\n", strictWait.Round(100*time.Millisecond), back)
@@ -839,6 +855,34 @@ func TestFailover(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(outDir, "failover.txt"), []byte(sb.String()), 0o644)
 	t.Log("\n" + sb.String())
+}
+
+func login(t *testing.T, addr, user string) string {
+	body, _ := json.Marshal(map[string]string{"username": user, "password": "fuyi-demo-2025"})
+	resp, err := http.Post("http://"+addr+"/api/v1/sessions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		Token string `json:"token"`
+	}
+	if resp.StatusCode != 201 || json.NewDecoder(resp.Body).Decode(&v) != nil {
+		t.Fatalf("login %s: %d", user, resp.StatusCode)
+	}
+	return v.Token
+}
+
+func page(t *testing.T, addr, path, token string) (int, string) {
+	req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 func firstLine(s string) string {

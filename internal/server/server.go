@@ -28,6 +28,7 @@ import (
 	"fuyi/internal/calendar"
 	"fuyi/internal/calendar/calendarweb"
 	"fuyi/internal/config"
+	"fuyi/internal/database"
 	"fuyi/internal/date"
 	"fuyi/internal/pdf"
 	"fuyi/internal/web"
@@ -50,6 +51,8 @@ type Server struct {
 	Alerts   *notices.Runner
 	Outbox   *notices.Outbox
 	Jobs     []notices.Job // further scheduled jobs (monthly report draft)
+	// Replica serves the reads that may lag (public site, statistics): DATABASE_REPLICA_URL, else the primary.
+	Replica *database.Replica
 }
 
 // funcs are the template functions of the pages: labels owned by the features.
@@ -93,6 +96,11 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	app.Use(web.SecurityHeaders)
 
 	s := &Server{App: app, Router: web.NewRouter(app), DB: db}
+	// reads that may lag go to the replica with the same statement limit as the primary's pool
+	if s.Replica, err = database.OpenReplica(db, cfg.ReplicaURL, database.Options{MaxConns: cfg.DBMaxConns,
+		StatementTimeout: cfg.ExportTimeout}, cfg.ReplicaMaxLag); err != nil {
+		return nil, err
+	}
 	s.Sessions = auth.NewSessions(db, cfg.SessionTTL)
 	s.Calendar = calendar.NewProvider(db)
 	app.Use(web.Authenticate(s.Sessions))
@@ -121,10 +129,10 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	ch.Routes(s.Router)
 	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
 	calendarweb.New(calAdmin, today).Routes(s.Router)
-	publicationweb.New(pub).Routes(s.Router)
+	publicationweb.New(pub, s.Replica).Routes(s.Router)
 	hearingweb.New(hs, ch.RenderCaseError, lawsuits.DeadlineLabel).Routes(s.Router)
 	nh.Routes(s.Router)
-	reportweb.New(rs, cfg.ExportTimeout).Routes(s.Router)
+	reportweb.New(rs, cfg.ExportTimeout, s.Replica).Routes(s.Router)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil

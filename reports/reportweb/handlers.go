@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
 
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
+	"fuyi/internal/database"
 	"fuyi/internal/web"
 	"fuyi/reports"
 )
@@ -18,12 +20,27 @@ import (
 // Handler serves the statistics.
 type Handler struct {
 	Service       *reports.Service
-	ExportTimeout time.Duration // deadline of the report pages and exports (longer than a request's)
+	ExportTimeout time.Duration     // deadline of the report pages and exports (longer than a request's)
+	Reads         *database.Replica // where the statistics are read (a replica when configured); nil: the primary
 }
 
-// New builds the handler.
-func New(s *reports.Service, exportTimeout time.Duration) *Handler {
-	return &Handler{Service: s, ExportTimeout: exportTimeout}
+// New builds the handler; the statistics are read through reads.
+func New(s *reports.Service, exportTimeout time.Duration, reads *database.Replica) *Handler {
+	return &Handler{Service: s, ExportTimeout: exportTimeout, Reads: reads}
+}
+
+// read runs fn with the service reading the replica when one is usable (else the primary) and returns the
+// sentence saying how fresh the figures are ("" when read from the primary).
+func (h *Handler) read(c *fiber.Ctx, fn func(s *reports.Service) error) (string, error) {
+	if h.Reads == nil {
+		return "", fn(h.Service)
+	}
+	f, err := h.Reads.Read(c.UserContext(), func(db *sqlx.DB) error {
+		s := *h.Service
+		s.DB = db
+		return fn(&s)
+	})
+	return f.Text(), err
 }
 
 // splitFormat reads "2025-10.pdf" into the period and the format.
@@ -81,8 +98,11 @@ func (h *Handler) apiReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := reports.Compute(c.UserContext(), h.Service.DB, p, true)
-	if err != nil {
+	var r *reports.Report
+	if _, err := h.read(c, func(s *reports.Service) (err error) {
+		r, err = reports.Compute(c.UserContext(), s.DB, p, true)
+		return err
+	}); err != nil {
 		return err
 	}
 	return h.send(c, r, format)
@@ -98,16 +118,20 @@ func (h *Handler) pageReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := reports.Compute(c.UserContext(), h.Service.DB, p, true)
-	if err != nil {
+	var r *reports.Report
+	var versions []reports.Version
+	fresh, err := h.read(c, func(s *reports.Service) (err error) {
+		if r, err = reports.Compute(c.UserContext(), s.DB, p, true); err != nil {
+			return err
+		}
+		versions, err = s.Versions(c.UserContext(), p.Code)
 		return err
-	}
-	versions, err := h.Service.Versions(c.UserContext(), p.Code)
+	})
 	if err != nil {
 		return err
 	}
 	return web.Render(c, "reports/report", fiber.Map{"Title": "统计报表 " + p.Label, "R": r, "Charts": r.Charts(), "Outcomes": reports.Outcomes,
-		"Header": reports.MainHeader(), "Rates": r.RateTable(), "Versions": versions, "Code": p.Code})
+		"Header": reports.MainHeader(), "Rates": r.RateTable(), "Versions": versions, "Code": p.Code, "Freshness": fresh})
 }
 
 func (h *Handler) apiPublish(c *fiber.Ctx) error {
@@ -149,11 +173,15 @@ func (h *Handler) pagePublic(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Service.Published(c.UserContext(), code, v)
-	if err != nil {
+	var r *reports.Report
+	var versions []reports.Version
+	fresh, err := h.read(c, func(s *reports.Service) (err error) {
+		if r, err = s.Published(c.UserContext(), code, v); err != nil {
+			return err
+		}
+		versions, err = s.Versions(c.UserContext(), code)
 		return err
-	}
-	versions, err := h.Service.Versions(c.UserContext(), code)
+	})
 	if err != nil {
 		return err
 	}
@@ -162,7 +190,7 @@ func (h *Handler) pagePublic(c *fiber.Ctx) error {
 		shown = versions[0].Version
 	}
 	return web.Render(c, "public/statistics", fiber.Map{"Title": "行政复议统计 " + r.Period.Label, "R": r, "Charts": r.Charts(), "Header": reports.MainHeader(),
-		"Rates": r.RateTable(), "Versions": versions, "Shown": shown, "Code": code})
+		"Rates": r.RateTable(), "Versions": versions, "Shown": shown, "Code": code, "Freshness": fresh})
 }
 
 // Routes lists the URLs of the statistics feature.

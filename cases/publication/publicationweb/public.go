@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
 	"fuyi/cases/publication"
@@ -43,8 +44,16 @@ func (h *Handler) publicFilter(c *fiber.Ctx) (publicFilter, error) {
 	return f, nil
 }
 
-func (h *Handler) searchDecisions(c *fiber.Ctx, f publicFilter) ([]publication.PublicDecision, int, error) {
-	return h.store().Search(c.UserContext(), f.Filter)
+// public runs the reads of a public page on the replica when one is usable (else on the primary) and
+// returns the sentence saying how fresh they are ("" when read from the primary).
+func (h *Handler) public(c *fiber.Ctx, fn func(st *publication.Store, cs *cases.Store) error) (string, error) {
+	if h.Reads == nil {
+		return "", fn(h.store(), cases.NewStore(h.db()))
+	}
+	f, err := h.Reads.Read(c.UserContext(), func(db *sqlx.DB) error {
+		return fn(publication.NewStore(db), cases.NewStore(db))
+	})
+	return f.Text(), err
 }
 
 func (h *Handler) apiPublicDecisions(c *fiber.Ctx) error {
@@ -52,8 +61,12 @@ func (h *Handler) apiPublicDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := h.searchDecisions(c, f)
-	if err != nil {
+	var items []publication.PublicDecision
+	var total int
+	if _, err := h.public(c, func(st *publication.Store, _ *cases.Store) (err error) {
+		items, total, err = st.Search(c.UserContext(), f.Filter)
+		return err
+	}); err != nil {
 		return err
 	}
 	more := total > publication.SearchCountCap
@@ -68,15 +81,20 @@ func (h *Handler) pageDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := h.searchDecisions(c, f)
-	if err != nil {
+	var items []publication.PublicDecision
+	var total int
+	var as []cases.AgencyRef
+	var years []int
+	fresh, err := h.public(c, func(st *publication.Store, cs *cases.Store) (err error) {
+		if items, total, err = st.Search(c.UserContext(), f.Filter); err != nil {
+			return err
+		}
+		if as, err = cs.Agencies(c.UserContext()); err != nil {
+			return err
+		}
+		years, err = st.Years(c.UserContext())
 		return err
-	}
-	as, err := cases.NewStore(h.db()).Agencies(c.UserContext())
-	if err != nil {
-		return err
-	}
-	years, err := h.store().Years(c.UserContext())
+	})
 	if err != nil {
 		return err
 	}
@@ -85,7 +103,7 @@ func (h *Handler) pageDecisions(c *fiber.Ctx) error {
 		total = publication.SearchCountCap
 	}
 	return web.Render(c, "public/decisions", fiber.Map{"Title": "行政复议决定书公开", "Items": items, "Total": total, "More": more, "F": f,
-		"Agencies": as, "Years": years, "Types": cases.DecisionTypes, "Pages": web.PageNumbers(total, f.Page)})
+		"Agencies": as, "Years": years, "Types": cases.DecisionTypes, "Pages": web.PageNumbers(total, f.Page), "Freshness": fresh})
 }
 
 func (h *Handler) pageDecision(c *fiber.Ctx) error {
@@ -95,7 +113,11 @@ func (h *Handler) pageDecision(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return publication.ErrPublicNotFound
 	}
-	d, err := h.store().Public(c.UserContext(), id, asPDF)
+	var d *publication.PublicDoc
+	fresh, err := h.public(c, func(st *publication.Store, _ *cases.Store) (err error) {
+		d, err = st.Public(c.UserContext(), id, asPDF)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -105,7 +127,7 @@ func (h *Handler) pageDecision(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`inline; filename="decision-%d.pdf"`, id))
 		return c.Send(d.PDF)
 	}
-	return web.Render(c, "public/decision", fiber.Map{"Title": d.Title + " " + d.DocNo, "D": d, "Lines": strings.Split(d.Body, "\n")})
+	return web.Render(c, "public/decision", fiber.Map{"Title": d.Title + " " + d.DocNo, "D": d, "Lines": strings.Split(d.Body, "\n"), "Freshness": fresh})
 }
 
 type atomFeed struct {
@@ -131,8 +153,11 @@ type atomEntry struct {
 }
 
 func (h *Handler) atom(c *fiber.Ctx) error {
-	items, _, err := h.store().Search(c.UserContext(), publication.Filter{PerPage: 50})
-	if err != nil {
+	var items []publication.PublicDecision
+	if _, err := h.public(c, func(st *publication.Store, _ *cases.Store) (err error) {
+		items, _, err = st.Search(c.UserContext(), publication.Filter{PerPage: 50})
+		return err
+	}); err != nil {
 		return err
 	}
 	base := c.BaseURL()

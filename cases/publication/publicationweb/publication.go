@@ -10,6 +10,7 @@ import (
 	"fuyi/cases/publication"
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
+	"fuyi/internal/database"
 	"fuyi/internal/redact"
 	"fuyi/internal/web"
 )
@@ -17,10 +18,13 @@ import (
 // Handler serves the publication of decisions (staff) and the public site.
 type Handler struct {
 	Service *publication.Service
+	Reads   *database.Replica // where the public site reads (a replica when configured); nil: the primary
 }
 
-// New builds the handler.
-func New(s *publication.Service) *Handler { return &Handler{Service: s} }
+// New builds the handler; the public site reads through reads.
+func New(s *publication.Service, reads *database.Replica) *Handler {
+	return &Handler{Service: s, Reads: reads}
+}
 
 func (h *Handler) db() *sqlx.DB              { return h.Service.Cases.DB }
 func (h *Handler) store() *publication.Store { return publication.NewStore(h.db()) }
