@@ -54,7 +54,7 @@ stop-db:
 # High availability on this machine: three PostgreSQL nodes under Patroni, etcd, HAProxy, synchronous mode
 # (data under ./var/ha). ha-up also migrates and loads the demo through HAProxy and prints DATABASE_URL and
 # DATABASE_REPLICA_URL; ha-down stops it (data kept). ha-test is the failover test on a cluster of its own
-# (about 4 minutes; not part of make test). See docs/SCALING.md.
+# (about 3 minutes; not part of make test). See docs/SCALING.md.
 .PHONY: ha-up ha-down ha-test
 ha-up: build
 	@bash scripts/ha/up.sh
