@@ -305,8 +305,7 @@ func writeAttempts(path string, as []Attempt) error {
 	enc := json.NewEncoder(w)
 	for _, a := range as {
 		if err := enc.Encode(a); err != nil {
-			f.Close()
-			return err
+			return errors.Join(err, f.Close())
 		}
 	}
 	return errors.Join(w.Flush(), f.Close())

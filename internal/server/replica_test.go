@@ -4,11 +4,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"fuyi/internal/config"
 	"fuyi/internal/date"
@@ -25,11 +25,12 @@ func urlOf(t *testing.T, db *sqlx.DB) string {
 	}
 	u := testdb.URL(t)
 	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
-		kv, err := pq.ParseURL(u)
+		pu, err := url.Parse(u)
 		if err != nil {
 			t.Fatal(err)
 		}
-		u = kv
+		pu.Path = "/" + name
+		return pu.String()
 	}
 	return u + " dbname=" + name // the last dbname wins
 }
