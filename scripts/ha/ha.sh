@@ -15,6 +15,7 @@
 # nodes BASE+41…; Patroni REST BASE+51…; etcd BASE+79 (client) and BASE+80 (peer). Everything listens on
 # 127.0.0.1 only. As root, every process runs as the unprivileged `postgres` user (or `nobody`).
 set -euo pipefail
+PATH="$PATH:/usr/sbin:/sbin" # haproxy lives in /usr/sbin, often not in an ordinary user's PATH
 
 cmd=${1:?usage: ha.sh up|down|status|urls|start-node N|stop-node N}
 here=$(cd "$(dirname "$0")" && pwd)
