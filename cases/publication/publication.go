@@ -56,6 +56,8 @@ type Preview struct {
 	DecisionID int64
 	Approved   time.Time
 	Terms      []redact.Term
+	Candidates []redact.Candidate // person-like names for the reviewer, with their status
+	Open       []redact.Candidate // those without an answer: nothing is published while any is left
 	Blocked    string
 	Refusal    string // why it cannot be published now
 	Lines      []template.HTML
@@ -110,6 +112,9 @@ func (s *Service) redactionInput(ctx context.Context, v *cases.View) (redact.Inp
 		return in, nil, err
 	}
 	in.Manual = terms
+	if in.Decisions, err = st.Decisions(ctx, v.ID); err != nil {
+		return in, nil, err
+	}
 	o, err := cases.NewStore(s.db()).Organ(ctx)
 	if err != nil {
 		return in, nil, err
@@ -161,7 +166,8 @@ func (s *Service) Preview(ctx context.Context, v *cases.View, clerk string) (*Pr
 	if v.CaseNo != nil {
 		p.DocNo = *v.CaseNo
 	}
-	p.Text, p.Spans = redact.Apply(text, in)
+	r := redact.Redact(text, in)
+	p.Text, p.Spans, p.Candidates, p.Open = r.Text, r.Replacements, r.Candidates, r.Open()
 	if p.PDF, err = pdf.RenderAt(p.Text, title, p.Approved); err != nil {
 		return nil, err
 	}
@@ -207,6 +213,9 @@ func (s *Service) Publish(ctx context.Context, u *auth.User, id int64) (*Result,
 	}
 	if p.Refusal != "" {
 		return nil, apperr.State("publication.not_allowed", "%s", p.Refusal)
+	}
+	if err := unreviewed(p.Open); err != nil {
+		return nil, err
 	}
 	var body []string
 	for _, b := range pdf.ParseMarkup(p.Text) {

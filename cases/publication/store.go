@@ -32,6 +32,28 @@ func (s *Store) Terms(ctx context.Context, caseID int64) ([]redact.Term, error) 
 	return terms, nil
 }
 
+const queryDecisions = `SELECT name, redact FROM redaction_decisions WHERE case_id = $1 ORDER BY id`
+
+// Decisions lists the reviewer's answers on the person-like names of a case.
+func (s *Store) Decisions(ctx context.Context, caseID int64) ([]redact.Decision, error) {
+	var ds []redact.Decision
+	if err := sqlx.SelectContext(ctx, s.db, &ds, queryDecisions, caseID); err != nil {
+		return nil, fmt.Errorf("publication: decisions: %w", err)
+	}
+	return ds, nil
+}
+
+const upsertDecision = `INSERT INTO redaction_decisions (case_id, name, redact, decided_by) VALUES ($1, $2, $3, $4)
+ON CONFLICT (case_id, name) DO UPDATE SET redact = EXCLUDED.redact, decided_by = EXCLUDED.decided_by, decided_at = now()`
+
+// Decide records the reviewer's answer on a person-like name: redact it or keep it.
+func (s *Store) Decide(ctx context.Context, caseID int64, name string, redact bool, by int64) error {
+	if _, err := s.db.ExecContext(ctx, upsertDecision, caseID, name, redact, by); err != nil {
+		return fmt.Errorf("publication: decide: %w", err)
+	}
+	return nil
+}
+
 const queryAgencyTexts = `SELECT name FROM agencies UNION SELECT legal_rep FROM agencies WHERE legal_rep <> ''
 UNION SELECT address FROM agencies WHERE address <> ''`
 
@@ -262,7 +284,7 @@ func (s *Store) Windows(ctx context.Context) ([]Window, error) {
 // statements are completed with a condition that is always present.
 func Statements() []string {
 	w := "status = 'published'"
-	return []string{queryTerms, queryAgencyTexts, queryBlockReason, queryLive, insertPublication, withdrawPublication,
+	return []string{queryTerms, queryDecisions, upsertDecision, queryAgencyTexts, queryBlockReason, queryLive, insertPublication, withdrawPublication,
 		upsertTerm, updateBlock, queryHistory, fmt.Sprintf(countPublished, w), fmt.Sprintf(countSearched, w, 1),
 		fmt.Sprintf(listPublished, w, 1, 0), queryPublic, queryPublicWithPDF, queryYears, queryWindows}
 }

@@ -101,6 +101,22 @@ func (h *Handler) apiTerm(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// apiCandidate records the reviewer's answer on a person-like name: {"name": "王小明", "redact": true}.
+func (h *Handler) apiCandidate(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	var in redact.Decision
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.Decide(c.UserContext(), web.CurrentUser(c), id, in.Name, in.Redact); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func (h *Handler) apiBlock(c *fiber.Ctx) error {
 	id, err := h.caseID(c)
 	if err != nil {
@@ -155,6 +171,12 @@ func (h *Handler) pagePublicationAction(c *fiber.Ctx) error {
 		err, done = h.Service.Withdraw(c.UserContext(), web.CurrentUser(c), id, c.FormValue("reason")), "已撤回公开"
 	case "term":
 		err, done = h.Service.AddTerm(c.UserContext(), web.CurrentUser(c), id, c.FormValue("term"), c.FormValue("kind")), "已添加需隐去的内容"
+	case "candidate":
+		redactIt := c.FormValue("decision") == "redact"
+		if !redactIt && c.FormValue("decision") != "keep" {
+			return cases.FieldError("publication.candidate", "decision", "请选择“隐去”或“保留”")
+		}
+		err, done = h.Service.Decide(c.UserContext(), web.CurrentUser(c), id, c.FormValue("name"), redactIt), "已记录审核意见"
 	case "block":
 		err, done = h.Service.SetBlock(c.UserContext(), web.CurrentUser(c), id, c.FormValue("reason"), c.FormValue("note")), "不公开标记已保存"
 	default:
@@ -179,6 +201,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodDelete, api+"/cases/:id/publication", h.apiWithdraw, B)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/publication/preview.pdf", h.previewPDF, B, C)
 	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/terms", h.apiTerm, B, C)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/candidates", h.apiCandidate, B, C)
 	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/block", h.apiBlock, B)
 	r.Staff(fiber.MethodGet, "/cases/:id/publication", h.pagePublication, B, C)
 	r.Staff(fiber.MethodPost, "/cases/:id/publication/:action", h.pagePublicationAction, B, C)
