@@ -84,3 +84,14 @@ func TestCandidatesAndDecisions(t *testing.T) {
 		}
 	}
 }
+
+// GB 11643-1999: an 18-digit number whose check digit is right is an identity number even when its birth
+// date is mistyped (month 13); with a wrong check digit it is still removed, as a number.
+func TestIDCheckDigit(t *testing.T) {
+	for text, want := range map[string]Category{"号码320113198513124569。": IDNumber, "号码320113198513124560。": Number} {
+		r := Redact(text, Input{})
+		if len(r.Replacements) != 1 || r.Replacements[0].Category != want {
+			t.Errorf("%s: %+v, want %s", text, r.Replacements, want)
+		}
+	}
+}

@@ -53,6 +53,23 @@ func (v *view) amountAround(a, b int) bool {
 	return false
 }
 
+// validID18 checks a 公民身份号码 (GB 11643-1999): weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2,
+// check = "10X98765432"[Σ mod 11]. A number that passes is an identity number whatever its date says.
+func validID18(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	w := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		if !isDigit(rune(s[i])) {
+			return false
+		}
+		sum += int(s[i]-'0') * w[i]
+	}
+	return strings.ToUpper(s[17:]) == string("10X98765432"[sum%11])
+}
+
 // idShaped is the structure of an identity number: a region code and a real birth date (18 digits:
 // YYYYMMDD at 7–14; the old 15-digit numbers: YYMMDD at 7–12).
 func idShaped(s string) bool {
@@ -117,7 +134,7 @@ func classifyDigits(d string) Category {
 	n := len(d)
 	mobile := func(s string) bool { return len(s) == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' }
 	switch {
-	case (n == 18 || n == 15) && idShaped(d):
+	case (n == 18 || n == 15) && idShaped(d), n == 18 && validID18(d):
 		return IDNumber
 	case mobile(d), n == 13 && strings.HasPrefix(d, "86") && mobile(d[2:]), n == 15 && strings.HasPrefix(d, "0086") && mobile(d[4:]):
 		return Phone
@@ -200,7 +217,7 @@ func digitRuns(v *view, i, j int) []match {
 		d := s[a:b]
 		start, end := a, b
 		cat := classifyDigits(d)
-		if b-a == 17 && b < j && (s[b] == 'X' || s[b] == 'x') && b+1 == j && idShaped(d+"X") {
+		if b-a == 17 && b < j && (s[b] == 'X' || s[b] == 'x') && b+1 == j && (idShaped(d+"X") || validID18(d+"X")) {
 			cat, end = IDNumber, b+1
 		}
 		if cat == "" && len(d) >= 7 && allDigits(s[i:j]) && !(len(d) == 8 && realDate(d)) && !v.amountAround(a, b) {
