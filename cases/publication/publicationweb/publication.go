@@ -172,11 +172,13 @@ func (h *Handler) pagePublicationAction(c *fiber.Ctx) error {
 	case "term":
 		err, done = h.Service.AddTerm(c.UserContext(), web.CurrentUser(c), id, c.FormValue("term"), c.FormValue("kind")), "已添加需隐去的内容"
 	case "candidate":
-		redactIt := c.FormValue("decision") == "redact"
-		if !redactIt && c.FormValue("decision") != "keep" {
-			return cases.FieldError("publication.candidate", "decision", "请选择“隐去”或“保留”")
+		switch d := c.FormValue("decision"); d {
+		case "redact", "keep":
+			err = h.Service.Decide(c.UserContext(), web.CurrentUser(c), id, c.FormValue("name"), d == "redact")
+		default:
+			err = cases.FieldError("publication.candidate", "decision", "请选择“隐去”或“保留”")
 		}
-		err, done = h.Service.Decide(c.UserContext(), web.CurrentUser(c), id, c.FormValue("name"), redactIt), "已记录审核意见"
+		done = "已记录审核意见"
 	case "block":
 		err, done = h.Service.SetBlock(c.UserContext(), web.CurrentUser(c), id, c.FormValue("reason"), c.FormValue("note")), "不公开标记已保存"
 	default:
