@@ -15,9 +15,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the driver
+	"github.com/lib/pq"
 
 	"fuyi/internal/database"
 	"fuyi/migrations"
@@ -92,7 +93,17 @@ func drop(t testing.TB, admin, name string) {
 		return
 	}
 	defer closeOr(t, "admin connection", a)
-	if _, err := a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name)); err != nil {
+	// WITH (FORCE) may not terminate an autovacuum worker that is busy in the database (its process has no
+	// role, so the application role, which is no superuser, gets 42501); the worker stops soon: try again.
+	for try := 0; ; try++ {
+		_, err = a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
+		var pqErr *pq.Error
+		if err == nil || try == 50 || !errors.As(err, &pqErr) || pqErr.Code != "42501" {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil {
 		t.Errorf("testdb: drop %s: %v", name, err)
 	}
 }
