@@ -4,13 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # One make test at a time on a machine: the fault suite and the browser walk-through measure time, and two
-# suites sharing two cores fail each other. A second run waits here (FUYI_TEST_LOCK=off skips the wait).
-if [ "${FUYI_TEST_LOCK:-on}" != off ] && command -v flock >/dev/null 2>&1; then
-	exec 9>"${TMPDIR:-/tmp}/fuyi-make-test.lock"
-	if ! flock -n 9; then
-		echo "another make test is running on this machine; waiting for it to finish"
-		flock 9
-	fi
+# suites sharing two cores fail each other. A second run waits here (FUYI_TEST_LOCK=off skips the wait). The
+# lock is held by flock itself (-o): servers the tests start never inherit it, so a killed run frees it.
+if [ "${FUYI_TEST_LOCK:-on}" != off ] && [ -z "${FUYI_TEST_LOCK_HELD:-}" ] && command -v flock >/dev/null 2>&1; then
+	lock="${TMPDIR:-/tmp}/fuyi-make-test.lock"
+	flock -n "$lock" true || echo "another make test is running on this machine; waiting for it to finish"
+	FUYI_TEST_LOCK_HELD=1 exec flock -o "$lock" bash "$0" "$@"
 fi
 
 # pdftotext extracts the text of rendered PDFs in the tests.
