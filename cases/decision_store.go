@@ -118,7 +118,7 @@ const (
 	setServed          = `UPDATE cases SET served_on = $2 WHERE id = $1`
 	queryApprovedServe = `SELECT d.type, c.served_on FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.case_id = $1 AND d.status = 'approved'`
 	setPerformed       = `UPDATE cases SET performed_on = $2, performance_note = $3 WHERE id = $1`
-	insertLetter       = `INSERT INTO opinion_letters (case_id, kind, issued_on, received_on, content, issued_by) VALUES ($1, $2, $3, $4, $5, $6)`
+	insertLetter       = `INSERT INTO opinion_letters (case_id, kind, issued_on, received_on, content, issued_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`
 	queryLetter        = `SELECT kind, received_on, reported_on FROM opinion_letters WHERE id = $1 AND case_id = $2`
 	setLetterReport    = `UPDATE opinion_letters SET reported_on = $2, report_content = $3 WHERE id = $1`
 )
@@ -162,8 +162,12 @@ func (s *Store) SetPerformed(ctx context.Context, caseID int64, on date.Date, no
 }
 
 // AddLetter records a 意见书 or 建议书.
-func (s *Store) AddLetter(ctx context.Context, caseID int64, kind string, issued, received date.Date, content string, by int64) error {
-	return s.exec(ctx, "opinion letter", insertLetter, caseID, kind, issued, received, content, by)
+func (s *Store) AddLetter(ctx context.Context, caseID int64, kind string, issued, received date.Date, content string, by int64) (int64, error) {
+	var id int64
+	if err := sqlx.GetContext(ctx, s.db, &id, insertLetter, caseID, kind, issued, received, content, by); err != nil {
+		return 0, fmt.Errorf("cases: opinion letter: %w", err)
+	}
+	return id, nil
 }
 
 // LetterDates are the kind of a letter, when it was received and when its report was made.

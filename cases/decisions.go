@@ -247,6 +247,17 @@ func (s *Service) ServeDecision(ctx context.Context, u *auth.User, id int64, on 
 		if err := st.SetServed(ctx, c.ID, d); err != nil {
 			return Change{}, err
 		}
+		if s.Effective != nil {
+			row, err := st.ApprovedService(ctx, c.ID)
+			if err != nil {
+				return Change{}, err
+			}
+			if row.Type != "mediation" { // a 调解书 is not a 决定书 (复议法第79条第2款)
+				if err := s.Effective(ctx, tx, Effect{CaseID: c.ID, Document: "decision", On: d, ActorID: u.ID}); err != nil {
+					return Change{}, err
+				}
+			}
+		}
 		return Change{Action: "decision.served", Summary: fmt.Sprintf("决定书于%s送达，申请人可自收到之日起15日内提起行政诉讼", d), New: map[string]any{"served_on": d}}, nil
 	})
 }
@@ -323,8 +334,14 @@ func (s *Service) IssueOpinionLetter(ctx context.Context, u *auth.User, id int64
 		if issued.Before(c.AcceptedOn) {
 			return Change{}, fieldError("opinion.before_accept", "issued_on", "制发日期不能早于受理日期")
 		}
-		if err := NewStore(tx).AddLetter(ctx, c.ID, in.Kind, issued, received, content, u.ID); err != nil {
+		lid, err := NewStore(tx).AddLetter(ctx, c.ID, in.Kind, issued, received, content, u.ID)
+		if err != nil {
 			return Change{}, err
+		}
+		if s.Effective != nil && ReportDue(in.Kind) {
+			if err := s.Effective(ctx, tx, Effect{CaseID: c.ID, Document: "opinion", LetterID: lid, On: received, ActorID: u.ID}); err != nil {
+				return Change{}, err
+			}
 		}
 		if !ReportDue(in.Kind) {
 			return Change{Action: "opinion.issued", Summary: fmt.Sprintf("制发行政复议建议书（%s），向有关机关提出完善制度和改进行政执法的建议（实施条例第57条第2款）", issued)}, nil

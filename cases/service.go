@@ -26,7 +26,22 @@ type Service struct {
 	Today    func() date.Date
 	Hearings HearingLister  // the hearings of a case for its view and the 听证通知书 (nil: none)
 	Docs     *pdf.Templates // the texts of the official documents (templates/docs)
+	// Effective is told, inside the transaction of the change, when a 决定书 or 意见书 of a case takes legal
+	// effect (the supervision feature prepares the 抄告 of 复议法第79条第2款); nil: nobody is told.
+	Effective EffectiveFunc
 }
+
+// Effect is a document of a case taking legal effect: the 决定书 on service (复议法第75条), a 意见书 on receipt.
+type Effect struct {
+	CaseID   int64
+	Document string // "decision" (决定书, not a 调解书) or "opinion" (意见书, not a 建议书)
+	LetterID int64  // the 意见书, for Document "opinion"
+	On       date.Date
+	ActorID  int64
+}
+
+// EffectiveFunc learns of an Effect through the transaction that made it.
+type EffectiveFunc func(ctx context.Context, tx *sqlx.Tx, e Effect) error
 
 // HearingLister gives cases what the hearings feature (which builds on cases) knows about a case, read
 // through db: the caller's pool or transaction.

@@ -6,7 +6,7 @@ import "embed"
 
 // Pages holds the HTML templates (files named _*.html are layouts and partials shared by every page).
 //
-//go:embed *.html cases/*.html public/*.html hearings/*.html reports/*.html
+//go:embed *.html cases/*.html public/*.html hearings/*.html reports/*.html supervision/*.html
 var Pages embed.FS
 
 // Static holds CSS and other assets served under /static/.

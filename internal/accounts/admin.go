@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,10 @@ func (h *Handler) AdminRoutes(r *web.Router) {
 	r.Staff(fiber.MethodPost, "/admin/users", h.pageAddUser, B)
 	r.Staff(fiber.MethodGet, "/admin/agencies", h.pageAgencies, B)
 	r.Staff(fiber.MethodPost, "/admin/agencies", h.pageAddAgency, B)
+	r.Staff(fiber.MethodGet, "/api/v1/agencies/:id", h.apiAgency, B)
+	r.Staff(fiber.MethodPut, "/api/v1/agencies/:id", h.apiUpdateAgency, B)
+	r.Staff(fiber.MethodGet, "/admin/agencies/:id", h.pageAgency, B)
+	r.Staff(fiber.MethodPost, "/admin/agencies/:id", h.pageUpdateAgency, B)
 }
 
 type userInput struct {
@@ -127,6 +132,97 @@ func (h *Handler) pageAddUser(c *fiber.Ctx) error {
 	return c.Redirect("/admin/users", fiber.StatusSeeOther)
 }
 
+func agencyID(c *fiber.Ctx) (int, error) {
+	return web.ParamInt(c, "id", 1, web.MaxInt32, directory.ErrAgencyNotFound)
+}
+
+func (h *Handler) apiAgency(c *fiber.Ctx) error {
+	id, err := agencyID(c)
+	if err != nil {
+		return err
+	}
+	a, err := directory.NewStore(h.DB).Agency(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+// apiUpdateAgency saves every field of an agency, its 上一级主管部门 (superior_id, 0: none) included.
+func (h *Handler) apiUpdateAgency(c *fiber.Ctx) error {
+	id, err := agencyID(c)
+	if err != nil {
+		return err
+	}
+	var in directory.AgencyInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	a, err := directory.NewStore(h.DB).UpdateAgency(c.UserContext(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+func (h *Handler) renderAgency(c *fiber.Ctx, a directory.Agency, fields map[string]string, msg string) error {
+	as, err := directory.NewStore(h.DB).Agencies(c.UserContext(), false)
+	if err != nil {
+		return err
+	}
+	others := make([]directory.Agency, 0, len(as))
+	for _, x := range as {
+		if x.ID != a.ID {
+			others = append(others, x)
+		}
+	}
+	sup := 0
+	if a.SuperiorID != nil {
+		sup = *a.SuperiorID
+	}
+	return web.Render(c, "admin_agency", fiber.Map{"Title": "编辑行政机关：" + a.Name, "A": a, "Sup": sup, "Others": others, "Fields": fields, "Error": msg,
+		"Categories": directory.Categories, "Levels": directory.Levels})
+}
+
+func (h *Handler) pageAgency(c *fiber.Ctx) error {
+	id, err := agencyID(c)
+	if err != nil {
+		return err
+	}
+	a, err := directory.NewStore(h.DB).Agency(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return h.renderAgency(c, a, nil, "")
+}
+
+// pageUpdateAgency saves the edit form; after an error the form shows what was typed.
+func (h *Handler) pageUpdateAgency(c *fiber.Ctx) error {
+	id, err := agencyID(c)
+	if err != nil {
+		return err
+	}
+	st := directory.NewStore(h.DB)
+	cur, err := st.Agency(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	in := directory.AgencyInput{Name: c.FormValue("name"), Category: c.FormValue("category"), Level: c.FormValue("level"),
+		LegalRep: c.FormValue("legal_rep"), RepTitle: c.FormValue("legal_rep_title"), Address: c.FormValue("address")}
+	active := c.FormValue("active") == "on"
+	in.Active = &active
+	typed := directory.Agency{ID: id, Name: in.Name, Category: in.Category, Level: in.Level, LegalRep: in.LegalRep, RepTitle: in.RepTitle,
+		Address: in.Address, Active: active}
+	if in.SuperiorID = formInt(c.FormValue("superior_id")); in.SuperiorID > 0 {
+		typed.SuperiorID = &in.SuperiorID
+	}
+	if _, err := st.UpdateAgency(c.UserContext(), id, in); err != nil {
+		return web.FormError(c, err, func(f map[string]string, m string) error { return h.renderAgency(c, typed, f, m) })
+	}
+	web.Flash(c, "已保存“"+cur.Name+"”")
+	return c.Redirect("/admin/agencies", fiber.StatusSeeOther)
+}
+
 func (h *Handler) pageAgencies(c *fiber.Ctx) error {
 	as, err := directory.NewStore(h.DB).Agencies(c.UserContext(), false)
 	if err != nil {
@@ -137,13 +233,29 @@ func (h *Handler) pageAgencies(c *fiber.Ctx) error {
 
 func (h *Handler) pageAddAgency(c *fiber.Ctx) error {
 	_, err := directory.NewStore(h.DB).AddAgency(c.UserContext(), directory.AgencyInput{Name: c.FormValue("name"), Category: c.FormValue("category"),
-		Level: c.FormValue("level"), LegalRep: c.FormValue("legal_rep"), RepTitle: c.FormValue("legal_rep_title"), Address: c.FormValue("address")})
+		Level: c.FormValue("level"), LegalRep: c.FormValue("legal_rep"), RepTitle: c.FormValue("legal_rep_title"), Address: c.FormValue("address"),
+		SuperiorID: formInt(c.FormValue("superior_id"))})
 	msg := "已加入行政机关目录"
 	if e, ok := apperr.As(err); ok {
 		msg = e.Message
+		for _, v := range e.Fields {
+			msg += "；" + v
+		}
 	} else if err != nil {
 		return err
 	}
 	web.Flash(c, fmt.Sprint(msg))
 	return c.Redirect("/admin/agencies", fiber.StatusSeeOther)
+}
+
+// formInt reads an optional id of a form (anything not a positive number: none, i.e. -1 which the rules refuse).
+func formInt(v string) int {
+	if v == "" || v == "0" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return -1
+	}
+	return n
 }

@@ -54,6 +54,16 @@ UPDATE agencies a SET legal_rep_title = t.title FROM (VALUES
 	('南京市规划和自然资源局栖霞分局', '局长'), ('南京市栖霞区城市管理综合行政执法局', '局长'), ('南京市栖霞区尧化街道办事处', '主任'),
 	('南京市栖霞区住房和城乡建设局', '局长'), ('南京市栖霞区卫生健康委员会', '主任')) AS t (name, title)
 WHERE a.name = t.name AND a.legal_rep_title = '';
+
+-- 上一级主管部门 (复议法第79条第2款: the 抄告 of decisions against these departments); a 街道办事处 has none
+INSERT INTO agencies (name, category, level, legal_rep, legal_rep_title, address) VALUES
+	('南京市市场监督管理局', '市场监管', '市级部门', '周明', '局长', '南京市某某路10号'),
+	('南京市人力资源和社会保障局', '人社', '市级部门', '王丽', '局长', '南京市某某路11号')
+ON CONFLICT (name) DO NOTHING;
+UPDATE agencies a SET superior_id = s.id FROM (VALUES
+	('南京市栖霞区市场监督管理局', '南京市市场监督管理局'), ('南京市栖霞区人力资源和社会保障局', '南京市人力资源和社会保障局')) AS t (name, superior)
+	JOIN agencies s ON s.name = t.superior
+WHERE a.name = t.name AND a.superior_id IS NULL;
 `
 
 // Seed creates the demo organisation. Existing users keep their passwords.

@@ -85,6 +85,10 @@ func setExamples(a *testapp.App) {
 		"PUT /api/v1/users/:id/active":                     j(map[string]any{"active": true}),
 		"POST /api/v1/agencies":                            j(map[string]any{"name": "某局", "category": "公安", "level": "区级", "legal_rep": "某人", "address": "某路"}),
 		"POST /api/v1/reports/monthly/:period/publication": j(map[string]any{"reason": "发布"}),
+		"PUT /api/v1/agencies/:id": j(map[string]any{"name": "南京市栖霞区市场监督管理局", "category": "市场监管", "level": "县级部门", "legal_rep": "某人",
+			"legal_rep_title": "局长", "address": "某路", "superior_id": json.Number("9"), "active": true}),
+		"POST /api/v1/copy-reports/:id/sent":   j(map[string]any{"sent_on": day}),
+		"POST /api/v1/copy-reports/:id/served": j(map[string]any{"served_on": day}),
 
 		"POST /login": {{form: form("username", "officer5", "password", "fuyi-demo-2025", "next", "/cases")}},
 		"POST /cases/new": {{form: form("received_on", day, "channel", "window", "requests", "请求撤销", "facts", "事实",
@@ -124,7 +128,10 @@ func setExamples(a *testapp.App) {
 			act("appeal", "decision", "no_appeal", "on", day, "version", ""),
 			act("suggestion", "id", "", "kind", "judicial", "received_on", day, "reply_due_on", "", "replied_on", "", "content", "建议", "version", ""),
 		},
-		"POST /admin/calendar": {{form: form("year", "2027", "csv", "2027-01-01,holiday,元旦", "complete", "", "source", "通知")}},
+		"POST /admin/agencies/:id": {{form: form("name", "南京市栖霞区市场监督管理局", "category", "市场监管", "level", "县级部门", "legal_rep", "某人",
+			"legal_rep_title", "局长", "address", "某路", "superior_id", "9", "active", "on")}},
+		"POST /supervision/copy-reports/:id/:step": {{form: form("on", day)}},
+		"POST /admin/calendar":                     {{form: form("year", "2027", "csv", "2027-01-01,holiday,元旦", "complete", "", "source", "通知")}},
 		"POST /cases/:id/publication/:action": {
 			act("publish", "reason", "公开"),
 			act("withdraw", "reason", "撤回"),

@@ -36,6 +36,8 @@ import (
 	"fuyi/notices/noticeweb"
 	"fuyi/reports"
 	"fuyi/reports/reportweb"
+	"fuyi/supervision"
+	"fuyi/supervision/supervisionweb"
 	"fuyi/templates"
 )
 
@@ -116,6 +118,8 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		Webhook: notices.WebhookConfig{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret}}
 	s.Alerts = &notices.Runner{DB: db, Calendar: s.Calendar, Config: notices.Config{ApproachingWorkdays: cfg.AlertWorkdays},
 		Outbox: s.Outbox, Log: log, Today: today}
+	sup := supervision.NewService(db, today)
+	s.Cases.Effective = sup.DocumentEffective // the 抄告 of 复议法第79条第2款
 	rs := &reports.Service{DB: db, Today: today}
 	s.Jobs = append(s.Jobs, rs.Job())
 
@@ -133,6 +137,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	hearingweb.New(hs, ch.RenderCaseError, lawsuits.DeadlineLabel).Routes(s.Router)
 	nh.Routes(s.Router)
 	reportweb.New(rs, cfg.ExportTimeout, s.Replica).Routes(s.Router)
+	supervisionweb.New(sup).Routes(s.Router)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil

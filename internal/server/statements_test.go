@@ -17,6 +17,7 @@ import (
 	"fuyi/internal/testdb"
 	"fuyi/notices"
 	"fuyi/reports"
+	"fuyi/supervision"
 )
 
 // TestEveryStatementPrepares prepares every SQL statement of every store against the migrated schema (the
@@ -27,7 +28,7 @@ func TestEveryStatementPrepares(t *testing.T) {
 	ctx := context.Background()
 	sets := map[string][]string{
 		"cases": cases.Statements(), "cases/lawsuits": lawsuits.Statements(), "cases/publication": publication.Statements(),
-		"hearings": hearings.Statements(), "notices": notices.Statements(), "reports": reports.Statements(),
+		"hearings": hearings.Statements(), "notices": notices.Statements(), "reports": reports.Statements(), "supervision": supervision.Statements(),
 		"internal/audit": audit.Statements(), "internal/auth": auth.Statements(), "internal/calendar": calendar.Statements(),
 		"internal/directory": directory.Statements(), "internal/idempotency": idempotency.Statements(),
 	}

@@ -1,0 +1,121 @@
+package supervisionweb
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apperr"
+	"fuyi/internal/web"
+	"fuyi/supervision"
+)
+
+func (h *Handler) apiCopyReports(c *fiber.Ctx) error {
+	caseID, err := web.QueryInt(c, "case_id", 0, 1<<53)
+	if err != nil {
+		return err
+	}
+	var cs []supervision.CopyReport
+	if caseID > 0 {
+		cs, err = h.Service.CaseCopyReports(c.UserContext(), int64(caseID))
+	} else {
+		cs, err = h.Service.CopyReports(c.UserContext())
+	}
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []supervision.CopyReport{}
+	}
+	return c.JSON(web.List[supervision.CopyReport]{Items: cs, Total: len(cs)})
+}
+
+func (h *Handler) apiCopyReportSent(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", supervision.ErrCopyReportNotFound)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		SentOn string `json:"sent_on"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := h.Service.RecordCopyReport(c.UserContext(), web.CurrentUser(c), id, "sent", in.SentOn)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (h *Handler) apiCopyReportServed(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", supervision.ErrCopyReportNotFound)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ServedOn string `json:"served_on"`
+	}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := h.Service.RecordCopyReport(c.UserContext(), web.CurrentUser(c), id, "served", in.ServedOn)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (h *Handler) copyReportPDF(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", supervision.ErrCopyReportNotFound)
+	if err != nil {
+		return err
+	}
+	no, b, err := h.Service.CopyReportPDF(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return web.SendPDF(c, "抄告函"+no+".pdf", b)
+}
+
+// pageCopyReportStep records the sending or service from the supervision page; a refusal is flashed with
+// the date typed kept in the flash text.
+func (h *Handler) pageCopyReportStep(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", supervision.ErrCopyReportNotFound)
+	if err != nil {
+		return err
+	}
+	step := c.Params("step")
+	if step != "sent" && step != "served" {
+		return supervision.ErrCopyReportNotFound
+	}
+	on := c.FormValue("on")
+	_, err = h.Service.RecordCopyReport(c.UserContext(), web.CurrentUser(c), id, step, on)
+	msg := "已登记抄告函发送"
+	if step == "served" {
+		msg = "已登记抄告函送达"
+	}
+	if e, ok := apperr.As(err); ok {
+		msg = e.Message
+		for _, v := range e.Fields {
+			msg += "；" + v
+		}
+		msg += "（填写的日期：" + on + "）"
+	} else if err != nil {
+		return err
+	}
+	web.Flash(c, msg)
+	return c.Redirect("/supervision#copy-reports", fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageHome(c *fiber.Ctx) error {
+	cs, err := h.Service.CopyReports(c.UserContext())
+	if err != nil {
+		return err
+	}
+	overdue := 0
+	for _, x := range cs {
+		if x.Overdue {
+			overdue++
+		}
+	}
+	return web.Render(c, "supervision/home", fiber.Map{"Title": "复议监督", "CopyReports": cs, "CopyOverdue": overdue, "Today": h.Service.Today()})
+}

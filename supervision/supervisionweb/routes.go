@@ -1,0 +1,32 @@
+// Package supervisionweb serves the supervision feature over HTTP: 抄告, 责令履行 with 约谈 and 通报批评,
+// typical cases (and their public page), 庭审旁听 and the yearly 应诉 review.
+package supervisionweb
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/auth"
+	"fuyi/internal/web"
+	"fuyi/supervision"
+)
+
+// Handler serves the supervision feature.
+type Handler struct {
+	Service *supervision.Service
+}
+
+func New(s *supervision.Service) *Handler { return &Handler{Service: s} }
+
+// Routes lists every URL of the supervision feature.
+func (h *Handler) Routes(r *web.Router) {
+	const api = "/api/v1"
+	C, B := auth.RoleChief, auth.RoleBureau
+
+	// 抄告 (复议法第79条第2款)
+	r.Staff(fiber.MethodGet, api+"/copy-reports", h.apiCopyReports, C, B)
+	r.Staff(fiber.MethodPost, api+"/copy-reports/:id/sent", h.apiCopyReportSent, C, B)
+	r.Staff(fiber.MethodPost, api+"/copy-reports/:id/served", h.apiCopyReportServed, C, B)
+	r.Staff(fiber.MethodGet, "/supervision", h.pageHome, C, B)
+	r.Staff(fiber.MethodGet, "/supervision/copy-reports/:id.pdf", h.copyReportPDF, C, B)
+	r.Staff(fiber.MethodPost, "/supervision/copy-reports/:id/:step", h.pageCopyReportStep, C, B)
+}
