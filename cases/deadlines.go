@@ -33,7 +33,18 @@ var deadlineLabels = map[string]string{
 	DeadlinePerform:    "被申请人履行",
 	DeadlineOpinion:    "意见书纠正情况报送",
 	DeadlineSuspension: "中止满60日应终止",
+	DeadlineCopyReport: "抄告上一级主管部门",
+	DeadlineOrder:      "责令限期履行",
 }
+
+// Deadlines of a case that the supervision feature keeps (the derived ones of Compute leave them alone).
+const (
+	DeadlineCopyReport = "copy_report"       // 抄告 on the day the document took effect (复议法第79条第2款)
+	DeadlineOrder      = "performance_order" // the time limit of a 责令限期履行通知书 (复议法第77条)
+)
+
+// ForeignDeadlineKinds are the deadline kinds of a case that other features own.
+var ForeignDeadlineKinds = []string{DeadlineCopyReport, DeadlineOrder}
 
 // DeadlineLabel names a deadline kind in Chinese.
 func DeadlineLabel(kind string) string {

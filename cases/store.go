@@ -247,9 +247,10 @@ WHERE (deadlines.due_on, deadlines.basis, deadlines.status, deadlines.met_on)
 	IS DISTINCT FROM (EXCLUDED.due_on, EXCLUDED.basis, EXCLUDED.status, EXCLUDED.met_on)`
 
 const cancelDeadlines = `UPDATE deadlines SET status = 'cancelled', due_on = coalesce(due_on, '1970-01-01'), met_on = NULL,
-	updated_at = now() WHERE case_id = $1 AND status <> 'cancelled' AND NOT ((kind || '/' || ref) = ANY($2))`
+	updated_at = now() WHERE case_id = $1 AND status <> 'cancelled' AND NOT ((kind || '/' || ref) = ANY($2)) AND NOT (kind = ANY($3))`
 
-// SaveDeadlines replaces the derived deadlines of a case with ds; kinds no longer present are cancelled.
+// SaveDeadlines replaces the derived deadlines of a case with ds; kinds no longer present are cancelled (not
+// the ForeignDeadlineKinds, which their feature keeps).
 func (s *Store) SaveDeadlines(ctx context.Context, caseID int64, ds []Deadline) error {
 	keep := make([]string, 0, len(ds))
 	for _, d := range ds {
@@ -258,7 +259,7 @@ func (s *Store) SaveDeadlines(ctx context.Context, caseID int64, ds []Deadline) 
 		}
 		keep = append(keep, d.Kind+"/"+d.Ref)
 	}
-	if _, err := s.db.ExecContext(ctx, cancelDeadlines, caseID, pq.Array(keep)); err != nil {
+	if _, err := s.db.ExecContext(ctx, cancelDeadlines, caseID, pq.Array(keep), pq.Array(ForeignDeadlineKinds)); err != nil {
 		return fmt.Errorf("cases: cancel deadlines: %w", err)
 	}
 	return nil

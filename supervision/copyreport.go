@@ -125,9 +125,16 @@ func (s *Service) DocumentEffective(ctx context.Context, tx *sqlx.Tx, e cases.Ef
 	if err != nil {
 		return err
 	}
+	if err := st.SaveDeadline(ctx, e.CaseID, cases.DeadlineCopyReport, fmt.Sprint(id), e.On, cases.DeadlineOpen, date.Date{}, copyBasis(docNo, *r.SuperiorName, e.On)); err != nil {
+		return err
+	}
 	return audit.Record(ctx, tx, e.CaseID, e.ActorID, "copy_report.prepared",
 		fmt.Sprintf("%s已发生法律效力，应同时抄告被申请人的上一级主管部门%s（复议法第79条第2款），抄告函%s已生成", copied, *r.SuperiorName, docNo),
 		nil, map[string]any{"copy_report_id": id, "doc_no": docNo, "superior_id": sup})
+}
+
+func copyBasis(docNo, superior string, on date.Date) string {
+	return fmt.Sprintf("抄告上一级主管部门%s：文书于%s发生法律效力，应同时抄告（复议法第79条第2款，抄告函%s）", superior, on, docNo)
 }
 
 // CopyReportText is the markup of the 抄告函.
@@ -205,6 +212,12 @@ func (s *Service) RecordCopyReport(ctx context.Context, u *auth.User, id int64, 
 		}
 		if err := st.SetCopyReportDate(ctx, id, step, d); err != nil {
 			return err
+		}
+		if step == "sent" {
+			if err := st.SaveDeadline(ctx, c.CaseID, cases.DeadlineCopyReport, fmt.Sprint(id), c.EffectiveOn, cases.DeadlineMet, d,
+				copyBasis(c.DocNo, c.SuperiorName, c.EffectiveOn)); err != nil {
+				return err
+			}
 		}
 		what := "发送"
 		if step == "served" {

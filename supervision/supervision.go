@@ -63,3 +63,17 @@ func checkDate(f apperr.Fields, field, label, s string, today date.Date) date.Da
 	}
 	return d
 }
+
+// checkFutureDate reads a required date that may lie ahead (a time limit).
+func checkFutureDate(f apperr.Fields, field, label, s string) date.Date {
+	if s == "" {
+		f.Add(field, "%s不能为空", label)
+		return date.Date{}
+	}
+	d, err := date.Parse(s)
+	if err != nil {
+		f.Add(field, "%s格式应为YYYY-MM-DD", label)
+		return date.Date{}
+	}
+	return d
+}

@@ -89,6 +89,11 @@ func setExamples(a *testapp.App) {
 			"legal_rep_title": "局长", "address": "某路", "superior_id": json.Number("9"), "active": true}),
 		"POST /api/v1/copy-reports/:id/sent":   j(map[string]any{"sent_on": day}),
 		"POST /api/v1/copy-reports/:id/served": j(map[string]any{"served_on": day}),
+		"POST /api/v1/performance-orders": j(map[string]any{"case_id": json.Number("1"), "document": "decision", "letter_id": json.Number("0"),
+			"ordered_on": day, "due_on": "2026-12-20"}),
+		"POST /api/v1/performance-orders/:id/interviews": j(map[string]any{"held_on": day, "officials": "副局长", "minutes": "记录", "commitments": "承诺"}),
+		"POST /api/v1/performance-orders/:id/reprimands": j(map[string]any{"issued_on": day, "recipients": "各部门", "content": "通报"}),
+		"POST /api/v1/performance-orders/:id/performed":  j(map[string]any{"performed_on": day}),
 
 		"POST /login": {{form: form("username", "officer5", "password", "fuyi-demo-2025", "next", "/cases")}},
 		"POST /cases/new": {{form: form("received_on", day, "channel", "window", "requests", "请求撤销", "facts", "事实",
@@ -131,6 +136,12 @@ func setExamples(a *testapp.App) {
 		"POST /admin/agencies/:id": {{form: form("name", "南京市栖霞区市场监督管理局", "category", "市场监管", "level", "县级部门", "legal_rep", "某人",
 			"legal_rep_title", "局长", "address", "某路", "superior_id", "9", "active", "on")}},
 		"POST /supervision/copy-reports/:id/:step": {{form: form("on", day)}},
+		"POST /supervision/performance-orders": {{form: form("case_id", "1", "document", "decision", "letter_id", "0", "ordered_on", day, "due_on", "2026-12-20")}},
+		"POST /supervision/performance-orders/:id/:action": {
+			act("interview", "held_on", day, "officials", "副局长", "minutes", "记录", "commitments", "承诺"),
+			act("reprimand", "issued_on", day, "recipients", "各部门", "content", "通报"),
+			act("performed", "performed_on", day),
+		},
 		"POST /admin/calendar":                     {{form: form("year", "2027", "csv", "2027-01-01,holiday,元旦", "complete", "", "source", "通知")}},
 		"POST /cases/:id/publication/:action": {
 			act("publish", "reason", "公开"),

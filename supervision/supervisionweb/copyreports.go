@@ -117,5 +117,14 @@ func (h *Handler) pageHome(c *fiber.Ctx) error {
 			overdue++
 		}
 	}
-	return web.Render(c, "supervision/home", fiber.Map{"Title": "复议监督", "CopyReports": cs, "CopyOverdue": overdue, "Today": h.Service.Today()})
+	us, err := h.Service.Unperformed(c.UserContext())
+	if err != nil {
+		return err
+	}
+	os, err := h.Service.Orders(c.UserContext(), 0)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "supervision/home", fiber.Map{"Title": "复议监督", "CopyReports": cs, "CopyOverdue": overdue, "Today": h.Service.Today(),
+		"Unperformed": us, "Orders": os})
 }

@@ -29,4 +29,16 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/supervision", h.pageHome, C, B)
 	r.Staff(fiber.MethodGet, "/supervision/copy-reports/:id.pdf", h.copyReportPDF, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/copy-reports/:id/:step", h.pageCopyReportStep, C, B)
+
+	// 责令履行, 约谈, 通报批评 (复议法第77条)
+	r.Staff(fiber.MethodGet, api+"/performance-orders", h.apiOrders, C, B)
+	r.Staff(fiber.MethodGet, api+"/performance-orders/unperformed", h.apiUnperformed, C, B)
+	r.Staff(fiber.MethodPost, api+"/performance-orders", h.apiOrder, C, B)
+	r.Staff(fiber.MethodPost, api+"/performance-orders/:id/interviews", h.apiInterview, C, B)
+	r.Staff(fiber.MethodPost, api+"/performance-orders/:id/reprimands", h.apiReprimand, C, B)
+	r.Staff(fiber.MethodPost, api+"/performance-orders/:id/performed", h.apiOrderPerformed, C, B)
+	r.Staff(fiber.MethodGet, "/supervision/performance-orders/:id.pdf", h.orderPDF, C, B)
+	r.Staff(fiber.MethodGet, "/supervision/reprimands/:id.pdf", h.reprimandPDF, C, B)
+	r.Staff(fiber.MethodPost, "/supervision/performance-orders", h.pageOrder, C, B)
+	r.Staff(fiber.MethodPost, "/supervision/performance-orders/:id/:action", h.pageOrderAction, C, B)
 }
