@@ -136,13 +136,13 @@ func setExamples(a *testapp.App) {
 		"POST /admin/agencies/:id": {{form: form("name", "南京市栖霞区市场监督管理局", "category", "市场监管", "level", "县级部门", "legal_rep", "某人",
 			"legal_rep_title", "局长", "address", "某路", "superior_id", "9", "active", "on")}},
 		"POST /supervision/copy-reports/:id/:step": {{form: form("on", day)}},
-		"POST /supervision/performance-orders": {{form: form("case_id", "1", "document", "decision", "letter_id", "0", "ordered_on", day, "due_on", "2026-12-20")}},
+		"POST /supervision/performance-orders":     {{form: form("case_id", "1", "document", "decision", "letter_id", "0", "ordered_on", day, "due_on", "2026-12-20")}},
 		"POST /supervision/performance-orders/:id/:action": {
 			act("interview", "held_on", day, "officials", "副局长", "minutes", "记录", "commitments", "承诺"),
 			act("reprimand", "issued_on", day, "recipients", "各部门", "content", "通报"),
 			act("performed", "performed_on", day),
 		},
-		"POST /admin/calendar":                     {{form: form("year", "2027", "csv", "2027-01-01,holiday,元旦", "complete", "", "source", "通知")}},
+		"POST /admin/calendar": {{form: form("year", "2027", "csv", "2027-01-01,holiday,元旦", "complete", "", "source", "通知")}},
 		"POST /cases/:id/publication/:action": {
 			act("publish", "reason", "公开"),
 			act("withdraw", "reason", "撤回"),
