@@ -281,6 +281,9 @@ func (s *Service) View(ctx context.Context, db sqlx.ExtContext, c *Case) (*View,
 			return nil, err
 		}
 	}
+	if v.Series, err = NewStore(db).Series(ctx, c.ID, c.ActDocNo); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

@@ -5,6 +5,7 @@ package cases
 func Statements() []string {
 	return []string{
 		queryHandlingFacts,
+		querySeries,
 		queryTeam,
 		queryStaffing,
 		updateStaffing,

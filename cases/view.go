@@ -46,6 +46,7 @@ type View struct {
 	Handling          *Handling      `json:"handling"`
 	Hearings          []any          `json:"hearings"`
 	Events            []audit.Event  `json:"events"`
+	Series            []SeriesRef    `json:"series"` // 系列案: other applications contesting the same 文号
 	Version           int            `json:"version"`
 	Extra             map[string]any `json:"-"`
 }

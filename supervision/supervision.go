@@ -19,6 +19,8 @@ import (
 type Service struct {
 	DB    *sqlx.DB
 	Today func() date.Date
+	// Anonymise redacts the summary of a 典型案例 (the publication feature's rules); set by the composition root.
+	Anonymise Anonymiser
 }
 
 func NewService(db *sqlx.DB, today func() date.Date) *Service {

@@ -128,6 +128,22 @@ func (s *Service) redactionInput(ctx context.Context, v *cases.View) (redact.Inp
 	return in, terms, nil
 }
 
+// Anonymise redacts a text written about case id for publication elsewhere (the summary of a 典型案例) by the
+// rules of the case's published decision: its parties, the reviewer's terms and answers, and every
+// undecided person-like name redacted (redact.Apply). u must see the case.
+func (s *Service) Anonymise(ctx context.Context, u *auth.User, id int64, text string) (string, error) {
+	v, err := s.VisibleCase(ctx, u, id)
+	if err != nil {
+		return "", err
+	}
+	in, _, err := s.redactionInput(ctx, v)
+	if err != nil {
+		return "", err
+	}
+	out, _ := redact.Apply(text, in)
+	return out, nil
+}
+
 // Preview renders the redacted final document of a case; clerk is who looks at it.
 func (s *Service) Preview(ctx context.Context, v *cases.View, clerk string) (*Preview, error) {
 	p := &Preview{}

@@ -94,6 +94,9 @@ func setExamples(a *testapp.App) {
 		"POST /api/v1/performance-orders/:id/interviews": j(map[string]any{"held_on": day, "officials": "副局长", "minutes": "记录", "commitments": "承诺"}),
 		"POST /api/v1/performance-orders/:id/reprimands": j(map[string]any{"issued_on": day, "recipients": "各部门", "content": "通报"}),
 		"POST /api/v1/performance-orders/:id/performed":  j(map[string]any{"performed_on": day}),
+		"POST /api/v1/typical-cases": j(map[string]any{"case_id": json.Number("1"), "case_no": "", "title": "标题", "summary": "摘要",
+			"reason": "理由"}),
+		"DELETE /api/v1/typical-cases/:id": j(map[string]any{"reason": "理由"}),
 
 		"POST /login": {{form: form("username", "officer5", "password", "fuyi-demo-2025", "next", "/cases")}},
 		"POST /cases/new": {{form: form("received_on", day, "channel", "window", "requests", "请求撤销", "facts", "事实",
@@ -135,8 +138,10 @@ func setExamples(a *testapp.App) {
 		},
 		"POST /admin/agencies/:id": {{form: form("name", "南京市栖霞区市场监督管理局", "category", "市场监管", "level", "县级部门", "legal_rep", "某人",
 			"legal_rep_title", "局长", "address", "某路", "superior_id", "9", "active", "on")}},
-		"POST /supervision/copy-reports/:id/:step": {{form: form("on", day)}},
-		"POST /supervision/performance-orders":     {{form: form("case_id", "1", "document", "decision", "letter_id", "0", "ordered_on", day, "due_on", "2026-12-20")}},
+		"POST /supervision/copy-reports/:id/:step":   {{form: form("on", day)}},
+		"POST /supervision/typical-cases":            {{form: form("case_id", "1", "case_no", "", "title", "标题", "summary", "摘要", "reason", "理由")}},
+		"POST /supervision/typical-cases/:id/unmark": {{form: form("reason", "理由")}},
+		"POST /supervision/performance-orders":       {{form: form("case_id", "1", "document", "decision", "letter_id", "0", "ordered_on", day, "due_on", "2026-12-20")}},
 		"POST /supervision/performance-orders/:id/:action": {
 			act("interview", "held_on", day, "officials", "副局长", "minutes", "记录", "commitments", "承诺"),
 			act("reprimand", "issued_on", day, "recipients", "各部门", "content", "通报"),

@@ -120,6 +120,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		Outbox: s.Outbox, Log: log, Today: today}
 	sup := supervision.NewService(db, today)
 	s.Cases.Effective = sup.DocumentEffective // the 抄告 of 复议法第79条第2款
+	sup.Anonymise = pub.Anonymise             // 典型案例 summaries: the decisions' redaction rules
 	rs := &reports.Service{DB: db, Today: today}
 	s.Jobs = append(s.Jobs, rs.Job())
 

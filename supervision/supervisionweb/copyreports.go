@@ -106,8 +106,12 @@ func (h *Handler) pageCopyReportStep(c *fiber.Ctx) error {
 	return c.Redirect("/supervision#copy-reports", fiber.StatusSeeOther)
 }
 
-func (h *Handler) pageHome(c *fiber.Ctx) error {
-	cs, err := h.Service.CopyReports(c.UserContext())
+func (h *Handler) pageHome(c *fiber.Ctx) error { return h.renderHome(c, fiber.Map{}) }
+
+// renderHome renders the supervision page; extra carries a form's typed values and errors.
+func (h *Handler) renderHome(c *fiber.Ctx, extra fiber.Map) error {
+	ctx := c.UserContext()
+	cs, err := h.Service.CopyReports(ctx)
 	if err != nil {
 		return err
 	}
@@ -117,14 +121,22 @@ func (h *Handler) pageHome(c *fiber.Ctx) error {
 			overdue++
 		}
 	}
-	us, err := h.Service.Unperformed(c.UserContext())
+	us, err := h.Service.Unperformed(ctx)
 	if err != nil {
 		return err
 	}
-	os, err := h.Service.Orders(c.UserContext(), 0)
+	os, err := h.Service.Orders(ctx, 0)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "supervision/home", fiber.Map{"Title": "复议监督", "CopyReports": cs, "CopyOverdue": overdue, "Today": h.Service.Today(),
-		"Unperformed": us, "Orders": os})
+	ts, err := h.Service.TypicalCases(ctx, 0)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Title": "复议监督", "CopyReports": cs, "CopyOverdue": overdue, "Today": h.Service.Today(),
+		"Unperformed": us, "Orders": os, "Typical": ts, "TypicalForm": supervision.TypicalInput{}}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return web.Render(c, "supervision/home", data)
 }

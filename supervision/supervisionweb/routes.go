@@ -41,4 +41,14 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/supervision/reprimands/:id.pdf", h.reprimandPDF, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/performance-orders", h.pageOrder, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/performance-orders/:id/:action", h.pageOrderAction, C, B)
+
+	// 典型案例
+	r.Staff(fiber.MethodGet, api+"/typical-cases", h.apiTypicalCases, C, B)
+	r.Staff(fiber.MethodPost, api+"/typical-cases", h.apiMarkTypical, C, B)
+	r.Staff(fiber.MethodDelete, api+"/typical-cases/:id", h.apiUnmarkTypical, C, B)
+	r.Staff(fiber.MethodGet, "/supervision/typical-cases/report.pdf", h.typicalReportPDF, C, B)
+	r.Staff(fiber.MethodPost, "/supervision/typical-cases", h.pageMarkTypical, C, B)
+	r.Staff(fiber.MethodPost, "/supervision/typical-cases/:id/unmark", h.pageUnmarkTypical, C, B)
+	r.Public(fiber.MethodGet, "/typical-cases", h.pagePublicTypical)
+	r.Public(fiber.MethodGet, api+"/public/typical-cases", h.apiPublicTypical)
 }
