@@ -97,6 +97,8 @@ func setExamples(a *testapp.App) {
 		"POST /api/v1/typical-cases": j(map[string]any{"case_id": json.Number("1"), "case_no": "", "title": "标题", "summary": "摘要",
 			"reason": "理由"}),
 		"DELETE /api/v1/typical-cases/:id": j(map[string]any{"reason": "理由"}),
+		"POST /api/v1/observations": j(map[string]any{"court": "某法院", "lawsuit_id": json.Number("0"), "held_on": day, "cause": "案由", "notes": "点评",
+			"attendees": []any{map[string]any{"agency_id": json.Number("1"), "name": "某人", "rank": "principal"}}}),
 
 		"POST /login": {{form: form("username", "officer5", "password", "fuyi-demo-2025", "next", "/cases")}},
 		"POST /cases/new": {{form: form("received_on", day, "channel", "window", "requests", "请求撤销", "facts", "事实",
@@ -141,7 +143,9 @@ func setExamples(a *testapp.App) {
 		"POST /supervision/copy-reports/:id/:step":   {{form: form("on", day)}},
 		"POST /supervision/typical-cases":            {{form: form("case_id", "1", "case_no", "", "title", "标题", "summary", "摘要", "reason", "理由")}},
 		"POST /supervision/typical-cases/:id/unmark": {{form: form("reason", "理由")}},
-		"POST /supervision/performance-orders":       {{form: form("case_id", "1", "document", "decision", "letter_id", "0", "ordered_on", day, "due_on", "2026-12-20")}},
+		"POST /supervision/observations": {{form: form("court", "某法院", "held_on", day, "cause", "案由", "lawsuit_id", "", "notes", "点评",
+			"attendees[0].agency_id", "1", "attendees[0].name", "某人", "attendees[0].rank", "principal")}},
+		"POST /supervision/performance-orders": {{form: form("case_id", "1", "document", "decision", "letter_id", "0", "ordered_on", day, "due_on", "2026-12-20")}},
 		"POST /supervision/performance-orders/:id/:action": {
 			act("interview", "held_on", day, "officials", "副局长", "minutes", "记录", "commitments", "承诺"),
 			act("reprimand", "issued_on", day, "recipients", "各部门", "content", "通报"),

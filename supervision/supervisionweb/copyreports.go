@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fuyi/internal/apperr"
+	"fuyi/internal/directory"
 	"fuyi/internal/web"
 	"fuyi/supervision"
 )
@@ -133,7 +134,25 @@ func (h *Handler) renderHome(c *fiber.Ctx, extra fiber.Map) error {
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"Title": "复议监督", "CopyReports": cs, "CopyOverdue": overdue, "Today": h.Service.Today(),
+	year := h.Service.Today().Year()
+	obs, err := h.Service.Observations(ctx, year, 0)
+	if err != nil {
+		return err
+	}
+	counts, err := h.Service.ObservationCounts(ctx, year)
+	if err != nil {
+		return err
+	}
+	agencies, err := directory.NewStore(h.Service.DB).Agencies(ctx, true)
+	if err != nil {
+		return err
+	}
+	rows := make([]int, attendeeRows)
+	for i := range rows {
+		rows[i] = i
+	}
+	data := fiber.Map{"Title": "复议监督", "Observations": obs, "ObservationCounts": counts, "Agencies": agencies, "AttendeeRows": rows,
+		"Ranks": supervision.AttendeeRanks.Choices, "CopyReports": cs, "CopyOverdue": overdue, "Today": h.Service.Today(),
 		"Unperformed": us, "Orders": os, "Typical": ts, "TypicalForm": supervision.TypicalInput{}}
 	for k, v := range extra {
 		data[k] = v

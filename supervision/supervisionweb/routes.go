@@ -50,5 +50,11 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodPost, "/supervision/typical-cases", h.pageMarkTypical, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/typical-cases/:id/unmark", h.pageUnmarkTypical, C, B)
 	r.Public(fiber.MethodGet, "/typical-cases", h.pagePublicTypical)
+
+	// 庭审旁听
+	r.Staff(fiber.MethodGet, api+"/observations", h.apiObservations, C, B)
+	r.Staff(fiber.MethodPost, api+"/observations", h.apiObservation, C, B)
+	r.Staff(fiber.MethodGet, api+"/observations/counts", h.apiObservationCounts, C, B)
+	r.Staff(fiber.MethodPost, "/supervision/observations", h.pageObservation, C, B)
 	r.Public(fiber.MethodGet, api+"/public/typical-cases", h.apiPublicTypical)
 }
