@@ -37,7 +37,7 @@ FROM copy_reports r JOIN cases c ON c.id = r.case_id JOIN agencies a ON a.id = r
 // Statements lists the SQL of this package (checked against the schema by the statement test).
 func Statements() []string {
 	return append([]string{queryOrgan, queryRespondent, lockCopySerials, queryNextCopyNo, insertCopyReport, queryCopyReports, queryCopyReport,
-		lockCopyReport, queryCopyReportPDF, setCopyReportSent, setCopyReportServed}, append(append(enforcementStatements(), typicalStatements()...), observationStatements()...)...)
+		lockCopyReport, queryCopyReportPDF, setCopyReportSent, setCopyReportServed}, append(append(enforcementStatements(), typicalStatements()...), append(observationStatements(), reviewStatements()...)...)...)
 }
 
 // Respondent reads the 被申请人 of a case with its 上一级主管部门.

@@ -3,6 +3,8 @@
 package supervisionweb
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"fuyi/internal/auth"
@@ -56,5 +58,18 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodPost, api+"/observations", h.apiObservation, C, B)
 	r.Staff(fiber.MethodGet, api+"/observations/counts", h.apiObservationCounts, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/observations", h.pageObservation, C, B)
+
+	// 年度应诉工作考核
+	r.Staff(fiber.MethodGet, api+"/reviews/weights", h.apiWeights, C, B)
+	r.Staff(fiber.MethodPut, api+"/reviews/weights", h.apiSetWeights, B)
+	r.Staff(fiber.MethodGet, api+"/reviews/:year", h.apiReview, C, B)
+	r.Staff(fiber.MethodPost, api+"/reviews/:year/publication", h.apiPublishReview, B)
+	r.Staff(fiber.MethodGet, "/supervision/reviews/:year.pdf", h.reviewPDF, C, B)
+	r.Staff(fiber.MethodGet, "/supervision/reviews/:year.xlsx", h.reviewXLSX, C, B)
+	r.Staff(fiber.MethodGet, "/supervision/reviews/:year", h.pageReview, C, B)
+	r.Staff(fiber.MethodPost, "/supervision/reviews/:year/publish", h.pagePublishReview, B)
+	r.Staff(fiber.MethodPost, "/supervision/review-weights", h.pageWeights, B)
 	r.Public(fiber.MethodGet, api+"/public/typical-cases", h.apiPublicTypical)
 }
+
+func urlEscape(s string) string { return url.PathEscape(s) }
