@@ -2,7 +2,8 @@
 
 // Package e2e walks through the product in a real headless Chromium: a window registers an application,
 // the chief accepts and assigns, a hearing is scheduled, the lead officer drafts the decision, the chief
-// approves, it is served, the bureau publishes it, and the public page shows it anonymised. A screenshot of
+// approves, it is served, the bureau publishes it, and the public page shows it anonymised; then the bureau
+// marks it as a typical case and publishes the yearly 应诉 review. A screenshot of
 // each step is saved under test-output/e2e/.
 package e2e
 
@@ -198,6 +199,57 @@ func TestWalkThrough(t *testing.T) {
 	if !strings.Contains(s, "张某") || !strings.Contains(s, "南京市栖霞区市场监督管理局") {
 		t.Fatalf("public page: %s", s)
 	}
+
+	// 8. supervision: the decision against 区市场监管局 was copied to its 上一级主管部门 on service; the bureau marks
+	// the case as typical (the public page shows it anonymised) and publishes the yearly 应诉 review
+	var caseNo string
+	a.DB.Get(&caseNo, `SELECT case_no FROM cases WHERE id = $1`, id)
+	sv, doneS := as("bureau1")
+	must(t, chromedp.Run(sv,
+		chromedp.Navigate(base+"/supervision"),
+		chromedp.WaitVisible(`#typical-form`),
+		chromedp.SendKeys(`#typical-form input[name=case_no]`, caseNo),
+		chromedp.SendKeys(`#typical-form input[name=title]`, "张三不服食品安全行政处罚案"),
+		chromedp.SendKeys(`#typical-form textarea[name=summary]`, "申请人张三销售不合格食品被处罚，本机关经听证审理维持处罚决定。"),
+		chromedp.SendKeys(`#typical-form input[name=reason]`, "食品安全执法的典型做法"),
+		chromedp.Click(`#typical-form button.primary`),
+		chromedp.WaitVisible(`p.flash`),
+	), "mark typical")
+	shot(sv, "bureau-typical-marked")
+	if s := text(sv); !strings.Contains(s, "已列为典型案例") || !strings.Contains(s, "南京市市场监督管理局") || !strings.Contains(s, "栖政复抄〔2025〕1号") {
+		t.Fatalf("supervision page: %s", s)
+	}
+	must(t, chromedp.Run(p, chromedp.Navigate(base+"/typical-cases?year=2025"), chromedp.WaitVisible(`article.card`)), "public typical")
+	shot(p, "public-typical-cases")
+	if s := text(p); strings.Contains(s, "张三") || !strings.Contains(s, "维持处罚决定") {
+		t.Fatalf("public typical cases: %s", s)
+	}
+	doneS()
+	// a fresh session for the review (each browser session has its own time budget)
+	sv, doneS = as("bureau1")
+	must(t, chromedp.Run(sv,
+		chromedp.Navigate(base+"/supervision/reviews/2025"),
+		chromedp.WaitVisible(`#review-table`),
+		chromedp.Click(`#publish-review button.primary`), // without the confirmation: refused, nothing published
+		chromedp.WaitVisible(`.field-error`),
+	), "publish unconfirmed")
+	if s := text(sv); !strings.Contains(s, "草稿") {
+		t.Fatalf("published without confirmation: %s", s)
+	}
+	doneS()
+	sv, doneS = as("bureau1")
+	must(t, chromedp.Run(sv,
+		chromedp.Navigate(base+"/supervision/reviews/2025"),
+		chromedp.WaitVisible(`#publish-review`),
+		chromedp.Click(`#publish-review input[name=confirm]`),
+		chromedp.Click(`#publish-review button.primary`),
+		chromedp.WaitVisible(`p.flash`),
+	), "publish review")
+	shot(sv, "bureau-review-published")
+	if s := text(sv); !strings.Contains(s, "已发布（冻结）") || !strings.Contains(s, "南京市栖霞区市场监督管理局") {
+		t.Fatalf("review page: %s", s)
+	}
+	doneS()
 	t.Logf("%d screenshots in %s", step, shots)
 }
 
