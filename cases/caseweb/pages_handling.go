@@ -2,6 +2,7 @@ package caseweb
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,6 +27,12 @@ func (h *Handler) pageWorkbench(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pageAssignment(c *fiber.Ctx) error {
+	return h.renderAssignment(c, nil, "")
+}
+
+// renderAssignment draws the assignment page: the current team, or after a refused save the selection as
+// submitted with the message on this page (not on the case page).
+func (h *Handler) renderAssignment(c *fiber.Ctx, kept *web.FormState, msg string) error {
 	v, err := h.requestedView(c)
 	if err != nil {
 		return err
@@ -36,13 +43,23 @@ func (h *Handler) pageAssignment(c *fiber.Ctx) error {
 	}
 	on := map[int64]bool{}
 	var lead int64
-	for _, o := range v.Assignment.Officers {
-		on[o.ID] = true
-		if o.Lead {
-			lead = o.ID
+	if kept != nil {
+		for _, s := range kept.Values["officer_ids"] {
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				on[n] = true
+			}
+		}
+		lead, _ = strconv.ParseInt(kept.Values.Get("lead_officer_id"), 10, 64)
+	} else {
+		for _, o := range v.Assignment.Officers {
+			on[o.ID] = true
+			if o.Lead {
+				lead = o.ID
+			}
 		}
 	}
-	return web.Render(c, "cases/assignment", fiber.Map{"Title": "指派办案人员", "Case": v, "Workloads": ws, "On": on, "Lead": lead, "Today": h.Service.Today()})
+	return web.Render(c, "cases/assignment", fiber.Map{"Title": "指派办案人员", "Case": v, "Workloads": ws, "On": on, "Lead": lead,
+		"Today": h.Service.Today(), "Error": msg})
 }
 
 // pageAction performs one handling action from a form on the case page (post/redirect/get).
@@ -54,15 +71,26 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 	u, ctx, s := web.CurrentUser(c), c.UserContext(), h.Service
 	form := web.Form(c)
 	version, days, lead, lid, officers := form.Int("version"), form.Int("days"), form.ID("lead_officer_id"), form.ID("letter_id"), form.IDs("officer_ids")
+	if c.Params("action") == "assignment" {
+		// the assignment has its own page: a refused save comes back there with the selection kept
+		err := form.Err()
+		if err == nil {
+			_, err = s.Assign(ctx, u, id, cases.AssignmentInput{OfficerIDs: officers, LeadOfficerID: lead, Version: version})
+		}
+		if err != nil {
+			return web.FormError(c, err, func(_ map[string]string, msg string) error {
+				return h.renderAssignment(c, web.KeptForm(c), msg)
+			})
+		}
+		web.Flash(c, "办案人员已指派")
+		return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
+	}
 	if err := form.Err(); err != nil {
 		return h.actionError(c, id, err)
 	}
 	f := c.FormValue
 	var done string
 	switch c.Params("action") {
-	case "assignment":
-		_, err = s.Assign(ctx, u, id, cases.AssignmentInput{OfficerIDs: officers, LeadOfficerID: lead, Version: version})
-		done = "办案人员已指派"
 	case "complexity":
 		_, err = s.SetComplexity(ctx, u, id, f("complex") == "true", f("reason"), version)
 		done = "复杂程度认定已保存"

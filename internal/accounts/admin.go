@@ -109,26 +109,26 @@ func (h *Handler) apiAddAgency(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pageUsers(c *fiber.Ctx) error {
+	return h.renderUsers(c, "")
+}
+
+func (h *Handler) renderUsers(c *fiber.Ctx, msg string) error {
 	us, err := auth.NewStore(h.DB).All(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "admin_users", fiber.Map{"Title": "用户管理", "Users": us})
+	return web.Render(c, "admin_users", fiber.Map{"Title": "用户管理", "Users": us, "Error": msg})
 }
 
+// pageAddUser creates a user; a refusal comes back on the page in the error box, once, with the form as
+// typed and each message beside its field.
 func (h *Handler) pageAddUser(c *fiber.Ctx) error {
 	_, err := h.addUser(c, userInput{Username: c.FormValue("username"), Name: c.FormValue("name"), Role: c.FormValue("role"),
 		WindowCode: c.FormValue("window_code"), Qualified: c.FormValue("qualified") == "on", Password: c.FormValue("password")})
-	msg := "用户已创建"
-	if e, ok := apperr.As(err); ok {
-		msg = e.Message
-		for _, v := range e.Fields {
-			msg += "；" + v
-		}
-	} else if err != nil {
-		return err
+	if err != nil {
+		return web.FormError(c, err, func(_ map[string]string, msg string) error { return h.renderUsers(c, msg) })
 	}
-	web.Flash(c, msg)
+	web.Flash(c, "用户已创建")
 	return c.Redirect("/admin/users", fiber.StatusSeeOther)
 }
 

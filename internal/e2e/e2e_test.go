@@ -60,6 +60,7 @@ func TestWalkThrough(t *testing.T) {
 	// each user gets a fresh browser context (own cookies)
 	as := func(user string) (context.Context, context.CancelFunc) {
 		ctx, cancel := chromedp.NewContext(actx, quiet)
+		acceptDialogs(ctx, nil)
 		ctx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
 		must(t, chromedp.Run(ctx,
 			chromedp.Navigate(base+"/login"),

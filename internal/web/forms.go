@@ -7,7 +7,8 @@ import (
 )
 
 // FormError re-renders a form with the messages next to the fields (422, or 409 for a conflict); any other
-// error goes to the error handler.
+// error goes to the error handler. The posted values are kept for the page (.Form, see FormState), so
+// every form refills itself with what was submitted.
 func FormError(c *fiber.Ctx, err error, render func(fields map[string]string, msg string) error) error {
 	e, ok := apperr.As(err)
 	if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Conflict) {
@@ -18,6 +19,7 @@ func FormError(c *fiber.Ctx, err error, render func(fields map[string]string, ms
 	} else {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
+	KeepForm(c, e.Fields)
 	return render(e.Fields, e.Message)
 }
 

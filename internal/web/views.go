@@ -56,6 +56,9 @@ func NewViews(fsys fs.FS, extra template.FuncMap) *Views {
 			return false
 		},
 	}
+	for k, v := range formFuncs() {
+		funcs[k] = v
+	}
 	for k, v := range extra {
 		funcs[k] = v
 	}
@@ -143,6 +146,11 @@ func Render(c *fiber.Ctx, name string, data fiber.Map) error {
 		data["Flash"] = TakeFlash(c)
 	}
 	data["Path"] = c.Path()
+	if _, ok := data["Form"]; !ok {
+		if f := KeptForm(c); f != nil {
+			data["Form"] = f
+		}
+	}
 	if fn, ok := c.Locals(layoutDataKey).(func(*fiber.Ctx, fiber.Map)); ok {
 		fn(c, data)
 	}

@@ -88,19 +88,26 @@ func (h *Handler) pageCalendar(c *fiber.Ctx) error {
 	if y == 0 {
 		y = h.Today().Year() + 1
 	}
+	return h.renderCalendar(c, y, "")
+}
+
+// renderCalendar draws the editor of year y; after a refused save the text as typed comes back (.Form) with
+// the message in the error box.
+func (h *Handler) renderCalendar(c *fiber.Ctx, y int, msg string) error {
 	cy, err := h.Admin.Year(c.UserContext(), y)
 	if err != nil {
 		return err
 	}
 	var lines []string
 	for _, d := range cy.Days {
-		lines = append(lines, fmt.Sprintf("%s,%s,%s", d.Date, d.Kind, d.Name))
+		lines = append(lines, fmt.Sprintf("%s,%s,%s", d.Date, d.Kind.Mark(), d.Name))
 	}
 	pending, years, err := h.Admin.Overview(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "admin_calendar", fiber.Map{"Title": "节假日日历", "Y": cy, "CSV": strings.Join(lines, "\n"), "Pending": pending, "Years": years})
+	return web.Render(c, "admin_calendar", fiber.Map{"Title": "节假日日历", "Y": cy, "CSV": strings.Join(lines, "\n"), "Pending": pending, "Years": years,
+		"Error": msg})
 }
 
 func (h *Handler) pageCalendarSave(c *fiber.Ctx) error {
@@ -110,11 +117,7 @@ func (h *Handler) pageCalendarSave(c *fiber.Ctx) error {
 	}
 	n, err := h.Admin.SaveYear(c.UserContext(), web.CurrentUser(c).ID, y, c.FormValue("csv"), c.FormValue("complete") == "on", c.FormValue("source"))
 	if err != nil {
-		if e, ok := apperr.As(err); ok && e.Kind == apperr.Invalid {
-			web.Flash(c, e.Message)
-			return c.Redirect(fmt.Sprintf("/admin/calendar?year=%d", y), fiber.StatusSeeOther)
-		}
-		return err
+		return web.FormError(c, err, func(_ map[string]string, msg string) error { return h.renderCalendar(c, y, msg) })
 	}
 	web.Flash(c, fmt.Sprintf("%d年节假日安排已保存，%d件案件或应诉案件的期限已重新计算", y, n))
 	return c.Redirect(fmt.Sprintf("/admin/calendar?year=%d", y), fiber.StatusSeeOther)

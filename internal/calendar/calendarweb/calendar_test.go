@@ -2,6 +2,7 @@ package calendarweb_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -40,8 +41,8 @@ func TestNextYearCalendarComputesWaitingDeadlines(t *testing.T) {
 		t.Fatalf("recomputation not audited: %+v", e)
 	}
 	page := string(a.NewBrowserAs("bureau1").Get("/admin/calendar?year=2027").Body)
-	if !strings.Contains(page, "2027-01-18,holiday,测试假日") {
-		t.Fatal("calendar page lacks the saved days")
+	if !strings.Contains(page, "2027-01-18,休,测试假日") || !strings.Contains(page, "2027-01-16,班,测试假日") {
+		t.Fatal("calendar page lacks the saved days (written 休/班)")
 	}
 	var cal struct {
 		Complete bool `json:"complete"`
@@ -52,4 +53,29 @@ func TestNextYearCalendarComputesWaitingDeadlines(t *testing.T) {
 		t.Fatalf("calendar API: %+v", cal)
 	}
 	_ = fmt.Sprint
+}
+
+// A refused calendar comes back with everything typed, the message in the error box (not the success box);
+// 休/班 and a full-width comma are read.
+func TestCalendarEditorKeepsInputAfterError(t *testing.T) {
+	a := testapp.New(t, today)
+	b := a.NewBrowserAs("bureau1")
+	typed := "2027-01-01，休，元旦\n2027-01-05,班,调休\n2027-02-10,休,春节"
+	r := b.Post("/admin/calendar", url.Values{"year": {"2027"}, "csv": {typed}, "source": {"国办发明电〔2026〕1号"}, "complete": {"on"}})
+	page := string(r.Body)
+	if r.Status != 422 || !strings.Contains(page, "不是周末") {
+		t.Fatalf("a 调休 day on a weekday: %d", r.Status)
+	}
+	if strings.Contains(page, `class="flash"`) || !strings.Contains(page, `<p class="error" role="alert">`) {
+		t.Fatal("the refusal must be in the error box")
+	}
+	for _, want := range []string{"2027-01-01，休，元旦", "2027-02-10,休,春节", `value="国办发明电〔2026〕1号"`, `name="complete" checked`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("calendar editor lost %s", want)
+		}
+	}
+	r = b.Post("/admin/calendar", url.Values{"year": {"2027"}, "csv": {"2027-01-01，休，元旦\n2027-01-16,班,调休"}, "source": {"x"}})
+	if r.Status != 303 {
+		t.Fatalf("休/班 with full-width commas: %d %s", r.Status, r.Body)
+	}
 }

@@ -1,0 +1,191 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"fuyi/internal/date"
+	"fuyi/internal/testapp"
+)
+
+// acceptDialogs answers every confirm() of the page with OK; each message is passed to seen (if not nil).
+// Irreversible actions ask in words before they are sent (templates/static/app.js).
+func acceptDialogs(ctx context.Context, seen func(string)) {
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			if seen != nil {
+				seen(d.Message)
+			}
+			go func() { _ = chromedp.Run(ctx, page.HandleJavaScriptDialog(true)) }()
+		}
+	})
+}
+
+// browser is a headless Chromium for the page tests of this file, with a login per user.
+type browser struct {
+	t     *testing.T
+	base  string
+	actx  context.Context
+	shots string
+	mu    sync.Mutex
+	seen  []string // confirmation messages, in order
+}
+
+func newBrowser(t *testing.T, a *testapp.App, width, height int) (*browser, func()) {
+	shots := filepath.Join(repoRoot(), "test-output", "e2e")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.WindowSize(width, height))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	return &browser{t: t, base: a.BaseURL(), actx: actx, shots: shots}, cancel
+}
+
+// as opens a fresh browser context (own cookies) logged in as user.
+func (b *browser) as(user string) (context.Context, context.CancelFunc) {
+	ctx, cancel := chromedp.NewContext(b.actx, quiet)
+	acceptDialogs(ctx, func(m string) { b.mu.Lock(); b.seen = append(b.seen, m); b.mu.Unlock() })
+	ctx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
+	must(b.t, chromedp.Run(ctx,
+		chromedp.Navigate(b.base+"/login"),
+		chromedp.SendKeys(`input[name=username]`, user),
+		chromedp.SendKeys(`input[name=password]`, "fuyi-demo-2025"),
+		chromedp.Click(`button.primary`),
+		chromedp.WaitVisible(`header.top .me`),
+	), "login "+user)
+	return ctx, func() { cancel2(); cancel() }
+}
+
+func (b *browser) shot(ctx context.Context, name string) {
+	var buf []byte
+	must(b.t, chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 100)), "screenshot "+name)
+	must(b.t, os.WriteFile(filepath.Join(b.shots, name+".png"), buf, 0o644), "save "+name)
+}
+
+func (b *browser) lastConfirm() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.seen) == 0 {
+		return ""
+	}
+	return b.seen[len(b.seen)-1]
+}
+
+// eval runs a JavaScript expression on the page and returns its value.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	var v T
+	must(t, chromedp.Run(ctx, chromedp.Evaluate(js, &v)), js)
+	return v
+}
+
+// Forms keep what was typed after an error, in a real browser: a refused review keeps 不予受理, the date and
+// the typed reason, and the field is focused; a refused decision draft keeps its type and every section; the
+// hearing form keeps every input and comes back open.
+func TestFormsWalkThrough(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-10-13"))
+	b, cancel := newBrowser(t, a, 1366, 1000)
+	defer cancel()
+
+	// 1. review: 不予受理 without a reason is refused; the choice, the date and the page position survive
+	id := a.Register("window1", "2025-10-10")
+	c, doneC := b.as("chief1")
+	defer doneC()
+	casePath := fmt.Sprintf("%s/cases/%d", b.base, id)
+	must(t, chromedp.Run(c,
+		chromedp.Navigate(casePath),
+		chromedp.Click(`form[action$="/review"] input[name=outcome][value=reject]`),
+		chromedp.SetValue(`form[action$="/review"] input[name=on]`, "2025-10-12"),
+		chromedp.Click(`form[action$="/review"] button.primary`),
+		chromedp.WaitVisible(`form[action$="/review"] .field-error`),
+	), "review without reason")
+	if m := b.lastConfirm(); !strings.Contains(m, "确认不予受理") || !strings.Contains(m, "不可撤销") {
+		t.Fatalf("the rejection was not confirmed in words: %q", m)
+	}
+	if !eval[bool](t, c, `document.querySelector('form[action$="/review"] input[name=outcome][value=reject]').checked`) ||
+		eval[bool](t, c, `document.querySelector('form[action$="/review"] input[name=outcome][value=accept]').checked`) {
+		t.Fatal("after the error the review form no longer shows 不予受理")
+	}
+	if d := eval[string](t, c, `document.querySelector('form[action$="/review"] input[name=on]').value`); d != "2025-10-12" {
+		t.Fatalf("review date reset to %q", d)
+	}
+	if f := eval[string](t, c, `document.activeElement && document.activeElement.name || ''`); f != "reason" {
+		t.Fatalf("the wrong field is not focused: %q", f)
+	}
+	b.shot(c, "forms-review-error")
+	// the reason typed after the error, saved: the case is rejected, never accepted
+	must(t, chromedp.Run(c,
+		chromedp.SendKeys(`form[action$="/review"] textarea[name=reason]`, "申请人与被申请复议的行政行为没有利害关系"),
+		chromedp.Click(`form[action$="/review"] button.primary`),
+		chromedp.WaitVisible(`p.flash`),
+	), "review with reason")
+	var status string
+	var caseNo *string
+	must(t, a.DB.QueryRow(`SELECT status, case_no FROM cases WHERE id = $1`, id).Scan(&status, &caseNo), "read case")
+	if status != "rejected" || caseNo != nil {
+		t.Fatalf("a rejection became %s (case no %v)", status, caseNo)
+	}
+
+	// 2. the decision draft: a refusal keeps the type and all seven sections, and the form stays open
+	id2 := a.AcceptedCase(t, "ordinary")
+	o, doneO := b.as("officer1")
+	defer doneO()
+	case2 := fmt.Sprintf("%s/cases/%d", b.base, id2)
+	texts := map[string]string{"requests": "请求撤销处罚决定", "applicant_says": "申请人称处罚过重", "respondent_says": "被申请人称处罚适当",
+		"third_party_says": "无第三人", "facts": "经审理查明事实甲", "reasoning": "本机关认为理由乙", "ruling": "撤销被申请人的处罚决定"}
+	acts := []chromedp.Action{chromedp.Navigate(case2), chromedp.Click(`#decision-draft summary`),
+		chromedp.SetValue(`form[action$="/actions/decision"] select[name=type]`, "revoke")}
+	for k, x := range texts {
+		acts = append(acts, chromedp.SendKeys(fmt.Sprintf(`form[action$="/actions/decision"] textarea[name="sections.%s"]`, k), x))
+	}
+	acts = append(acts, chromedp.Click(`form[action$="/actions/decision"] button.primary`),
+		chromedp.WaitVisible(`form[action$="/actions/decision"] .field-error`))
+	must(t, chromedp.Run(o, acts...), "draft without articles")
+	if v := eval[string](t, o, `document.querySelector('form[action$="/actions/decision"] select[name=type]').value`); v != "revoke" {
+		t.Fatalf("decision type reset to %q", v)
+	}
+	for k, x := range texts {
+		if v := eval[string](t, o, fmt.Sprintf(`document.querySelector('textarea[name="sections.%s"]').value`, k)); v != x {
+			t.Errorf("section %s after the error: %q", k, v)
+		}
+	}
+	if !eval[bool](t, o, `document.querySelector('#decision-draft').open`) {
+		t.Fatal("the draft's section is collapsed after the error")
+	}
+	b.shot(o, "forms-decision-error")
+
+	// 3. the hearing form: one panel member is refused; every input comes back, the form open
+	o1, o2, clerk := a.UserID("officer1"), a.UserID("officer2"), a.UserID("clerk1")
+	must(t, chromedp.Run(c,
+		chromedp.Navigate(case2),
+		chromedp.Click(`#hearings details summary`),
+		chromedp.SetValue(`form[action$="/hearings"] input[name=starts_at]`, "2025-10-21T09:30"),
+		chromedp.SetValue(`form[action$="/hearings"] input[name=ends_at]`, "2025-10-21T11:15"),
+		chromedp.SetValue(`form[action$="/hearings"] select[name=room_id]`, "2"),
+		chromedp.SetValue(`form[action$="/hearings"] select[name=host_id]`, fmt.Sprint(o1)),
+		chromedp.Click(fmt.Sprintf(`form[action$="/hearings"] input[name=panel_ids][value="%d"]`, o2)),
+		chromedp.SetValue(`form[action$="/hearings"] select[name=clerk_id]`, fmt.Sprint(clerk)),
+		chromedp.Click(`form[action$="/hearings"] button.primary`),
+		chromedp.WaitVisible(`form[action$="/hearings"] .field-error`),
+	), "hearing with one panel member")
+	got := eval[[]string](t, c, `(() => { const f = document.querySelector('form[action$="/hearings"]');
+		return [f.starts_at.value, f.ends_at.value, f.room_id.value, f.host_id.value, f.clerk_id.value,
+		  [...f.querySelectorAll('input[name=panel_ids]:checked')].map(x => x.value).join(','), String(f.closest('details').open)]; })()`)
+	want := []string{"2025-10-21T09:30", "2025-10-21T11:15", "2", fmt.Sprint(o1), fmt.Sprint(clerk), fmt.Sprint(o2), "true"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("hearing form after the error: %v, want %v", got, want)
+	}
+	b.shot(c, "forms-hearing-error")
+}
