@@ -10,6 +10,7 @@ import (
 
 	"fuyi/cases"
 	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
 	"fuyi/internal/date"
 )
 
@@ -88,4 +89,22 @@ func (Lister) HearingNotice(ctx context.Context, db sqlx.ExtContext, caseID int6
 	}
 	info.Members = strings.Join(members, "、")
 	return info, nil
+}
+
+// MyHearings lists the hearings of the coming seven days (from today) where u sits on the panel (主持人,
+// 听证员 or 记录员) or works on the case, for u's home page.
+func (s *Service) MyHearings(ctx context.Context, u *auth.User) ([]any, error) {
+	today := s.Today()
+	hs, err := NewStore(s.DB).Mine(ctx, u, today.In(date.Shanghai))
+	if err != nil {
+		return nil, err
+	}
+	until := today.AddDays(7).In(date.Shanghai)
+	var out []any
+	for _, h := range hs {
+		if h.StartsAt.Before(until) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }

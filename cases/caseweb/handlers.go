@@ -10,6 +10,7 @@ import (
 
 	"fuyi/cases"
 	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
 	"fuyi/internal/idempotency"
 	"fuyi/internal/web"
 )
@@ -20,6 +21,9 @@ type Handler struct {
 	// HearingForms gives what the hearing forms of the case page need (rooms, staff, the earliest date);
 	// the composition root passes the hearings feature's.
 	HearingForms func(ctx context.Context) (map[string]any, error)
+	// MyHearings lists the user's hearings of the coming week for the home page (nil: none); the
+	// composition root passes the hearings feature's.
+	MyHearings func(ctx context.Context, u *auth.User) ([]any, error)
 }
 
 // New builds the handler.

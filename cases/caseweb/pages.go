@@ -16,16 +16,6 @@ import (
 	"fuyi/internal/web"
 )
 
-func (h *Handler) pageHome(c *fiber.Ctx) error {
-	switch web.CurrentUser(c).Role {
-	case auth.RoleChief:
-		return c.Redirect("/review")
-	case auth.RoleOfficer:
-		return c.Redirect("/workbench")
-	}
-	return c.Redirect("/cases")
-}
-
 func (h *Handler) pageList(c *fiber.Ctx) error {
 	p, err := web.PageParams(c)
 	if err != nil {

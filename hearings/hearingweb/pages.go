@@ -174,3 +174,28 @@ func (h *Handler) pageCalendar(c *fiber.Ctx) error {
 		"ByPerson": rows(byPerson, personOrder), "Prev": start.AddDays(-7), "Next": start.AddDays(7), "Feed": feed,
 		"Weekdays": strings.Split("一 二 三 四 五 六 日", " "), "Total": len(hs)})
 }
+
+// pageHearing shows one hearing to anyone who may see it, the 记录员 and other panel members included (they
+// are not on the case's team, so the case page is not theirs): time, place, panel, notice and record.
+func (h *Handler) pageHearing(c *fiber.Ctx) error {
+	id, err := h.hearingID(c)
+	if err != nil {
+		return err
+	}
+	hr, err := h.store().GetVisible(c.UserContext(), id, web.CurrentUser(c))
+	if err != nil {
+		return err
+	}
+	u := web.CurrentUser(c)
+	onPanel := false
+	for _, m := range hr.Panel {
+		onPanel = onPanel || m.UserID == u.ID
+	}
+	// the link to the case page only for those who may open it
+	_, cerr := cases.NewStore(h.Service.DB).GetVisible(c.UserContext(), hr.CaseID, u)
+	if cerr != nil && cerr != cases.ErrNotFound {
+		return cerr
+	}
+	return web.Render(c, "hearings/hearing", fiber.Map{"Title": "听证 " + hr.StartsAt.Format("2006-01-02 15:04"), "H": hr,
+		"OnPanel": onPanel, "CanSeeCase": cerr == nil})
+}

@@ -131,6 +131,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	ah.Routes(s.Router)
 	ah.AdminRoutes(s.Router)
 	ch := caseweb.New(s.Cases, hs.FormData)
+	ch.MyHearings = hs.MyHearings
 	ch.Routes(s.Router)
 	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
 	calendarweb.New(calAdmin, today).Routes(s.Router)

@@ -255,7 +255,8 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			return c.Redirect("/login?next=" + c.OriginalURL())
 		}
 		c.Status(status)
-		if rerr := Render(c, "error", fiber.Map{"Title": "出错了", "Status": status, "Error": e}); rerr != nil {
+		// the page says it in Chinese only; the code stays in an attribute for support (data-code)
+		if rerr := Render(c, "error", fiber.Map{"Title": errorTitle(status), "Status": status, "Message": e.Message, "Code": e.Code}); rerr != nil {
 			// the page cannot be drawn (a request too broken to read has no context): the message still goes out
 			log.Error("render error page", "request_id", c.Locals("request_id"), "error", rerr.Error())
 			c.Status(status).Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
@@ -278,4 +279,26 @@ func CurrentUser(c *fiber.Ctx) *auth.User {
 func CurrentSession(c *fiber.Ctx) *auth.Session {
 	s, _ := c.Locals("session").(*auth.Session)
 	return s
+}
+
+// errorTitle is the heading of the error page for an HTTP status.
+func errorTitle(status int) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return "找不到要查看的内容"
+	case fiber.StatusForbidden:
+		return "无权进行此操作"
+	case fiber.StatusConflict:
+		return "操作与当前状态冲突"
+	case fiber.StatusServiceUnavailable:
+		return "系统繁忙，请稍后重试"
+	case fiber.StatusRequestEntityTooLarge:
+		return "提交的内容过大"
+	case fiber.StatusTooManyRequests:
+		return "操作过于频繁"
+	}
+	if status >= 500 {
+		return "系统内部错误"
+	}
+	return "无法办理此请求"
 }
