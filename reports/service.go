@@ -139,3 +139,31 @@ func (s *Service) DraftLastMonth(ctx context.Context) error {
 func (s *Service) Job() notices.Job {
 	return notices.Job{Spec: "30 6 1 * *", Name: "monthly report draft", Run: s.DraftLastMonth}
 }
+
+// PublishedPeriod is a period whose statistics are published (the public index).
+type PublishedPeriod struct {
+	Period   string `db:"period"`
+	Versions int    `db:"versions"`
+	At       string `db:"at"`
+}
+
+// Label is the Chinese name of the period (2025年10月, 2025年第三季度, …).
+func (p PublishedPeriod) Label() string {
+	if pp, err := ParsePeriod(p.Period); err == nil {
+		return pp.Label
+	}
+	return p.Period
+}
+
+const queryPublishedPeriods = `SELECT period, count(*) AS versions,
+	to_char(max(published_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS at
+FROM report_publications GROUP BY period ORDER BY max(published_at) DESC LIMIT 200`
+
+// PublishedPeriods lists the published periods, the most recently published first.
+func (s *Service) PublishedPeriods(ctx context.Context) ([]PublishedPeriod, error) {
+	var out []PublishedPeriod
+	if err := s.DB.SelectContext(ctx, &out, queryPublishedPeriods); err != nil {
+		return nil, fmt.Errorf("reports: published periods: %w", err)
+	}
+	return out, nil
+}

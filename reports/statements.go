@@ -4,6 +4,7 @@ package reports
 // so that a test prepares each against the migrated schema: a typo fails the test, not a user's request.
 func Statements() []string {
 	return []string{
+		queryPublishedPeriods,
 		qReceived,
 		qAccepted,
 		qRejected,

@@ -20,7 +20,7 @@ func TestAdminPagesErrorsInErrorBoxWithInputKept(t *testing.T) {
 	if r.Status != 422 {
 		t.Fatalf("short password: %d", r.Status)
 	}
-	if strings.Contains(page, `class="flash"`) || !strings.Contains(page, `<p class="error" role="alert">`) {
+	if strings.Contains(page, `class="flash`) || !strings.Contains(page, `<p class="error" role="alert">`) {
 		t.Fatal("the refusal must show in the error box, not the success box")
 	}
 	for _, want := range []string{`value="officer9"`, `value="新办案员"`, `<option value="officer" selected>`, `name="qualified" checked`, `class="field-error"`} {

@@ -58,7 +58,7 @@ func newBrowser(t *testing.T, a *testapp.App, width, height int) (*browser, func
 func (b *browser) as(user string) (context.Context, context.CancelFunc) {
 	ctx, cancel := chromedp.NewContext(b.actx, quiet)
 	acceptDialogs(ctx, func(m string) { b.mu.Lock(); b.seen = append(b.seen, m); b.mu.Unlock() })
-	ctx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancel2 := context.WithTimeout(ctx, 6*time.Minute)
 	must(b.t, chromedp.Run(ctx,
 		chromedp.Navigate(b.base+"/login"),
 		chromedp.SendKeys(`input[name=username]`, user),
@@ -188,4 +188,83 @@ func TestFormsWalkThrough(t *testing.T) {
 		t.Fatalf("hearing form after the error: %v, want %v", got, want)
 	}
 	b.shot(c, "forms-hearing-error")
+}
+
+// widthProbe reports how far the page is wider than the viewport, and the widest offending element.
+const widthProbe = `(() => { const vw = document.documentElement.clientWidth; const sw = document.documentElement.scrollWidth;
+  let worst = ''; if (sw > vw) { let m = 0; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect();
+    if (r.right > m && getComputedStyle(e).position !== 'fixed') { m = r.right; worst = e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(r.right); } } }
+  return [String(sw - vw), worst]; })()`
+
+// Every role's pages fit a 390 px phone (no page wider than the viewport: tables scroll inside themselves),
+// and each role's home page is saved at 1366 and 390 px (test-output/e2e/home-<role>-<width>.png).
+func TestRolePagesWalkThrough(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-10-13"))
+	// a case with a team, a hearing, a proposed decision, and a registration of today
+	id := a.AcceptedCase(t, "ordinary")
+	a.Register("window1", "2025-10-13")
+	r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/hearings", id), a.Login("chief1"), map[string]any{
+		"starts_at": "2025-10-20T09:00:00+08:00", "ends_at": "2025-10-20T11:00:00+08:00", "notified_on": "2025-10-13", "room_id": 1,
+		"host_id": a.UserID("officer1"), "panel_ids": []int64{a.UserID("officer2"), a.UserID("officer3")}, "clerk_id": a.UserID("clerk1")})
+	if r.Status != 201 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	var hid int64
+	must(t, a.DB.Get(&hid, `SELECT max(id) FROM hearings`), "hearing id")
+	if r := a.Propose("officer1", id, "maintain", map[string]any{"decided_on": "2025-10-13"}); r.Status != 200 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	b, cancel := newBrowser(t, a, 1366, 1000)
+	defer cancel()
+	cp := fmt.Sprintf("/cases/%d", id)
+	pages := map[string][]string{
+		"window1":  {"/", "/cases", "/cases/new", cp + "/receipt"},
+		"officer1": {"/", "/workbench", "/cases", cp, "/hearings", "/lawsuits", "/notices"},
+		"chief1":   {"/", "/review", "/cases", cp, cp + "/assignment", "/hearings", "/hearings/rooms", "/reports", "/lawsuits", "/lawsuits/stats"},
+		"bureau1":  {"/", "/cases", cp, "/admin/users", "/admin/agencies", "/admin/calendar", "/reports", "/lawsuits/stats"},
+		"clerk1":   {"/", fmt.Sprintf("/hearings/%d", hid), "/hearings"},
+	}
+	var wide []string
+	for _, user := range []string{"window1", "officer1", "chief1", "bureau1", "clerk1"} {
+		ctx, done := b.as(user)
+		must(t, chromedp.Run(ctx, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(`main h1`)), user+" home")
+		b.shot(ctx, "home-"+strings.TrimSuffix(user, "1")+"-1366")
+		must(t, chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1))), "390 px")
+		for _, p := range pages[user] {
+			must(t, chromedp.Run(ctx, chromedp.Navigate(b.base+p), chromedp.WaitVisible(`main`)), user+" "+p)
+			if p == "/" {
+				b.shot(ctx, "home-"+strings.TrimSuffix(user, "1")+"-390")
+			}
+			res := eval[[]string](t, ctx, widthProbe)
+			if res[0] != "0" {
+				wide = append(wide, fmt.Sprintf("%s %s: %s px wider (%s)", user, p, res[0], res[1]))
+			}
+		}
+		done()
+	}
+	// public pages at 390 px
+	pctx, pdone := chromedp.NewContext(b.actx, quiet)
+	defer pdone()
+	must(t, chromedp.Run(pctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1))), "public 390")
+	for _, p := range []string{"/decisions", "/guide", "/status", "/login"} {
+		must(t, chromedp.Run(pctx, chromedp.Navigate(b.base+p), chromedp.WaitVisible(`main`)), "public "+p)
+		if res := eval[[]string](t, pctx, widthProbe); res[0] != "0" {
+			wide = append(wide, fmt.Sprintf("public %s: %s px wider (%s)", p, res[0], res[1]))
+		}
+	}
+	if len(wide) > 0 {
+		t.Fatalf("pages wider than a 390 px screen:\n%s", strings.Join(wide, "\n"))
+	}
+	// an error page shows no raw code
+	ctx, done := b.as("chief1")
+	defer done()
+	for _, p := range []string{"/cases/999999", "/reports?period=2025-13", "/nowhere"} {
+		var txt string
+		must(t, chromedp.Run(ctx, chromedp.Navigate(b.base+p), chromedp.WaitVisible(`main`), chromedp.Evaluate(`document.querySelector('main').innerText`, &txt)), p)
+		for _, code := range []string{"not_found", "case.", "report.", "request."} {
+			if strings.Contains(txt, code) {
+				t.Errorf("error page %s shows the raw code %q: %s", p, code, txt)
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ package reportweb
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,6 +112,9 @@ func (h *Handler) apiReport(c *fiber.Ctx) error {
 func (h *Handler) pageReport(c *fiber.Ctx) error {
 	today := h.Service.Today()
 	code := c.Query("period")
+	if y := c.Query("year"); y != "" {
+		code = periodFromPicker(y, c.Query("kind"), c.Query("n"))
+	}
 	if code == "" {
 		code = today.AddMonths(-1).Time().Format("2006-01")
 	}
@@ -131,7 +135,32 @@ func (h *Handler) pageReport(c *fiber.Ctx) error {
 		return err
 	}
 	return web.Render(c, "reports/report", fiber.Map{"Title": "统计报表 " + p.Label, "R": r, "Charts": r.Charts(), "Outcomes": reports.Outcomes,
-		"Header": reports.MainHeader(), "Rates": r.RateTable(), "Versions": versions, "Code": p.Code, "Freshness": fresh})
+		"Header": reports.MainHeader(), "Rates": r.RateTable(), "Versions": versions, "Code": p.Code, "Freshness": fresh,
+		"Pick": pickerOf(p.Code), "Years": pickerYears(today.Year())})
+}
+
+// picker is the period pickers' state for a period code.
+type picker struct{ Kind, Year, N string }
+
+func pickerOf(code string) picker {
+	parts := strings.Split(code, "-")
+	switch {
+	case len(parts) == 1:
+		return picker{"year", parts[0], ""}
+	case len(parts) == 3:
+		return picker{"ytd", parts[0], strings.TrimPrefix(parts[2], "0")}
+	case strings.HasPrefix(strings.ToUpper(parts[1]), "Q"):
+		return picker{"quarter", parts[0], parts[1][1:]}
+	}
+	return picker{"month", parts[0], strings.TrimPrefix(parts[1], "0")}
+}
+
+func pickerYears(this int) []string {
+	var out []string
+	for y := this; y >= this-6; y-- {
+		out = append(out, strconv.Itoa(y))
+	}
+	return out
 }
 
 func (h *Handler) apiPublish(c *fiber.Ctx) error {
@@ -164,6 +193,19 @@ func (h *Handler) pagePublish(c *fiber.Ctx) error {
 }
 
 // pagePublic shows the frozen snapshot of a published period (?v= for an earlier version).
+// pagePublicIndex lists the published statistics (linked from the public navigation).
+func (h *Handler) pagePublicIndex(c *fiber.Ctx) error {
+	var ps []reports.PublishedPeriod
+	fresh, err := h.read(c, func(s *reports.Service) (err error) {
+		ps, err = s.PublishedPeriods(c.UserContext())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return web.Render(c, "public/statistics_index", fiber.Map{"Title": "行政复议统计数据", "Periods": ps, "Freshness": fresh})
+}
+
 func (h *Handler) pagePublic(c *fiber.Ctx) error {
 	code := c.Params("period")
 	if _, err := reports.ParsePeriod(code); err != nil {
@@ -202,5 +244,24 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodPost, "/api/v1/reports/monthly/:period/publication", long(h.apiPublish), B)
 	r.Staff(fiber.MethodGet, "/reports", long(h.pageReport), C, B)
 	r.Staff(fiber.MethodPost, "/reports/publish", long(h.pagePublish), B)
+	r.Public(fiber.MethodGet, "/statistics", h.pagePublicIndex)
 	r.Public(fiber.MethodGet, "/statistics/:period", h.pagePublic)
+}
+
+// periodFromPicker builds the period code from the page's pickers: a year, a kind (月 month, 季 quarter,
+// 年 year, 累 year to date) and a month or quarter number. An incomplete choice gives a code that
+// ParsePeriod refuses with its Chinese message.
+func periodFromPicker(year, kind, n string) string {
+	if len(n) == 1 && kind != "quarter" {
+		n = "0" + n
+	}
+	switch kind {
+	case "year":
+		return year
+	case "quarter":
+		return year + "-Q" + n
+	case "ytd":
+		return year + "-ytd-" + n
+	}
+	return year + "-" + n
 }

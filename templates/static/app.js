@@ -24,3 +24,54 @@ document.addEventListener("submit", function (e) {
   if (chosen) { msg = chosen.getAttribute("data-confirm"); }
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
+
+// Drafts that survive a reload: a form marked data-autosave keeps what is typed in this browser
+// (localStorage, under the form's address) a moment after each change, and fills itself back on the next
+// visit with a note saying so. Sending the form clears the copy: after a refusal the server sends the form
+// back filled (web.FormState), after success it is no longer needed.
+(function () {
+  var store;
+  try { store = window.localStorage; } catch (e) { return; }
+  if (!store) { return; }
+  function fields(f) { return Array.prototype.filter.call(f.elements, function (el) { return el.name && el.name !== "_csrf" && el.name !== "version" && el.type !== "hidden" && el.type !== "submit" && el.type !== "button"; }); }
+  function save(f, key) {
+    var data = {};
+    fields(f).forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") { if (el.checked) { (data[el.name] = data[el.name] || []).push(el.value); } }
+      else { data[el.name] = el.value; }
+    });
+    store.setItem(key, JSON.stringify({ at: new Date().toISOString(), data: data }));
+    var s = f.querySelector(".autosave-status");
+    if (s) { s.textContent = "草稿已自动保存（" + new Date().toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" }) + "）"; }
+  }
+  function restore(f, saved) {
+    fields(f).forEach(function (el) {
+      if (!(el.name in saved.data)) { if (el.type === "checkbox" || el.type === "radio") { el.checked = false; } return; }
+      var v = saved.data[el.name];
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = Array.isArray(v) && v.indexOf(el.value) >= 0; }
+      else { el.value = v; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-autosave]").forEach(function (f) {
+      var key = "fuyi-draft:" + f.getAttribute("action"), timer = null;
+      var status = document.createElement("p");
+      status.className = "hint autosave-status";
+      status.setAttribute("role", "status");
+      f.insertBefore(status, f.firstChild);
+      var raw = store.getItem(key);
+      if (raw && !f.hasAttribute("data-failed")) {
+        try {
+          var saved = JSON.parse(raw);
+          restore(f, saved);
+          status.textContent = "已恢复您未提交的草稿（自动保存于 " + new Date(saved.at).toLocaleString("zh-CN") + "）。";
+          var d = f.closest("details"); if (d) { d.open = true; }
+        } catch (e) { store.removeItem(key); }
+      }
+      var later = function () { clearTimeout(timer); timer = setTimeout(function () { save(f, key); }, 400); };
+      f.addEventListener("input", later);
+      f.addEventListener("change", later);
+      f.addEventListener("submit", function (e) { if (!e.defaultPrevented) { clearTimeout(timer); store.removeItem(key); } });
+    });
+  });
+})();

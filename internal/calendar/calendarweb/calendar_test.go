@@ -66,7 +66,7 @@ func TestCalendarEditorKeepsInputAfterError(t *testing.T) {
 	if r.Status != 422 || !strings.Contains(page, "不是周末") {
 		t.Fatalf("a 调休 day on a weekday: %d", r.Status)
 	}
-	if strings.Contains(page, `class="flash"`) || !strings.Contains(page, `<p class="error" role="alert">`) {
+	if strings.Contains(page, `class="flash`) || !strings.Contains(page, `<p class="error" role="alert">`) {
 		t.Fatal("the refusal must be in the error box")
 	}
 	for _, want := range []string{"2027-01-01，休，元旦", "2027-02-10,休,春节", `value="国办发明电〔2026〕1号"`, `name="complete" checked`} {
