@@ -2,11 +2,15 @@ package cases
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"fuyi/internal/auth"
 	"fuyi/internal/date"
 )
 
@@ -114,4 +118,24 @@ func (s *Store) NewlyAssigned(ctx context.Context, userID int64) ([]Assigned, er
 // homeStatements are the statements of this file (listed in Statements).
 func homeStatements() []string {
 	return []string{queryAwaitingApproval, queryToPublish, countToPublish, queryNewlyAssigned}
+}
+
+// CaseNumberReplacer writes the year brackets of a typed 案号 the way the organ numbers its cases
+// (栖政复[2026]2号, 栖政复(2026)2号 → 栖政复〔2026〕2号).
+var CaseNumberReplacer = strings.NewReplacer("[", "〔", "]", "〕", "［", "〔", "］", "〕", "(", "〔", ")", "〕", "（", "〔", "）", "〕", " ", "", "　", "")
+
+// IDByNumber finds the case the user may see whose 案号 or 登记号 is no (brackets as typed are accepted);
+// ErrNotFound otherwise.
+func (s *Store) IDByNumber(ctx context.Context, u *auth.User, no string) (int64, error) {
+	cond, args := visibility(u, 2)
+	var id int64
+	err := sqlx.GetContext(ctx, s.db, &id, `SELECT c.id FROM cases c WHERE (c.case_no = $1 OR c.registration_no = $1) AND `+cond+` LIMIT 1`,
+		append([]any{CaseNumberReplacer.Replace(strings.TrimSpace(no))}, args...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("cases: case by number: %w", err)
+	}
+	return id, nil
 }

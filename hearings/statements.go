@@ -3,7 +3,7 @@ package hearings
 // Statements lists every SQL statement of this package (completed where a condition is added at run time),
 // so that a test prepares each against the migrated schema: a typo fails the test, not a user's request.
 func Statements() []string {
-	return []string{
+	return append([]string{
 		queryConflicts,
 		queryStaffOptions,
 		queryCalendarToken,
@@ -20,5 +20,5 @@ func Statements() []string {
 		markCaseHeard,
 		insertRoom,
 		queryRate,
-	}
+	}, roomStatements()...)
 }

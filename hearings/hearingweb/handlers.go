@@ -186,23 +186,54 @@ func (h *Handler) apiAddRoom(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pageRooms(c *fiber.Ctx) error {
+	return h.renderRooms(c, "")
+}
+
+func (h *Handler) renderRooms(c *fiber.Ctx, msg string) error {
 	rs, err := h.store().Rooms(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "hearings/rooms", fiber.Map{"Title": "听证室", "Rooms": rs})
+	return web.Render(c, "hearings/rooms", fiber.Map{"Title": "听证室", "Rooms": rs, "Error": msg})
+}
+
+// roomDone answers a rooms form: back to the page with the message, or the refusal on the page itself.
+func (h *Handler) roomDone(c *fiber.Ctx, err error, done string) error {
+	if err != nil {
+		return web.FormError(c, err, func(_ map[string]string, msg string) error { return h.renderRooms(c, msg) })
+	}
+	web.Flash(c, done)
+	return c.Redirect("/hearings/rooms", fiber.StatusSeeOther)
 }
 
 func (h *Handler) pageAddRoom(c *fiber.Ctx) error {
 	_, err := h.Service.AddRoom(c.UserContext(), hearings.RoomInput{Name: c.FormValue("name"), Location: c.FormValue("location")})
-	if e, ok := apperr.As(err); ok {
-		web.Flash(c, e.Message)
-	} else if err != nil {
-		return err
-	} else {
-		web.Flash(c, "听证室已加入，排期时即可选择")
+	return h.roomDone(c, err, "听证室已加入，排期时即可选择")
+}
+
+func (h *Handler) roomID(c *fiber.Ctx) (int, error) {
+	n, err := web.ParamID(c, "rid", apperr.New(apperr.NotFound, "room.not_found", "听证室不存在或已停用"))
+	if err != nil || n > web.MaxInt32 {
+		return 0, apperr.New(apperr.NotFound, "room.not_found", "听证室不存在或已停用")
 	}
-	return c.Redirect("/hearings/rooms", fiber.StatusSeeOther)
+	return int(n), nil
+}
+
+func (h *Handler) pageRenameRoom(c *fiber.Ctx) error {
+	id, err := h.roomID(c)
+	if err != nil {
+		return err
+	}
+	err = h.Service.RenameRoom(c.UserContext(), id, hearings.RoomInput{Name: c.FormValue("name"), Location: c.FormValue("location")})
+	return h.roomDone(c, err, "听证室信息已修改")
+}
+
+func (h *Handler) pageRetireRoom(c *fiber.Ctx) error {
+	id, err := h.roomID(c)
+	if err != nil {
+		return err
+	}
+	return h.roomDone(c, h.Service.RetireRoom(c.UserContext(), id), "听证室已停用，不再供排期选择；已举行的听证记录不变")
 }
 
 func (h *Handler) apiRate(c *fiber.Ctx) error {

@@ -29,6 +29,8 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/hearings", h.pageCalendar, O, C, B)
 	r.Staff(fiber.MethodGet, "/hearings/rooms", h.pageRooms, C, B)
 	r.Staff(fiber.MethodPost, "/hearings/rooms", h.pageAddRoom, C, B)
+	r.Staff(fiber.MethodPost, "/hearings/rooms/:rid", h.pageRenameRoom, C, B)
+	r.Staff(fiber.MethodPost, "/hearings/rooms/:rid/retire", h.pageRetireRoom, C, B)
 	r.Staff(fiber.MethodGet, "/hearings/:id", h.pageHearing)
 	r.Staff(fiber.MethodPost, "/cases/:id/hearings", h.pageSchedule, C, O)
 	r.Staff(fiber.MethodPost, "/hearings/:id/record", h.pageRecord, O, C)

@@ -1,7 +1,9 @@
 package lawsuitweb
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -54,8 +56,20 @@ func (h *Handler) pageLawsuitCreate(c *fiber.Ctx) error {
 		f := false
 		in.ReconsiderationOrganDefendant = &f
 	}
+	// the linked 复议 case is named by its 案号 or 登记号, as the staff know it (a number typed in the
+	// case_id field of older forms still works)
+	caseNo := strings.TrimSpace(c.FormValue("case_no"))
 	var l *lawsuits.Lawsuit
 	err := form.Err()
+	if err == nil && caseNo != "" {
+		id, lerr := cases.NewStore(h.Service.DB).IDByNumber(c.UserContext(), web.CurrentUser(c), caseNo)
+		if errors.Is(lerr, cases.ErrNotFound) {
+			err = apperr.Fields{"case_no": fmt.Sprintf("没有案号或登记号为“%s”的行政复议案件（请核对，如 栖政复〔2026〕2号）", caseNo)}.Err()
+		} else if lerr != nil {
+			return lerr
+		}
+		in.CaseID = id
+	}
 	if err == nil {
 		l, err = h.Service.RegisterLawsuit(c.UserContext(), web.CurrentUser(c), in)
 	}
