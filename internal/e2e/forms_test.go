@@ -165,6 +165,23 @@ func TestFormsWalkThrough(t *testing.T) {
 		t.Fatal("the draft's section is collapsed after the error")
 	}
 	b.shot(o, "forms-decision-error")
+	// a reload of the case page (GET) brings the draft back from the browser's copy, the section open
+	must(t, chromedp.Run(o, chromedp.Navigate(case2), chromedp.WaitVisible(`#decision-draft .autosave-status`)), "reload")
+	if v := eval[string](t, o, `document.querySelector('form[action$="/actions/decision"] select[name=type]').value`); v != "revoke" {
+		t.Fatalf("after a reload the decision type is %q", v)
+	}
+	for k, x := range texts {
+		if v := eval[string](t, o, fmt.Sprintf(`document.querySelector('textarea[name="sections.%s"]').value`, k)); v != x {
+			t.Errorf("section %s after a reload: %q", k, v)
+		}
+	}
+	if !eval[bool](t, o, `document.querySelector('#decision-draft').open`) {
+		t.Fatal("the restored draft's section is collapsed")
+	}
+	if s := eval[string](t, o, `document.querySelector('#decision-draft .autosave-status').textContent`); !strings.Contains(s, "已恢复您未提交的草稿") {
+		t.Fatalf("no note that the draft was restored: %q", s)
+	}
+	b.shot(o, "forms-decision-reloaded")
 
 	// 3. the hearing form: one panel member is refused; every input comes back, the form open
 	o1, o2, clerk := a.UserID("officer1"), a.UserID("officer2"), a.UserID("clerk1")

@@ -60,7 +60,9 @@ document.addEventListener("submit", function (e) {
       status.setAttribute("role", "status");
       f.insertBefore(status, f.firstChild);
       var raw = store.getItem(key);
-      if (raw && !f.hasAttribute("data-failed")) {
+      if (f.hasAttribute("data-failed")) {
+        save(f, key); // refused: what the server sent back is the draft, so a reload keeps it
+      } else if (raw) {
         try {
           var saved = JSON.parse(raw);
           restore(f, saved);
