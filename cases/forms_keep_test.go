@@ -138,3 +138,30 @@ func TestHearingAndAssignmentFormsKeepInput(t *testing.T) {
 		t.Error("the hearing form must come back open")
 	}
 }
+
+// The intake page takes the postmark of an application sent by post (the rule of FiledOn applies: posted
+// in time is in time); a wrong postmark is refused beside its field with everything typed kept.
+func TestIntakePagePostmark(t *testing.T) {
+	a := testapp.New(t, today)
+	w := a.NewBrowserAs("window1")
+	f := intakeForm()
+	f.Set("channel", "window")
+	f.Set("postmarked_on", "2025-09-20")
+	r := w.Post("/cases/new", f)
+	page := string(r.Body)
+	if r.Status != 422 || !strings.Contains(page, "只有邮寄") || !strings.Contains(page, `value="2025-09-20"`) || !strings.Contains(page, "栖市监罚〔2025〕345号") {
+		t.Fatalf("postmark on a window application: %d", r.Status)
+	}
+	f = intakeForm()
+	f.Set("channel", "mail")
+	f.Set("postmarked_on", "2025-09-24")
+	f.Set("form_key", "f-mail")
+	r = w.Post("/cases/new", f)
+	if r.Status != 303 {
+		t.Fatalf("mailed application: %d %s", r.Status, r.Body)
+	}
+	id := regexp.MustCompile(`/cases/(\d+)/receipt`).FindStringSubmatch(r.Header.Get("Location"))[1]
+	if d := string(a.NewBrowserAs("chief1").Get("/cases/" + id).Body); !strings.Contains(d, "邮戳日期 2025-09-24") {
+		t.Fatal("the case page lacks the postmark")
+	}
+}

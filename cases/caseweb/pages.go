@@ -88,7 +88,7 @@ func formParty(c *fiber.Ctx, prefix string) cases.PartyInput {
 // that cannot be read (an agency id that is not a number).
 func applicationFromForm(c *fiber.Ctx) (cases.Application, error) {
 	a := cases.Application{ReceivedOn: c.FormValue("received_on"), Channel: c.FormValue("channel"),
-		Requests: c.FormValue("requests"), Facts: c.FormValue("facts")}
+		PostmarkedOn: c.FormValue("postmarked_on"), Requests: c.FormValue("requests"), Facts: c.FormValue("facts")}
 	form := web.Form(c)
 	a.RespondentAgencyID = form.Int32ID("respondent_agency_id")
 	a.Act = cases.ActInput{Title: c.FormValue("act.title"), DocNo: c.FormValue("act.doc_no"), MadeOn: c.FormValue("act.made_on"),

@@ -77,3 +77,23 @@ document.addEventListener("submit", function (e) {
     });
   });
 })();
+
+// Intake: fields shown by what they apply to — the postmark only for applications sent by post, person or
+// organisation fields by the applicant's kind. A field holding a value or a message always stays visible.
+document.addEventListener("DOMContentLoaded", function () {
+  function keep(el) { return el.querySelector(".field-error") || Array.prototype.some.call(el.querySelectorAll("input:not([type=checkbox]):not([type=radio])"), function (i) { return i.value !== ""; }); }
+  var channel = document.querySelector("select[name=channel]");
+  function byChannel() {
+    document.querySelectorAll("[data-show-channel]").forEach(function (el) { el.hidden = channel.value !== el.getAttribute("data-show-channel") && !keep(el); });
+  }
+  if (channel) { channel.addEventListener("change", byChannel); byChannel(); }
+  document.querySelectorAll("fieldset[data-party]").forEach(function (fs) {
+    var kind = fs.querySelector("select[name$='.kind']");
+    if (!kind) { return; }
+    function byKind() {
+      fs.querySelectorAll("[data-kind]").forEach(function (el) { el.hidden = kind.value !== el.getAttribute("data-kind") && !keep(el); });
+    }
+    kind.addEventListener("change", byKind);
+    byKind();
+  });
+});
