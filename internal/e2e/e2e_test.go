@@ -45,7 +45,7 @@ func TestWalkThrough(t *testing.T) {
 	os.MkdirAll(shots, 0o755)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 1000))
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.WSURLReadTimeout(2*time.Minute), chromedp.WindowSize(1280, 1000))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	step := 0

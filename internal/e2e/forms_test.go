@@ -49,7 +49,7 @@ func newBrowser(t *testing.T, a *testapp.App, width, height int) (*browser, func
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.WindowSize(width, height))
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.WSURLReadTimeout(2*time.Minute), chromedp.WindowSize(width, height))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	return &browser{t: t, base: a.BaseURL(), actx: actx, shots: shots}, cancel
 }
