@@ -99,7 +99,7 @@ func (s *Service) MyHearings(ctx context.Context, u *auth.User) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	until := today.AddDays(7).In(date.Shanghai)
+	until := today.AddDays(8).In(date.Shanghai) // through the seventh day
 	var out []any
 	for _, h := range hs {
 		if h.StartsAt.Before(until) {
