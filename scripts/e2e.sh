@@ -19,4 +19,4 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 	out=$(PG_FSYNC=off bash scripts/pg.sh start "$dir")
 	export TEST_DATABASE_URL="${out#DATABASE_URL=}"
 fi
-go test -tags e2e -count=1 -v -run WalkThrough ./internal/e2e
+go test -tags e2e -count=1 -v -timeout 40m -run WalkThrough ./internal/e2e
