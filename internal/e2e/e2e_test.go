@@ -61,7 +61,7 @@ func TestWalkThrough(t *testing.T) {
 	as := func(user string) (context.Context, context.CancelFunc) {
 		ctx, cancel := chromedp.NewContext(actx, quiet)
 		acceptDialogs(ctx, nil)
-		ctx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
+		ctx, cancel2 := context.WithTimeout(ctx, 6*time.Minute)
 		must(t, chromedp.Run(ctx,
 			chromedp.Navigate(base+"/login"),
 			chromedp.SendKeys(`input[name=username]`, user),
