@@ -259,16 +259,6 @@ func TestRolePagesWalkThrough(t *testing.T) {
 		}
 		done()
 	}
-	// public pages at 390 px
-	pctx, pdone := chromedp.NewContext(b.actx, quiet)
-	defer pdone()
-	must(t, chromedp.Run(pctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1))), "public 390")
-	for _, p := range []string{"/decisions", "/guide"} {
-		must(t, chromedp.Run(pctx, chromedp.Navigate(b.base+p), chromedp.WaitVisible(`main`)), "public "+p)
-		if res := eval[[]string](t, pctx, widthProbe); res[0] != "0" {
-			wide = append(wide, fmt.Sprintf("public %s: %s px wider (%s)", p, res[0], res[1]))
-		}
-	}
 	if len(wide) > 0 {
 		t.Fatalf("pages wider than a 390 px screen:\n%s", strings.Join(wide, "\n"))
 	}
