@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,7 @@ type Config struct {
 	SessionTTL     time.Duration // FUYI_SESSION_HOURS
 	CookieSecure   bool          // FUYI_COOKIE_SECURE
 	BodyLimit      int           // FUYI_BODY_LIMIT_KB
+	UploadLimit    int64         // FUYI_UPLOAD_LIMIT: largest file of the case file (e.g. 50MB, 512KB, bytes)
 	RequestTimeout time.Duration // FUYI_REQUEST_TIMEOUT: deadline of every request (database included)
 	ExportTimeout  time.Duration // FUYI_EXPORT_TIMEOUT: deadline of the statistics exports and reports
 	AlertWorkdays  int           // FUYI_ALERT_WORKDAYS: "approaching" this many working days before
@@ -50,6 +52,29 @@ func envInt(key string, def, min, max int) (int, error) {
 	return n, nil
 }
 
+// envSize reads a size in bytes, written as a number with an optional KB, MB or GB suffix (binary units).
+func envSize(key string, def, min, max int64) (int64, error) {
+	v := strings.ToUpper(strings.TrimSpace(os.Getenv(key)))
+	if v == "" {
+		return def, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > max/mult || n*mult < min {
+		return 0, fmt.Errorf("config: %s must be a size between %d bytes and %d MB (e.g. 50MB), got %q", key, min, max>>20, os.Getenv(key))
+	}
+	return n * mult, nil
+}
+
 // Load reads the environment.
 func Load() (Config, error) {
 	c := Config{
@@ -78,6 +103,9 @@ func Load() (Config, error) {
 		return c, err
 	}
 	c.BodyLimit = kb * 1024
+	if c.UploadLimit, err = envSize("FUYI_UPLOAD_LIMIT", 50<<20, 1<<10, 2<<30); err != nil {
+		return c, err
+	}
 	secs, err := envInt("FUYI_REQUEST_TIMEOUT", 5, 1, 300)
 	if err != nil {
 		return c, err

@@ -16,6 +16,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
+	"fuyi/cases/casefile"
+	"fuyi/cases/casefile/casefileweb"
 	"fuyi/cases/caseweb"
 	"fuyi/cases/lawsuits"
 	"fuyi/cases/lawsuits/lawsuitweb"
@@ -136,6 +138,8 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
 	calendarweb.New(calAdmin, today).Routes(s.Router)
 	publicationweb.New(pub, s.Replica).Routes(s.Router)
+	fh := casefileweb.New(casefile.NewService(db, cfg.UploadLimit), cfg.ExportTimeout, ch.RenderCaseError)
+	fh.Routes(s.Router)
 	hearingweb.New(hs, ch.RenderCaseError, lawsuits.DeadlineLabel).Routes(s.Router)
 	nh.Routes(s.Router)
 	reportweb.New(rs, cfg.ExportTimeout, s.Replica).Routes(s.Router)

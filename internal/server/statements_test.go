@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fuyi/cases"
+	"fuyi/cases/casefile"
 	"fuyi/cases/lawsuits"
 	"fuyi/cases/publication"
 	"fuyi/hearings"
@@ -31,6 +32,7 @@ func TestEveryStatementPrepares(t *testing.T) {
 		"hearings": hearings.Statements(), "notices": notices.Statements(), "reports": reports.Statements(), "supervision": supervision.Statements(),
 		"internal/audit": audit.Statements(), "internal/auth": auth.Statements(), "internal/calendar": calendar.Statements(),
 		"internal/directory": directory.Statements(), "internal/idempotency": idempotency.Statements(),
+		"cases/casefile": casefile.Statements(),
 	}
 	total := 0
 	for pkg, stmts := range sets {

@@ -130,6 +130,10 @@ func checkBody(c *fiber.Ctx) error {
 	switch {
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
 		return checkArgs("字段", c.Request().PostArgs().VisitAll, true)
+	case strings.HasPrefix(ct, fiber.MIMEMultipartForm) && strings.HasSuffix(c.Path(), "/files"):
+		// the upload routes of the case file stream the form and check its text fields themselves
+		// (casefile.Service.Upload): parsing it here would hold the whole file in memory first
+		return nil
 	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
 		form, err := c.MultipartForm()
 		if err != nil {
