@@ -275,25 +275,57 @@ func AvailableDocs(v *View) []DocRef {
 	return out
 }
 
-// DocumentText fills the template of a document of the case v (ref names the hearing, pause or letter; empty:
-// the most recent) and returns its title and markup text. clerk is who prints it.
+// DocumentText is the title and markup text of a document of the case v (ref names the hearing, pause or
+// letter; empty: the most recent): the text as issued when the document was issued, else composed now.
+// clerk is who prints it.
 func (s *Service) DocumentText(ctx context.Context, v *View, code, ref, clerk string) (string, string, error) {
+	if code != "receipt" {
+		if d, err := NewStore(s.DB).IssuedDoc(ctx, v.ID, code, ref, 0); err == nil {
+			return d.Title, d.Text, nil
+		} else if err != ErrDocNotFound {
+			return "", "", err
+		}
+	}
+	c, err := s.composeDoc(ctx, s.DB, v, code, ref, clerk, nil)
+	if err != nil {
+		return "", "", err
+	}
+	return c.Title, c.Text, nil
+}
+
+// Composed is a document filled in: what is rendered and, when issued, stored.
+type Composed struct {
+	Type, Ref, Title, DocNo, Text string
+	IssuedOn                      date.Date
+}
+
+// preAcceptance are the documents issued before the case has its number: their 文号 comes from the
+// organ's yearly serial of the kind (doc_serials), not from the case number.
+func preAcceptance(code string) bool { return code == "correction" || code == "rejection" }
+
+// composeDoc fills the template of a document of the case v, reading through db. serial allocates the 文号
+// serial of a pre-acceptance document (nil: it is composed without one, as a preview). The document's date
+// is its own (the acceptance, the decision, the notice …), never the day it is printed.
+func (s *Service) composeDoc(ctx context.Context, db sqlx.ExtContext, v *View, code, ref, clerk string, serial func(kind string, year int) (int, error)) (*Composed, error) {
 	t, ok := DocTypeOf(code)
 	if !ok {
-		return "", "", ErrDocNotFound
+		return nil, ErrDocNotFound
 	}
-	found, want := false, ref
+	found, want, title := false, ref, t.Title
 	for _, d := range AvailableDocs(v) {
 		if d.Type == code && (want == "" || d.Ref == want) {
 			found, ref = true, d.Ref // without ?ref= the most recent one
+			if code == "opinion" {
+				title = d.Title // 行政复议建议书 (实施条例第57条第2款)
+			}
 		}
 	}
 	if !found {
-		return "", "", ErrDocNotFound
+		return nil, ErrDocNotFound
 	}
-	d, err := BuildDocData(ctx, s.DB, v, s.Today())
+	d, err := BuildDocData(ctx, db, v, s.Today())
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	d.Title, d.Clerk = t.Title, clerk
 	if v.CaseNo != nil {
@@ -301,47 +333,76 @@ func (s *Service) DocumentText(ctx context.Context, v *View, code, ref, clerk st
 			d.DocNo = DocNo(n.Prefix, t.Char, v.CaseNo, n.Year, n.Serial)
 		}
 	}
-	if (code == "correction" && v.Correction != nil) || code == "rejection" {
-		on := v.RejectedOn
-		if code == "correction" {
+	on := s.Today()
+	switch code {
+	case "acceptance", "reply_notice":
+		on = v.AcceptedOn
+	case "correction":
+		if v.Correction != nil {
 			on = v.Correction.RequestedOn
 		}
-		n, err := NewStore(s.DB).PreAcceptanceSerial(ctx, code, v.ID, on)
-		if err != nil {
-			return "", "", err
+	case "rejection":
+		on = v.RejectedOn
+	case "extension":
+		if d.Extension != nil {
+			on = d.Extension.On
 		}
-		if n > 0 {
-			d.DocNo = fmt.Sprintf("%s%s〔%d〕%d号", d.Organ.DocPrefix, t.Char, on.Year(), n)
+	case "decision", "termination", "dismissal", "mediation":
+		if d.Decision != nil {
+			on = d.Decision.DecidedOn
 		}
-	}
-	switch code {
 	case "suspension", "resumption":
 		i, _ := strconv.Atoi(ref)
 		if v.Handling == nil || i < 0 || i >= len(v.Handling.Pauses) {
-			return "", "", ErrDocNotFound
+			return nil, ErrDocNotFound
 		}
 		d.Pause = &v.Handling.Pauses[i]
+		on = d.Pause.StartedOn
+		if code == "resumption" {
+			on = d.Pause.EndedOn
+		}
 	case "opinion":
 		for i := range v.Handling.OpinionLetters {
 			if fmt.Sprint(v.Handling.OpinionLetters[i].ID) == ref {
 				d.Letter = &v.Handling.OpinionLetters[i]
+				on = d.Letter.IssuedOn
 			}
 		}
 	case "hearing_notice":
 		if s.Hearings != nil {
-			if d.Hearing, err = s.Hearings.HearingNotice(ctx, s.DB, v.ID, ref); err != nil {
-				return "", "", err
+			if d.Hearing, err = s.Hearings.HearingNotice(ctx, db, v.ID, ref); err != nil {
+				return nil, err
 			}
 		}
 		if d.Hearing == nil {
-			return "", "", ErrDocNotFound
+			return nil, ErrDocNotFound
 		}
-		if d.Hearing.Place, err = NewStore(s.DB).HearingPlace(ctx, d.Organ, d.Hearing.ID); err != nil {
-			return "", "", err
+		if d.Hearing.Place, err = NewStore(db).HearingPlace(ctx, d.Organ, d.Hearing.ID); err != nil {
+			return nil, err
+		}
+		on = d.Hearing.Notified
+	}
+	if on.IsZero() {
+		on = s.Today()
+	}
+	if code != "receipt" {
+		d.Today = on // the document's date (提出答复通知书: the day of acceptance)
+	}
+	if preAcceptance(code) {
+		d.DocNo = ""
+		if serial != nil {
+			n, err := serial(code, on.Year())
+			if err != nil {
+				return nil, err
+			}
+			d.DocNo = fmt.Sprintf("%s%s〔%d〕%d号", d.Organ.DocPrefix, t.Char, on.Year(), n)
 		}
 	}
 	text, err := s.Docs.Text(code, d)
-	return t.Title, text, err
+	if err != nil {
+		return nil, err
+	}
+	return &Composed{Type: code, Ref: ref, Title: title, DocNo: d.DocNo, Text: text, IssuedOn: on}, nil
 }
 
 // MissingChars lists the characters of a case's names and texts that no installed font draws. Documents

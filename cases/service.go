@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -256,11 +257,24 @@ func (s *Service) change(ctx context.Context, u *auth.User, id int64, version in
 			ch.New = map[string]any{}
 		}
 		ch.Old["deadlines"], ch.New["deadlines"] = dueMap(before), after
-		if err := audit.Record(ctx, tx, id, u.ID, ch.Action, ch.Summary, ch.Old, ch.New); err != nil {
-			return err
-		}
 		c, err = st.Get(ctx, id)
 		if err != nil {
+			return err
+		}
+		if v, err = s.View(ctx, tx, c); err != nil {
+			return err
+		}
+		// the documents this change produced are issued now, frozen with their own dates, and named in
+		// the change's event
+		issued, err := s.issuePending(ctx, tx, u, v)
+		if err != nil {
+			return err
+		}
+		if len(issued) > 0 {
+			ch.Summary += "；制发" + strings.Join(issued, "、")
+			ch.New["documents_issued"] = issued
+		}
+		if err := audit.Record(ctx, tx, id, u.ID, ch.Action, ch.Summary, ch.Old, ch.New); err != nil {
 			return err
 		}
 		v, err = s.View(ctx, tx, c)

@@ -4,6 +4,9 @@ package cases
 // so that a test prepares each against the migrated schema: a typo fails the test, not a user's request.
 func Statements() []string {
 	return append([]string{
+		queryIssuedDocs, queryIssuedCurrent, queryIssuedByID, queryIssuedPDF, queryIssuedKeys, insertIssued,
+		supersedeIssued, nextIssuedID, nextDocSerial, queryServices, queryIssuedForCase, queryReceiptFile, insertService,
+		countServices, setCopyServed,
 		queryHandlingFacts,
 		querySeries,
 		queryTeam,
@@ -64,8 +67,6 @@ func Statements() []string {
 		acceptCase,
 		queryRespondent,
 		queryHearingPlace,
-		countRejectionsBefore,
-		countCorrectionsBefore,
 		queryStatus,
 		correctionReceived,
 		restartReview,

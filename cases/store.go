@@ -359,24 +359,3 @@ func (s *Store) HearingPlace(ctx context.Context, organ Organ, hearingID int64) 
 	}
 	return organ.Address + room.Location + "（" + room.Name + "）", nil
 }
-
-const (
-	countRejectionsBefore = `SELECT count(*) FROM cases WHERE rejected_on IS NOT NULL AND date_part('year', rejected_on) = $1
-	AND (rejected_on < $2 OR (rejected_on = $2 AND id <= $3))`
-	countCorrectionsBefore = `SELECT count(DISTINCT case_id) FROM corrections WHERE date_part('year', requested_on) = $1
-	AND (requested_on < $2 OR (requested_on = $2 AND case_id <= $3))`
-)
-
-// PreAcceptanceSerial numbers the 补正通知书 and 不予受理决定书 of a year, which are issued before a case has
-// its number: the rank of the case among the year's cases with such a document, by date and case id.
-func (s *Store) PreAcceptanceSerial(ctx context.Context, code string, caseID int64, on date.Date) (int, error) {
-	q := countRejectionsBefore
-	if code == "correction" {
-		q = countCorrectionsBefore
-	}
-	var n int
-	if err := sqlx.GetContext(ctx, s.db, &n, q, on.Year(), on, caseID); err != nil {
-		return 0, fmt.Errorf("cases: document serial: %w", err)
-	}
-	return n, nil
-}

@@ -22,6 +22,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, api+"/cases/:id/receipt.pdf", h.receiptPDF)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/documents", h.apiDocuments)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/documents/:type", h.documentPDF)
+	r.Staff(fiber.MethodPost, api+"/cases/:id/documents/:did/service", h.apiDocumentService, O, C, W)
 	r.Staff(fiber.MethodPost, api+"/cases/:id/review", h.apiReview, C)
 	r.Staff(fiber.MethodPost, api+"/cases/:id/correction-received", h.apiCorrectionReceived, C, O, W)
 	r.Staff(fiber.MethodPost, api+"/cases/:id/correction-served", h.apiCorrectionServed, C, O, W)

@@ -311,3 +311,20 @@ func (a *App) serveLive() {
 		a.liveAddr = ln.Addr().String()
 	})
 }
+
+// Later starts a second server on the same database whose clock says today (a later day: what is fetched
+// then must be what was issued before).
+func (a *App) Later(today date.Date) *App {
+	a.T.Helper()
+	cfg, err := config.Load()
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	cfg.RequestTimeout = time.Minute
+	log := slog.New(slog.NewTextHandler(testWriter{a.T}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := server.New(a.DB, cfg, log, func() date.Date { return today })
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return &App{T: a.T, DB: a.DB, Server: srv, Today: today, tokens: map[string]string{}}
+}

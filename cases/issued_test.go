@@ -1,0 +1,195 @@
+package cases_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+
+	"fuyi/internal/date"
+	"fuyi/internal/pdf/pdftext"
+	"fuyi/internal/testapp"
+)
+
+type issuedDoc struct {
+	ID           int64  `json:"id"`
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	DocNo        string `json:"doc_no"`
+	IssuedOn     string `json:"issued_on"`
+	SHA256       string `json:"sha256"`
+	URL          string `json:"url"`
+	SupersededBy *int64 `json:"superseded_by"`
+	Service      []struct {
+		Method    string `json:"method"`
+		Recipient string `json:"recipient"`
+		ServedOn  string `json:"served_on"`
+	} `json:"service"`
+}
+
+func issuedDocs(t *testing.T, a *testapp.App, id int64) map[string]issuedDoc {
+	t.Helper()
+	var out struct {
+		Items []issuedDoc `json:"items"`
+	}
+	r := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents", id), a.Login("chief1"), nil)
+	if r.Status != 200 {
+		t.Fatalf("documents: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &out)
+	m := map[string]issuedDoc{}
+	for _, d := range out.Items {
+		if d.SupersededBy == nil {
+			m[d.Type] = d
+		}
+	}
+	return m
+}
+
+// A document issued on one day and fetched on a later day is byte-identical and shows its issue date; the
+// 补正通知书 and 不予受理决定书 carry 文号 from the organ's yearly serial of their kind, stored at issue.
+func TestIssuedDocumentsFrozen(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-09-30"))
+	id := a.Register("window1", "2025-09-26")
+	if r := a.Accept(id, "2025-09-30", "ordinary"); r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Body)
+	}
+	docs := issuedDocs(t, a, id)
+	acc, reply := docs["acceptance"], docs["reply_notice"]
+	if acc.DocNo != "栖政复受〔2025〕1号" || acc.IssuedOn != "2025-09-30" || reply.DocNo != "栖政复答〔2025〕1号" || reply.IssuedOn != "2025-09-30" {
+		t.Fatalf("issued at acceptance: %+v %+v", acc, reply)
+	}
+	url := func(d issuedDoc) string { return strings.Replace(d.URL, "/cases/", "/api/v1/cases/", 1) }
+	first := map[string][]byte{}
+	for _, d := range []issuedDoc{acc, reply} {
+		r := a.Do("GET", url(d), a.Login("chief1"), nil)
+		sum := sha256.Sum256(r.Body)
+		if r.Status != 200 || hex.EncodeToString(sum[:]) != d.SHA256 {
+			t.Fatalf("%s: %d, sha %x want %s", d.Type, r.Status, sum, d.SHA256)
+		}
+		first[d.Type] = r.Body
+	}
+	// fourteen months later, another server (its clock on 2026-11-29) gives the same bytes
+	later := a.Later(date.MustParse("2026-11-29"))
+	for typ, b := range first {
+		for _, u := range []string{fmt.Sprintf("/api/v1/cases/%d/documents/%s.pdf", id, typ), url(docs[typ])} {
+			r := later.Do("GET", u, later.Login("chief1"), nil)
+			if r.Status != 200 || !bytes.Equal(r.Body, b) {
+				t.Fatalf("%s fetched later (%s): %d, identical %v", typ, u, r.Status, bytes.Equal(r.Body, b))
+			}
+		}
+		text := pdftext.Extract(t, b)
+		if !strings.Contains(text, "2025年9月30日") || strings.Contains(text, "2026年11月29日") {
+			t.Fatalf("%s does not show its issue date: %s", typ, text)
+		}
+	}
+	// pre-acceptance documents: 文号 from the stored serial, in order of issue
+	c1, c2, c3 := a.Register("window1", "2025-09-26"), a.Register("window1", "2025-09-27"), a.Register("window1", "2025-09-28")
+	for _, c := range []int64{c2, c1} {
+		r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/review", c), a.Login("chief1"), map[string]any{"outcome": "correction", "on": "2025-09-29",
+			"items": []string{"请补充身份证明"}})
+		if r.Status != 200 {
+			t.Fatalf("correction: %d %s", r.Status, r.Body)
+		}
+	}
+	if r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/review", c3), a.Login("chief1"), map[string]any{"outcome": "reject", "on": "2025-09-29",
+		"reason": "申请人与被申请行政行为没有利害关系"}); r.Status != 200 {
+		t.Fatalf("reject: %d %s", r.Status, r.Body)
+	}
+	if d := issuedDocs(t, a, c2)["correction"]; d.DocNo != "栖政复补〔2025〕1号" || d.IssuedOn != "2025-09-29" {
+		t.Fatalf("first 补正通知书: %+v", d)
+	}
+	if d := issuedDocs(t, a, c1)["correction"]; d.DocNo != "栖政复补〔2025〕2号" {
+		t.Fatalf("second 补正通知书: %+v", d)
+	}
+	d := issuedDocs(t, a, c3)["rejection"]
+	if d.DocNo != "栖政复不受〔2025〕1号" {
+		t.Fatalf("不予受理决定书: %+v", d)
+	}
+	r := a.Do("GET", url(d), a.Login("chief1"), nil)
+	if text := pdftext.Extract(t, r.Body); !strings.Contains(text, "栖政复不受〔2025〕1号") {
+		t.Fatalf("the 文号 is not on the document: %s", text)
+	}
+	var last int
+	if err := a.DB.Get(&last, `SELECT last FROM doc_serials WHERE year = 2025 AND kind = 'correction'`); err != nil || last != 2 {
+		t.Fatalf("stored serial: %d %v", last, err)
+	}
+	if _, err := a.DB.Exec(`UPDATE issued_documents SET issued_on = '2026-11-29'`); err == nil {
+		t.Fatal("an issued document was changed")
+	}
+}
+
+func docID(t *testing.T, a *testapp.App, caseID int64, typ string) int64 {
+	t.Helper()
+	d, ok := issuedDocs(t, a, caseID)[typ]
+	if !ok {
+		t.Fatalf("case %d has no issued %s", caseID, typ)
+	}
+	return d.ID
+}
+
+// The 答复 deadline follows the recorded service date of the copy (复议法第48条), the 补正 deadline the
+// recorded service of the 补正通知书 (第31条第2款) — the same due dates as the dates entered on the older
+// endpoints, which keep working.
+func TestServiceDrivesDeadlines(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-10-20"))
+	viaService, viaReply := a.Register("window1", "2025-09-26"), a.Register("window1", "2025-09-26")
+	for _, id := range []int64{viaService, viaReply} {
+		if r := a.Accept(id, "2025-09-30", "ordinary"); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+	}
+	before, _ := a.Case(t, "chief1", viaService).Deadline("reply")
+	svc := fmt.Sprintf("/api/v1/cases/%d/documents/%d/service", viaService, docID(t, a, viaService, "reply_notice"))
+	if r := a.Do("POST", svc, a.Login("chief1"), map[string]any{"method": "electronic", "recipient": "南京市栖霞区市场监督管理局", "served_on": "2025-10-09"}); r.Status != 422 || r.Fields(t)["consent"] == "" {
+		t.Fatalf("electronic service without consent: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do("POST", svc, a.Login("chief1"), map[string]any{"method": "post", "recipient": "被申请人", "served_on": "2025-09-29"}); r.Status != 422 {
+		t.Fatalf("served before issue: %d %s", r.Status, r.Body)
+	}
+	r := a.Do("POST", svc, a.Login("chief1"), map[string]any{"method": "post", "recipient": "南京市栖霞区市场监督管理局", "served_on": "2025-10-09"})
+	if r.Status != 200 {
+		t.Fatalf("service: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("chief1", viaReply, "reply", map[string]any{"copy_sent_on": "2025-10-09", "copy_received_on": "2025-10-09"}); r.Status != 200 {
+		t.Fatalf("reply dates: %d %s", r.Status, r.Body)
+	}
+	got, _ := a.Case(t, "chief1", viaService).Deadline("reply")
+	want, _ := a.Case(t, "chief1", viaReply).Deadline("reply")
+	if got == "" || got != want || got == before {
+		t.Fatalf("答复 due %q after service on 2025-10-09, want %q (entered on the reply endpoint; before service %q)", got, want, before)
+	}
+	d := issuedDocs(t, a, viaService)["reply_notice"]
+	if len(d.Service) != 1 || d.Service[0].ServedOn != "2025-10-09" || d.Service[0].Method != "post" {
+		t.Fatalf("service records: %+v", d.Service)
+	}
+
+	// 补正: the service record of the notice starts the 10 days like the correction-served endpoint
+	c1, c2 := a.Register("window1", "2025-09-26"), a.Register("window1", "2025-09-26")
+	for _, id := range []int64{c1, c2} {
+		if r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/review", id), a.Login("chief1"), map[string]any{"outcome": "correction", "on": "2025-09-29",
+			"items": []string{"请补充身份证明"}}); r.Status != 200 {
+			t.Fatalf("correction: %d %s", r.Status, r.Body)
+		}
+	}
+	if _, st := a.Case(t, "chief1", c1).Deadline("correction"); st != "unserved" {
+		t.Fatalf("correction deadline before service: %s", st)
+	}
+	svc = fmt.Sprintf("/api/v1/cases/%d/documents/%d/service", c1, docID(t, a, c1, "correction"))
+	if r := a.Do("POST", svc, a.Login("window1"), map[string]any{"method": "direct", "recipient": "张三", "served_on": "2025-10-08"}); r.Status != 200 {
+		t.Fatalf("service of the 补正通知书: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("window1", c2, "correction-served", map[string]any{"served_on": "2025-10-08"}); r.Status != 200 {
+		t.Fatalf("correction-served: %d %s", r.Status, r.Body)
+	}
+	got, _ = a.Case(t, "chief1", c1).Deadline("correction")
+	want, _ = a.Case(t, "chief1", c2).Deadline("correction")
+	if got == "" || got != want {
+		t.Fatalf("补正 due %q after service, want %q", got, want)
+	}
+	if r := a.Post("window1", c1, "correction-served", map[string]any{"served_on": "2025-10-09"}); r.Status != 409 {
+		t.Fatalf("correction-served after the service record: %d %s", r.Status, r.Body)
+	}
+}
