@@ -259,6 +259,22 @@ func TestEveryDocumentTypeRendersItsFullText(t *testing.T) {
 			t.Errorf("decision lacks %q", want)
 		}
 	}
+	// every paragraph of a section starts with the first-line indent, the later ones too ("适用依据错误。"
+	// is the second paragraph of 申请人称), measured on the page
+	dec := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/decision.pdf", id), a.Login("chief1"), nil).Body
+	xs := map[string]float64{}
+	for _, l := range pdftext.Lines(t, dec) {
+		for _, p := range []string{"申请人称：", "适用依据错误。", "被申请人称：", "本机关认为："} {
+			if strings.HasPrefix(squash(l.Text), p) {
+				xs[p] = l.XMin
+			}
+		}
+	}
+	for p, x := range xs {
+		if len(xs) != 4 || x < xs["申请人称："]-0.5 || x > xs["申请人称："]+0.5 {
+			t.Errorf("paragraph %q starts at x=%.2f, the first paragraph of its section at %.2f (every paragraph indented alike): %v", p, x, xs["申请人称："], xs)
+		}
+	}
 	if r := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/decision.pdf", rej), a.Login("chief1"), nil); r.Status != 404 {
 		t.Fatalf("a rejected case has no decision: %d", r.Status)
 	}
