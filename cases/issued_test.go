@@ -193,3 +193,67 @@ func TestServiceDrivesDeadlines(t *testing.T) {
 		t.Fatalf("correction-served after the service record: %d %s", r.Status, r.Body)
 	}
 }
+
+// A correction after registration needs a reason and, after acceptance, the chief or the lead officer; it
+// shows old → new in the timeline, re-issues the documents whose text changed (the old version kept,
+// byte for byte), and a 第三人 added by correction appears on the 决定书.
+func TestCorrectionOldToNew(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-10-20"))
+	id := a.AcceptedCase(t, "ordinary") // officer1 leads
+	before := issuedDocs(t, a, id)["acceptance"]
+	oldPDF := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/acceptance.pdf", id), a.Login("chief1"), nil).Body
+	app := testapp.Application("2025-09-26")
+	applicants := app["applicants"].([]map[string]any)
+	applicants[0]["name"] = "张叁"
+	body := map[string]any{"applicants": applicants, "third_parties": []map[string]any{{"kind": "person", "name": "王五",
+		"id_number": "440524188001010014", "address": "南京市栖霞区某路3号"}}, "reason": "申请人身份证载明姓名为张叁，登记时误写"}
+	path := fmt.Sprintf("/api/v1/cases/%d", id)
+	for _, u := range []string{"window1", "officer2"} {
+		if r := a.Do("PATCH", path, a.Login(u), body); r.Status != 403 {
+			t.Fatalf("%s corrects an accepted case: %d %s", u, r.Status, r.Body)
+		}
+	}
+	noReason := map[string]any{"applicants": applicants}
+	if r := a.Do("PATCH", path, a.Login("officer1"), noReason); r.Status != 422 || r.Fields(t)["reason"] == "" {
+		t.Fatalf("without a reason: %d %s", r.Status, r.Body)
+	}
+	r := a.Do("PATCH", path, a.Login("officer1"), body)
+	if r.Status != 200 {
+		t.Fatalf("correct: %d %s", r.Status, r.Body)
+	}
+	var v testapp.CaseView
+	r.JSON(t, &v)
+	last := v.Events[len(v.Events)-1]
+	if last.Action != "case.corrected" || !strings.Contains(last.Summary, "张三") || !strings.Contains(last.Summary, "张叁") ||
+		!strings.Contains(last.Summary, "→") || !strings.Contains(fmt.Sprint(last.Old["applicants"]), "张三") ||
+		!strings.Contains(fmt.Sprint(last.New["applicants"]), "张叁") || !strings.Contains(fmt.Sprint(last.New["third_parties"]), "王五") {
+		t.Fatalf("event: %+v", last)
+	}
+	if r := a.Do("PATCH", path, a.Login("chief1"), body); r.Status != 422 {
+		t.Fatalf("the same data again: %d %s", r.Status, r.Body)
+	}
+	// the 受理通知书 is re-issued under its 文号 and date; the served version stays as it was
+	after := issuedDocs(t, a, id)["acceptance"]
+	if after.ID == before.ID || after.DocNo != before.DocNo || after.IssuedOn != before.IssuedOn || after.SHA256 == before.SHA256 {
+		t.Fatalf("re-issued: before %+v after %+v", before, after)
+	}
+	old := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/acceptance.pdf?doc=%d", id, before.ID), a.Login("chief1"), nil)
+	if !bytes.Equal(old.Body, oldPDF) {
+		t.Fatal("the superseded version is not kept byte for byte")
+	}
+	cur := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/acceptance.pdf", id), a.Login("chief1"), nil)
+	if text := pdftext.Extract(t, cur.Body); !strings.Contains(text, "张叁") || strings.Contains(text, "张三") {
+		t.Fatalf("corrected notice: %s", text)
+	}
+	// the 第三人 appears on the 决定书
+	if r := a.Propose("officer1", id, "maintain", map[string]any{"decided_on": "2025-10-20"}); r.Status != 200 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("chief1", id, "decision/approval", map[string]any{"approve": true}); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Body)
+	}
+	dec := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/decision.pdf", id), a.Login("chief1"), nil)
+	if text := pdftext.Extract(t, dec.Body); !strings.Contains(text, "第三人：王五") || !strings.Contains(text, "申请人：张叁") {
+		t.Fatalf("决定书 parties: %s", text)
+	}
+}

@@ -117,21 +117,20 @@ func (h *Handler) apiDocuments(c *fiber.Ctx) error {
 
 // apiDocumentService records a 送达 of an issued document.
 func (h *Handler) apiDocumentService(c *fiber.Ctx) error {
-	id, err := h.caseID(c)
-	if err != nil {
-		return err
-	}
 	did, err := web.ParamID(c, "did", cases.ErrDocNotFound)
 	if err != nil {
 		return err
 	}
 	var in cases.ServiceInput
-	if err := web.BindJSON(c, &in); err != nil {
-		return err
-	}
-	v, err := h.Service.RecordService(c.UserContext(), web.CurrentUser(c), id, did, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return h.act(c, &in, func(id int64) (*cases.View, error) {
+		return h.Service.RecordService(c.UserContext(), web.CurrentUser(c), id, did, in)
+	})
+}
+
+// apiCorrect corrects registered data (PATCH /cases/{id}) with a reason.
+func (h *Handler) apiCorrect(c *fiber.Ctx) error {
+	var in cases.CorrectionInput
+	return h.act(c, &in, func(id int64) (*cases.View, error) {
+		return h.Service.Correct(c.UserContext(), web.CurrentUser(c), id, in)
+	})
 }

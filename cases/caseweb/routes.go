@@ -19,6 +19,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodPost, api+"/cases", h.apiCreate, W, C, O)
 	r.Staff(fiber.MethodGet, api+"/cases", h.apiList)
 	r.Staff(fiber.MethodGet, api+"/cases/:id", h.apiGet)
+	r.Staff(fiber.MethodPatch, api+"/cases/:id", h.apiCorrect, W, C, O)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/receipt.pdf", h.receiptPDF)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/documents", h.apiDocuments)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/documents/:type", h.documentPDF)

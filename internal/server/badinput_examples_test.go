@@ -68,6 +68,8 @@ func setExamples(a *testapp.App) {
 			"complete": false, "source": "国务院办公厅通知"}),
 		"POST /api/v1/cases/:id/publication":           j(map[string]any{"reason": "依法公开"}),
 		"POST /api/v1/cases/:id/files/:fid/withdrawal": j(map[string]any{"reason": "重复上传"}),
+		"PATCH /api/v1/cases/:id": j(map[string]any{"requests": "请求撤销被申请人作出的行政处罚决定并退还罚款。", "facts": "更正后的事实和理由。",
+			"reason": "申请人书面更正请求", "version": json.Number("0")}),
 		"POST /api/v1/cases/:id/documents/:did/service": j(map[string]any{"method": "post", "recipient": "南京市栖霞区市场监督管理局",
 			"served_on": day, "consent": false, "receipt_file_id": json.Number("0"), "version": json.Number("0")}),
 		"POST /api/v1/lawsuits/:id/files/:fid/withdrawal": j(map[string]any{"reason": "重复上传"}),
