@@ -83,7 +83,7 @@ func TestKillDuringUpload(t *testing.T) {
 	var done atomic.Int32
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	for w := 0; w < 4; w++ {
+	for w := 0; w < 3; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -93,7 +93,7 @@ func TestKillDuringUpload(t *testing.T) {
 					return
 				default:
 				}
-				content := make([]byte, 6<<20)
+				content := make([]byte, 4<<20)
 				rand.Read(content)
 				copy(content, "%PDF-1.7\n")
 				st, sum, err := uploadOnce("http://"+addr+path, token, content)
