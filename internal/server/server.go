@@ -90,7 +90,8 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	if err := views.Load(); err != nil {
 		return nil, err
 	}
-	app := web.New(web.Options{Logger: log, Views: views, BodyLimit: cfg.BodyLimit, CookieSecure: cfg.CookieSecure,
+	bodies := web.NewBodyLimits(cfg.BodyLimit)
+	app := web.New(web.Options{Logger: log, Views: views, Bodies: bodies, BodyLimit: cfg.BodyLimit, CookieSecure: cfg.CookieSecure,
 		RequestTimeout: cfg.RequestTimeout})
 	static, err := fs.Sub(templates.Static, "static")
 	if err != nil {
@@ -99,7 +100,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Use(web.SecurityHeaders)
 
-	s := &Server{App: app, Router: web.NewRouter(app), DB: db}
+	s := &Server{App: app, Router: web.NewRouter(app, bodies), DB: db}
 	// reads that may lag go to the replica with the same statement limit as the primary's pool
 	if s.Replica, err = database.OpenReplica(db, cfg.ReplicaURL, database.Options{MaxConns: cfg.DBMaxConns,
 		StatementTimeout: cfg.ExportTimeout}, cfg.ReplicaMaxLag); err != nil {

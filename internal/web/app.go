@@ -21,8 +21,10 @@ import (
 
 // Options configure the app.
 type Options struct {
-	Logger       *slog.Logger
-	Views        fiber.Views
+	Logger *slog.Logger
+	Views  fiber.Views
+	// Bodies are the request body allowances (default and per route); nil: NewBodyLimits(BodyLimit).
+	Bodies       *BodyLimits
 	BodyLimit    int
 	CookieSecure bool
 	// RequestTimeout is the deadline of every request, database work included (default 5 s).
@@ -39,21 +41,28 @@ func New(o Options) *fiber.App {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 2 << 20
 	}
+	if o.Bodies == nil {
+		o.Bodies = NewBodyLimits(o.BodyLimit)
+	}
 	app := fiber.New(fiber.Config{
-		AppName:               "fuyi",
-		BodyLimit:             o.BodyLimit,
-		Views:                 o.Views,
-		ErrorHandler:          ErrorHandler(o.Logger),
-		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		ReadBufferSize:        ReadBufferSize,
+		AppName:   "fuyi",
+		BodyLimit: o.BodyLimit,
+		// bodies are read as they arrive, never reserved from the declared Content-Length; BodyLimits.Gate
+		// bounds them per route, and multipart forms are parsed (files to disk) only when a handler asks
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		Views:                        o.Views,
+		ErrorHandler:                 ErrorHandler(o.Logger),
+		DisableStartupMessage:        true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		ReadBufferSize:               ReadBufferSize,
 	})
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 5 * time.Second
 	}
-	app.Use(recoverer(o.Logger), requestLog(o.Logger, o.RequestTimeout), CheckInput)
+	app.Use(recoverer(o.Logger), requestLog(o.Logger, o.RequestTimeout), o.Bodies.Gate, CheckInput)
 	return app
 }
 

@@ -18,9 +18,17 @@ type Route struct {
 type Router struct {
 	App    *fiber.App
 	Routes []Route
+	Bodies *BodyLimits // the body allowances the app's Gate enforces
 }
 
-func NewRouter(app *fiber.App) *Router { return &Router{App: app} }
+// NewRouter registers on app; bodies must be the BodyLimits given to New (nil: AllowBody panics).
+func NewRouter(app *fiber.App, bodies *BodyLimits) *Router { return &Router{App: app, Bodies: bodies} }
+
+// AllowBody lets the route method+path take request bodies up to limit bytes instead of the default
+// FUYI_BODY_LIMIT_KB (file uploads). Declare it beside the route's registration; see BodyLimits.
+func (r *Router) AllowBody(method, path string, limit int) {
+	r.Bodies.Allow(method, path, limit)
+}
 
 // AllRoles is every staff role.
 var AllRoles = []auth.Role{auth.RoleWindow, auth.RoleOfficer, auth.RoleChief, auth.RoleBureau}
