@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	neturl "net/url"
 	"strings"
@@ -70,7 +71,28 @@ func pool(url string, o Options) (*sqlx.DB, error) {
 // Tx runs fn in a transaction, committing when it returns nil. When the context ends meanwhile (the
 // request's deadline), database/sql rolls the transaction back by itself and later statements fail with
 // sql.ErrTxDone; the error returned then also matches the context's error, so callers see a timeout.
+//
+// A transaction that PostgreSQL chose as the victim of a deadlock (40P01) or of a serialization failure
+// (40001) was rolled back whole; it is run again (fn from the start, at most txAttempts times in all, while
+// the context lasts). fn must therefore keep its effects inside the transaction and set, not accumulate,
+// the variables it answers through. When the attempts run out the error stays retryable (IsRetryable):
+// the request answers 503 with Retry-After, never 500.
 func Tx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = txOnce(ctx, db, fn)
+		if err == nil || !IsRetryable(err) || attempt == txAttempts || ctx.Err() != nil {
+			return err
+		}
+		// the other party of the deadlock is finishing: let it commit before trying again
+		time.Sleep(time.Duration(attempt*(5+mrand.IntN(20))) * time.Millisecond)
+	}
+}
+
+// txAttempts bounds the runs of a transaction that keeps losing deadlocks.
+const txAttempts = 4
+
+func txOnce(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return withContext(ctx, fmt.Errorf("database: begin: %w", err))
@@ -85,6 +107,13 @@ func Tx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 		return withContext(ctx, fmt.Errorf("database: commit: %w", err))
 	}
 	return nil
+}
+
+// IsRetryable reports a transaction rolled back by PostgreSQL to break a deadlock (40P01) or a
+// serialization failure (40001): running it again is expected to succeed.
+func IsRetryable(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // withContext adds the context's error to err when the context has ended.

@@ -185,7 +185,8 @@ func Classify(err error) (*apperr.Error, int, bool) {
 	if e, status, ok := dataException(err); ok {
 		return e, status, true
 	}
-	if database.IsTimeout(err) {
+	if database.IsTimeout(err) || database.IsRetryable(err) {
+		// out of time, or a deadlock that kept recurring after database.Tx ran the transaction again
 		return ErrBusy, fiber.StatusServiceUnavailable, true
 	}
 	if database.IsUnavailable(err) {
