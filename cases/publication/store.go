@@ -224,7 +224,7 @@ func (s *Store) Search(ctx context.Context, f Filter) ([]PublicDecision, int, er
 // The search statements are completed with the conditions of the filter (and the cap, limit and offset).
 const (
 	countPublished = `SELECT count(*) FROM publications WHERE %s`
-	countSearched  = `SELECT count(*) FROM (SELECT 1 FROM publications WHERE %s ORDER BY decided_on DESC, id DESC LIMIT %d) m`
+	countSearched  = `SELECT count(*) FROM (SELECT 1 FROM publications WHERE %s LIMIT %d) m`
 	listPublished  = `SELECT id, title, doc_no, agency_name, decision_type, decided_on, published_at
 FROM publications WHERE %s ORDER BY decided_on DESC, id DESC LIMIT %d OFFSET %d`
 )

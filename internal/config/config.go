@@ -24,13 +24,15 @@ type Config struct {
 	RequestTimeout time.Duration // FUYI_REQUEST_TIMEOUT: deadline of every request (database included)
 	ExportTimeout  time.Duration // FUYI_EXPORT_TIMEOUT: deadline of the statistics exports and reports
 	AlertWorkdays  int           // FUYI_ALERT_WORKDAYS: "approaching" this many working days before
-	Scheduler      bool          // FUYI_SCHEDULER: off disables the scheduled jobs in this process
-	SMTPAddr       string        // FUYI_SMTP_ADDR host:port
-	SMTPFrom       string        // FUYI_SMTP_FROM
-	SMTPUser       string        // FUYI_SMTP_USER
-	SMTPPassword   string        // FUYI_SMTP_PASSWORD
-	WebhookURL     string        // FUYI_WEBHOOK_URL
-	WebhookSecret  string        // FUYI_WEBHOOK_SECRET
+	// PublicSearchSlots is FUYI_PUBLIC_SEARCH_SLOTS: public searches running at once (more wait, then 503)
+	PublicSearchSlots int
+	Scheduler         bool   // FUYI_SCHEDULER: off disables the scheduled jobs in this process
+	SMTPAddr          string // FUYI_SMTP_ADDR host:port
+	SMTPFrom          string // FUYI_SMTP_FROM
+	SMTPUser          string // FUYI_SMTP_USER
+	SMTPPassword      string // FUYI_SMTP_PASSWORD
+	WebhookURL        string // FUYI_WEBHOOK_URL
+	WebhookSecret     string // FUYI_WEBHOOK_SECRET
 }
 
 func env(key, def string) string {
@@ -119,6 +121,9 @@ func Load() (Config, error) {
 		c.ExportTimeout = c.RequestTimeout
 	}
 	if c.AlertWorkdays, err = envInt("FUYI_ALERT_WORKDAYS", 3, 1, 30); err != nil {
+		return c, err
+	}
+	if c.PublicSearchSlots, err = envInt("FUYI_PUBLIC_SEARCH_SLOTS", 2, 1, 64); err != nil {
 		return c, err
 	}
 	c.Scheduler = os.Getenv("FUYI_SCHEDULER") != "off"

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -58,6 +59,13 @@ type Server struct {
 	// Replica serves the reads that may lag (public site, statistics): DATABASE_REPLICA_URL, else the primary.
 	Replica *database.Replica
 }
+
+// A public search waits at most PublicSearchWait for one of FUYI_PUBLIC_SEARCH_SLOTS (else 503 with
+// Retry-After) and runs at most PublicSearchTimeout (else 503).
+const (
+	PublicSearchWait    = 500 * time.Millisecond
+	PublicSearchTimeout = 2 * time.Second
+)
 
 // funcs are the template functions of the pages: labels owned by the features.
 func funcs() template.FuncMap {
@@ -138,7 +146,9 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	ch.Routes(s.Router)
 	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
 	calendarweb.New(calAdmin, today).Routes(s.Router)
-	publicationweb.New(pub, s.Replica).Routes(s.Router)
+	ph := publicationweb.New(pub, s.Replica)
+	ph.Searches = web.NewSlots(cfg.PublicSearchSlots, PublicSearchWait, PublicSearchTimeout)
+	ph.Routes(s.Router)
 	fh := casefileweb.New(casefile.NewService(db, cfg.UploadLimit), cfg.ExportTimeout, ch.RenderCaseError)
 	// the upload routes' body allowance, through the router's per-route limits once it has them
 	if r, ok := any(s.Router).(interface{ AllowBody(method, path string, limit int) }); ok {

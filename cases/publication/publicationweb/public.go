@@ -32,6 +32,9 @@ func (h *Handler) publicFilter(c *fiber.Ctx) (publicFilter, error) {
 	if len([]rune(f.Q)) > 100 {
 		return f, apperr.New(apperr.BadRequest, "request.query", "检索词不超过100字")
 	}
+	if err := publicPageLimits(p); err != nil {
+		return f, err
+	}
 	if f.Year, err = web.QueryInt(c, "year", 2000, 2100); err != nil {
 		return f, err
 	}
@@ -42,6 +45,30 @@ func (h *Handler) publicFilter(c *fiber.Ctx) (publicFilter, error) {
 		return f, err
 	}
 	return f, nil
+}
+
+// PublicPerPage and PublicRows bound a public list: at most 50 per page, and only the first
+// SearchCountCap results are listed (deeper pages cost a sort of every match and find nothing a reader
+// could not find by narrowing the search).
+const (
+	PublicPerPage = 50
+	PublicRows    = publication.SearchCountCap
+)
+
+func publicPageLimits(p web.Paging) error {
+	if p.PerPage > PublicPerPage {
+		e := apperr.Newf(apperr.BadRequest, "request.query", "查询参数 per_page 无效：每页最多%d条", PublicPerPage)
+		e.Fields = map[string]string{"per_page": fmt.Sprintf("每页最多%d条", PublicPerPage)}
+		return e
+	}
+	if p.Page > 1 && p.Offset() >= PublicRows {
+		last := (PublicRows + p.PerPage - 1) / p.PerPage
+		e := apperr.Newf(apperr.BadRequest, "request.page",
+			"公开检索只列出前%d条结果（每页%d条时最多第%d页），第%d页超出范围；请增加检索词或按年份、机关、决定类型缩小范围", PublicRows, p.PerPage, last, p.Page)
+		e.Fields = map[string]string{"page": fmt.Sprintf("最多第%d页", last)}
+		return e
+	}
+	return nil
 }
 
 // public runs the reads of a public page on the replica when one is usable (else on the primary) and

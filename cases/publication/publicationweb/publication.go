@@ -19,6 +19,8 @@ import (
 type Handler struct {
 	Service *publication.Service
 	Reads   *database.Replica // where the public site reads (a replica when configured); nil: the primary
+	// Searches bound the concurrent public searches (list, API); nil: unbounded.
+	Searches *web.Slots
 }
 
 // New builds the handler; the public site reads through reads.
@@ -207,9 +209,9 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodPost, api+"/cases/:id/publication/block", h.apiBlock, B)
 	r.Staff(fiber.MethodGet, "/cases/:id/publication", h.pagePublication, B, C)
 	r.Staff(fiber.MethodPost, "/cases/:id/publication/:action", h.pagePublicationAction, B, C)
-	r.Public(fiber.MethodGet, api+"/public/decisions", h.apiPublicDecisions)
-	r.Public(fiber.MethodGet, "/decisions", h.pageDecisions)
-	r.Public(fiber.MethodGet, "/decisions.atom", h.atom)
+	r.Public(fiber.MethodGet, api+"/public/decisions", h.Searches.Wrap(h.apiPublicDecisions))
+	r.Public(fiber.MethodGet, "/decisions", h.Searches.Wrap(h.pageDecisions))
+	r.Public(fiber.MethodGet, "/decisions.atom", h.Searches.Wrap(h.atom))
 	r.Public(fiber.MethodGet, "/decisions/:id", h.pageDecision)
 	r.Public(fiber.MethodGet, "/guide", h.pageGuide)
 	r.Public(fiber.MethodGet, "/guide/application-form.pdf", h.applicationForm)

@@ -142,6 +142,22 @@ func TestPublicGuideAndForm(t *testing.T) {
 			t.Errorf("%s: %d", q, r.Status)
 		}
 	}
+	// bounded lists: at most 50 per page, only the first 1,000 results; beyond, 400 in Chinese naming the page
+	for q, want := range map[string]string{
+		"/api/v1/public/decisions?q=决&per_page=200":             "每页最多50条",
+		"/api/v1/public/decisions?q=决&page=1000000&per_page=50": "第1000000页超出范围",
+		"/api/v1/public/decisions?page=21&per_page=50":          "最多第20页",
+		"/decisions?q=决&page=51":                                "公开检索只列出前1000条结果",
+	} {
+		if r := a.Do("GET", q, "", nil); r.Status != 400 || !strings.Contains(string(r.Body), want) {
+			t.Errorf("%s: %d %s", q, r.Status, r.Body)
+		}
+	}
+	for _, q := range []string{"/api/v1/public/decisions?page=20&per_page=50", "/decisions?q=决&page=50"} {
+		if r := a.Do("GET", q, "", nil); r.Status != 200 {
+			t.Errorf("%s: %d %s", q, r.Status, r.Body)
+		}
+	}
 	// an enumeration answers 422 listing its codes with their labels
 	if r := a.Do("GET", "/api/v1/public/decisions?type=x", "", nil); r.Status != 422 || !strings.Contains(string(r.Body), "maintain（维持") {
 		t.Errorf("type=x: %d %s", r.Status, r.Body)
