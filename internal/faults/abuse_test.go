@@ -2,14 +2,20 @@ package faults
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"fuyi/internal/testapp"
 )
 
 // rssMB reads the resident memory of a process from /proc.
@@ -97,5 +103,121 @@ func TestSlowClientsDeclaringLargeBodies(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !resp.Close {
 		t.Fatalf("100 MB declared: %d, close=%v", resp.StatusCode, resp.Close)
+	}
+}
+
+// 200 clients hammer the public search with the worst requests there are — one character (matching every
+// decision), the deepest page, 200 per page — over 10,000 published decisions, while an officer keeps
+// opening a case. Before the limits the server fell to 6 req/s and a staff request waited 49.6 s. Now the
+// abusive requests answer 200, 400 (too deep, too many per page) or 503 with Retry-After (every search
+// slot busy), and every staff request answers 200 within 2 s (its p95 against the idle p95 is logged; the
+// benchmark, not this test, holds the 5× target).
+func TestPublicSearchAbuse(t *testing.T) {
+	e := setup(t)
+	for _, q := range []string{
+		`ALTER TABLE publications DROP CONSTRAINT publications_case_id_fkey, DROP CONSTRAINT publications_decision_id_fkey`,
+		`DROP INDEX publications_one_live`,
+		`INSERT INTO publications (case_id, decision_id, version, status, title, doc_no, agency_id, agency_name,
+			decision_type, decided_on, year, body, pdf, redactions, search, published_by)
+		SELECT g, g, 1, 'published', '行政复议决定书', '某政复决〔2025〕' || g || '号', (SELECT min(id) FROM agencies), '某区人民政府',
+			'maintain', date '2020-01-01' + (g % 2000), 2020 + (g % 2000) / 366, repeat('本机关决定维持被申请人作出的行政行为。', 20),
+			'\x25'::bytea, '[]', array_to_tsvector(ARRAY['决','定','决定','维','持','维持','行','政','行政', 'w' || (g % 97)]),
+			(SELECT min(id) FROM users)
+		FROM generate_series(1, 10000) g`,
+		`ANALYZE publications`,
+	} {
+		if _, err := e.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := freePort(t)
+	e.serve(addr)
+	token := login(t, addr, "window1")
+	base := "http://" + addr
+	st, b, err := call("POST", base+"/api/v1/cases", token, testapp.Application("2025-09-26"))
+	if err != nil || st != http.StatusCreated {
+		t.Fatalf("register: %d %v %s", st, err, b)
+	}
+	var c struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	staff := func(n int) []time.Duration {
+		var ds []time.Duration
+		for i := 0; i < n; i++ {
+			t0 := time.Now()
+			st, b, err := call("GET", fmt.Sprintf("%s/api/v1/cases/%d", base, c.ID), token, nil)
+			d := time.Since(t0)
+			if err != nil || st != http.StatusOK {
+				t.Errorf("staff request %d during the abuse: %d %v %.200s", i, st, err, b)
+				return ds
+			}
+			if d > 2*time.Second {
+				t.Errorf("staff request %d took %s during the abuse", i, d)
+			}
+			ds = append(ds, d)
+			time.Sleep(50 * time.Millisecond)
+		}
+		return ds
+	}
+	idle := staff(20)
+
+	abusive := []string{"/api/v1/public/decisions?q=%E5%86%B3&page=1000000&per_page=200", "/api/v1/public/decisions?q=%E5%86%B3",
+		"/decisions?q=%E5%86%B3&page=20", "/api/v1/public/decisions?q=%E5%86%B3&per_page=50&page=20", "/decisions.atom"}
+	stop := make(chan struct{})
+	var mu sync.Mutex
+	counts := map[int]int{}
+	var wg sync.WaitGroup
+	hc := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 200}}
+	for w := 0; w < 200; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r, err := hc.Get(base + abusive[i%len(abusive)])
+				if err != nil {
+					t.Errorf("abusive request: %v", err)
+					return
+				}
+				body, _ := io.ReadAll(r.Body)
+				r.Body.Close()
+				mu.Lock()
+				counts[r.StatusCode]++
+				mu.Unlock()
+				switch r.StatusCode {
+				case http.StatusOK, http.StatusBadRequest:
+				case http.StatusServiceUnavailable:
+					if r.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "请稍后重试") {
+						t.Errorf("503 without Retry-After or Chinese message: %.200s", body)
+						return
+					}
+				default:
+					t.Errorf("abusive request %s: %d %.200s", abusive[i%len(abusive)], r.StatusCode, body)
+					return
+				}
+			}
+		}(w)
+	}
+	time.Sleep(time.Second) // let the abuse build up
+	busy := staff(20)
+	close(stop)
+	wg.Wait()
+	p95 := func(ds []time.Duration) time.Duration {
+		if len(ds) == 0 {
+			return 0
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return ds[len(ds)*95/100]
+	}
+	t.Logf("abusive answers by status: %v; staff request p95 idle %s, under abuse %s", counts, p95(idle), p95(busy))
+	if counts[http.StatusBadRequest] == 0 || counts[http.StatusOK] == 0 {
+		t.Fatalf("the abuse did not run as meant: %v", counts)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -126,7 +127,7 @@ func (l *BodyLimits) Gate(c *fiber.Ctx) error {
 	cl := h.ContentLength()
 	switch {
 	case cl > limit:
-		c.Context().SetConnectionClose()
+		refuse(c)
 		return ErrBodyTooLarge(limit)
 	case cl == -1: // chunked: read at most limit+1 bytes
 		if s := c.Request().BodyStream(); s != nil {
@@ -136,7 +137,7 @@ func (l *BodyLimits) Gate(c *fiber.Ctx) error {
 				return apperr.New(apperr.BadRequest, "request.malformed", "请求格式错误：请求内容不完整")
 			}
 			if len(b) > limit {
-				c.Context().SetConnectionClose()
+				refuse(c)
 				return ErrBodyTooLarge(limit)
 			}
 			c.Request().SetBodyRaw(b)
@@ -148,4 +149,19 @@ func (l *BodyLimits) Gate(c *fiber.Ctx) error {
 		c.Context().SetConnectionClose()
 	}
 	return err
+}
+
+// refuse closes the connection after the answer, first discarding for a moment (at most 1 MB, 200 ms)
+// what the client has already sent: closing a socket with unread input resets it, and the client would
+// lose the 413 that explains why.
+func refuse(c *fiber.Ctx) {
+	c.Context().SetConnectionClose()
+	s := c.Request().BodyStream()
+	if s == nil {
+		return
+	}
+	if conn := c.Context().Conn(); conn != nil {
+		_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	}
+	_, _ = io.CopyN(io.Discard, s, 1<<20)
 }
