@@ -337,8 +337,11 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 func TestTwoServers(t *testing.T) {
 	e := setup(t)
 	a, b := freePort(t), freePort(t)
-	e.serve(a)
-	e.serve(b)
+	// Acceptance issues its documents (PDFs) while it holds the year's number row, so twenty simultaneous
+	// acceptances queue behind each other; under -race that exceeds the default request deadline. This test
+	// is about numbers and sessions across servers, so it gives requests time (the latency is issue 13's).
+	e.serve(a, "FUYI_REQUEST_TIMEOUT=60")
+	e.serve(b, "FUYI_REQUEST_TIMEOUT=60")
 	wtok := login(t, a, "window1")
 	if st, _, _ := call("GET", "http://"+b+"/api/v1/cases", wtok, nil); st != 200 {
 		t.Fatalf("session from server A refused by server B: %d", st)
