@@ -151,7 +151,9 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	ph.Routes(s.Router)
 	fh := casefileweb.New(casefile.NewService(db, cfg.UploadLimit), cfg.ExportTimeout, ch.RenderCaseError)
 	// the upload routes' body allowance, through the router's per-route limits once it has them
-	if r, ok := any(s.Router).(interface{ AllowBody(method, path string, limit int) }); ok {
+	if r, ok := any(s.Router).(interface {
+		AllowBody(method, path string, limit int)
+	}); ok {
 		fh.AllowBody = r.AllowBody
 	}
 	fh.Routes(s.Router)
