@@ -1,11 +1,12 @@
 # Fuyi — two set-up commands: `make run` and `make test` (see README.md).
 GO      ?= go
 BIN     := bin/fuyi
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
 
 .PHONY: run test build vet clean stop-db bench faults e2e fuzz
 
 build:
-	$(GO) build -o $(BIN) ./cmd/fuyi
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/fuyi
 
 # Starts a private PostgreSQL under ./var/pg (unless DATABASE_URL is set), migrates, loads the demo
 # organisation and serves on FUYI_ADDR (default 127.0.0.1:8080).

@@ -57,7 +57,9 @@ type User struct {
 	WindowID   *int   `db:"window_id" json:"-"`
 	WindowCode string `db:"window_code" json:"window_code"`
 	Qualified  bool   `db:"qualified" json:"qualified"`
-	Active     bool   `db:"active" json:"-"`
+	Active     bool   `db:"active" json:"active"`
+	Email      string `db:"email" json:"email"`
+	Mobile     string `db:"mobile" json:"mobile"`
 }
 
 // Is reports whether the user has one of the roles.
@@ -77,7 +79,8 @@ type Store struct{ db sqlx.ExtContext }
 
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
-const userColumns = `u.id, u.username, u.name, u.role, u.window_id, coalesce(w.code, '') AS window_code, u.qualified, u.active`
+const userColumns = `u.id, u.username, u.name, u.role, u.window_id, coalesce(w.code, '') AS window_code, u.qualified, u.active,
+	u.email, u.mobile`
 
 const queryUserByID = `SELECT ` + userColumns + ` FROM users u LEFT JOIN windows w ON w.id = u.window_id WHERE u.id = $1`
 
@@ -246,6 +249,103 @@ func (s *Store) UsernameTaken(ctx context.Context, username string) (bool, error
 	return ok, nil
 }
 
+const queryUserByName = `SELECT ` + userColumns + ` FROM users u LEFT JOIN windows w ON w.id = u.window_id WHERE u.username = $1`
+
+// ByUsername finds a user by login name.
+func (s *Store) ByUsername(ctx context.Context, username string) (*User, error) {
+	var u User
+	if err := sqlx.GetContext(ctx, s.db, &u, queryUserByName, username); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrUserNotFound
+		}
+		return nil, fmt.Errorf("auth: user %s: %w", username, err)
+	}
+	return &u, nil
+}
+
+var emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+
+// CheckEmail says what is wrong with an e-mail address ("" is allowed: no e-mail alerts).
+func CheckEmail(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > 254 || !emailRe.MatchString(s) {
+		return "电子邮箱格式不正确（例如 zhang@example.gov.cn）"
+	}
+	return ""
+}
+
+var mobileRe = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// CheckMobile says what is wrong with a mobile number ("" is allowed): 11 digits starting 13–19.
+func CheckMobile(s string) string {
+	if s == "" || mobileRe.MatchString(s) {
+		return ""
+	}
+	return "手机号码须为11位数字，以13至19开头"
+}
+
+// Contacts are a user's e-mail and mobile number.
+type Contacts struct {
+	Email  *string `json:"email"`
+	Mobile *string `json:"mobile"`
+}
+
+const setUserContacts = `UPDATE users SET email = coalesce($2, email), mobile = coalesce($3, mobile) WHERE id = $1`
+
+// SetContacts sets the e-mail and/or the mobile number (nil: unchanged, "": none).
+func (s *Store) SetContacts(ctx context.Context, id int64, c Contacts) error {
+	f := apperr.Fields{}
+	if c.Email != nil {
+		*c.Email = strings.TrimSpace(*c.Email)
+		if msg := CheckEmail(*c.Email); msg != "" {
+			f.Add("email", "%s", msg)
+		}
+	}
+	if c.Mobile != nil {
+		*c.Mobile = strings.TrimSpace(*c.Mobile)
+		if msg := CheckMobile(*c.Mobile); msg != "" {
+			f.Add("mobile", "%s", msg)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.exec1(ctx, setUserContacts, id, c.Email, c.Mobile)
+}
+
+const setUserPassword = `UPDATE users SET password_hash = $2 WHERE id = $1`
+
+// SetPassword sets a new password (CheckPassword's rule).
+func (s *Store) SetPassword(ctx context.Context, id int64, pw string) error {
+	if msg := CheckPassword(pw); msg != "" {
+		f := apperr.Fields{}
+		f.Add("password", "%s", msg)
+		return f.Err()
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
+	if err != nil {
+		return fmt.Errorf("auth: hash: %w", err)
+	}
+	return s.exec1(ctx, setUserPassword, id, string(hash))
+}
+
+func (s *Store) exec1(ctx context.Context, q string, args ...any) error {
+	res, err := s.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("auth: update user: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("auth: update user: %w", err)
+	}
+	if n == 0 {
+		return ErrUserNotFound
+	}
+	return nil
+}
+
 const setUserActive = `UPDATE users SET active = $2 WHERE id = $1`
 
 // SetActive enables or disables a user; disabling ends the user's sessions at once, in one transaction.
@@ -274,6 +374,6 @@ func SetActive(ctx context.Context, db *sqlx.DB, id int64, active bool) error {
 // Statements lists the SQL of this package (checked against the schema by the statement test).
 func Statements() []string {
 	return []string{queryUserByID, queryUsersByRole, queryAllUsers, insertUser, queryWindowExists, queryUsernameTaken,
-		setUserActive, countFailures, queryLogin, insertAttempt, insertSession, deleteSession, deleteUserSession,
+		setUserActive, queryUserByName, setUserContacts, setUserPassword, countFailures, queryLogin, insertAttempt, insertSession, deleteSession, deleteUserSession,
 		purgeSessions, purgeAttempts, querySession}
 }

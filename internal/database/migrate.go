@@ -2,12 +2,15 @@ package database
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -20,6 +23,13 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+}
+
+// Checksum is the SHA-256 of the file, recorded when the migration is applied: an applied migration whose
+// file was edited afterwards is refused (the database no longer matches what the file says).
+func (m Migration) Checksum() string {
+	h := sha256.Sum256([]byte(m.SQL))
+	return hex.EncodeToString(h[:])
 }
 
 // ReadMigrations lists NNNN_name.sql files in order.
@@ -55,27 +65,55 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	name text NOT NULL,
 	applied_at timestamptz NOT NULL DEFAULT now())`
 
-func applied(ctx context.Context, q sqlx.QueryerContext) (map[int]bool, error) {
-	var exists bool
-	if err := sqlx.GetContext(ctx, q, &exists, `SELECT to_regclass('schema_migrations') IS NOT NULL`); err != nil {
+// addChecksumColumn upgrades a schema_migrations table made before checksums were recorded.
+const addChecksumColumn = `ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text`
+
+// AppliedMigration is one row of schema_migrations.
+type AppliedMigration struct {
+	Version   int       `db:"version"`
+	Name      string    `db:"name"`
+	AppliedAt time.Time `db:"applied_at"`
+	Checksum  string    `db:"checksum"`
+}
+
+func applied(ctx context.Context, q sqlx.QueryerContext) (map[int]AppliedMigration, error) {
+	var exists, hasSum bool
+	if err := sqlx.GetContext(ctx, q, &exists, queryMigrationsTable); err != nil {
 		return nil, err
 	}
-	done := map[int]bool{}
+	done := map[int]AppliedMigration{}
 	if !exists {
 		return done, nil
 	}
-	var vs []int
-	if err := sqlx.SelectContext(ctx, q, &vs, `SELECT version FROM schema_migrations`); err != nil {
+	if err := sqlx.GetContext(ctx, q, &hasSum, queryChecksumColumn); err != nil {
 		return nil, err
 	}
-	for _, v := range vs {
-		done[v] = true
+	query := queryAppliedNoChecksum
+	if hasSum {
+		query = queryApplied
+	}
+	var rows []AppliedMigration
+	if err := sqlx.SelectContext(ctx, q, &rows, query); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		done[r.Version] = r
 	}
 	return done, nil
 }
 
-// Pending lists the migrations not yet applied.
-func Pending(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]Migration, error) {
+// MigrationState is one migration as `fuyi migrate status` shows it.
+type MigrationState struct {
+	Migration
+	Applied   bool
+	AppliedAt time.Time
+	// Changed: applied, but the file's checksum differs from the one recorded then.
+	Changed bool
+}
+
+// Status lists every migration of fsys with whether and when it was applied, and whether its file changed
+// since. Applied versions that have no file (a newer binary's migrations) are listed with an empty SQL.
+func Status(ctx context.Context, db sqlx.QueryerContext, fsys fs.FS) ([]MigrationState, error) {
 	ms, err := ReadMigrations(fsys)
 	if err != nil {
 		return nil, err
@@ -84,11 +122,42 @@ func Pending(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]Migration, error) 
 	if err != nil {
 		return nil, fmt.Errorf("database: read applied migrations: %w", err)
 	}
-	var out []Migration
+	out := make([]MigrationState, 0, len(ms))
 	for _, m := range ms {
-		if !done[m.Version] {
-			out = append(out, m)
+		st := MigrationState{Migration: m}
+		if a, ok := done[m.Version]; ok {
+			st.Applied, st.AppliedAt = true, a.AppliedAt
+			st.Changed = a.Checksum != "" && a.Checksum != m.Checksum()
 		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// ChangedError names the applied migrations whose files were edited after they ran.
+func changedError(names []string) error {
+	return fmt.Errorf("database: applied migrations were edited afterwards (checksum differs): %s; restore the original files and put the change in a new migration",
+		strings.Join(names, ", "))
+}
+
+// Pending lists the migrations not yet applied. It fails when an applied migration's file was edited.
+func Pending(ctx context.Context, db *sqlx.DB, fsys fs.FS) ([]Migration, error) {
+	sts, err := Status(ctx, db, fsys)
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	var changed []string
+	for _, st := range sts {
+		if st.Changed {
+			changed = append(changed, st.Name)
+		}
+		if !st.Applied {
+			out = append(out, st.Migration)
+		}
+	}
+	if len(changed) > 0 {
+		return out, changedError(changed)
 	}
 	return out, nil
 }
@@ -113,15 +182,34 @@ func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) (names []string, err 
 			err = errors.Join(err, fmt.Errorf("database: migrate unlock: %w", uerr))
 		}
 	}()
-	if _, err := conn.ExecContext(ctx, createMigrationsTable); err != nil {
-		return nil, fmt.Errorf("database: migrate: %w", err)
+	for _, q := range []string{createMigrationsTable, addChecksumColumn} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("database: migrate: %w", err)
+		}
 	}
 	done, err := applied(ctx, conn)
 	if err != nil {
 		return nil, fmt.Errorf("database: migrate: %w", err)
 	}
+	var changed []string
 	for _, m := range ms {
-		if done[m.Version] {
+		a, ok := done[m.Version]
+		switch {
+		case !ok:
+		case a.Checksum == "":
+			// applied before checksums were recorded: the file as it is now is taken as the original
+			if _, err := conn.ExecContext(ctx, recordChecksum, m.Version, m.Checksum()); err != nil {
+				return nil, fmt.Errorf("database: record checksum of %s: %w", m.Name, err)
+			}
+		case a.Checksum != m.Checksum():
+			changed = append(changed, m.Name)
+		}
+	}
+	if len(changed) > 0 {
+		return nil, changedError(changed)
+	}
+	for _, m := range ms {
+		if _, ok := done[m.Version]; ok {
 			continue
 		}
 		tx, err := conn.BeginTxx(ctx, nil)
@@ -131,7 +219,7 @@ func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) (names []string, err 
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return names, errors.Join(fmt.Errorf("database: migration %s: %w", m.Name, err), tx.Rollback())
 		}
-		if _, err := tx.ExecContext(ctx, recordMigration, m.Version, m.Name); err != nil {
+		if _, err := tx.ExecContext(ctx, recordMigration, m.Version, m.Name, m.Checksum()); err != nil {
 			return names, errors.Join(fmt.Errorf("database: record migration %s: %w", m.Name, err), tx.Rollback())
 		}
 		if err := tx.Commit(); err != nil {
@@ -146,5 +234,11 @@ func Migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) (names []string, err 
 const (
 	lockMigrations   = `SELECT pg_advisory_lock($1)`
 	unlockMigrations = `SELECT pg_advisory_unlock($1)`
-	recordMigration  = `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`
+	recordMigration  = `INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`
+	recordChecksum   = `UPDATE schema_migrations SET checksum = $2 WHERE version = $1 AND checksum IS NULL`
+
+	queryMigrationsTable   = `SELECT to_regclass('schema_migrations') IS NOT NULL`
+	queryChecksumColumn    = `SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'schema_migrations' AND column_name = 'checksum' AND table_schema = current_schema())`
+	queryApplied           = `SELECT version, name, applied_at, coalesce(checksum, '') AS checksum FROM schema_migrations`
+	queryAppliedNoChecksum = `SELECT version, name, applied_at, '' AS checksum FROM schema_migrations`
 )

@@ -224,3 +224,14 @@ func Empty(t testing.TB) *sqlx.DB {
 	})
 	return db
 }
+
+// DSN is the connection string of a database made by New or Empty (for code that opens its own pool, such as
+// the commands of cmd/fuyi).
+func DSN(t testing.TB, db *sqlx.DB) string {
+	t.Helper()
+	var name string
+	if err := db.Get(&name, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	return withDB(URL(t), name)
+}
