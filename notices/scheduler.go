@@ -21,18 +21,25 @@ type Job struct {
 // deadline alerts every morning at 07:00 (and once now, catching up on days the server was down — the
 // levels depend on today's date, so everything that fell due meanwhile is alerted at its current level),
 // outbox delivery every minute, and any extra jobs.
-// A job's failure is logged where it happens (RunOn logs its own).
-func Schedule(ctx context.Context, r *Runner, out *Outbox, log *slog.Logger, extra ...Job) (*cron.Cron, error) {
+// A job's failure is logged where it happens (RunOn logs its own). observe, when not nil, is told of every
+// run and its error (the metrics).
+func Schedule(ctx context.Context, r *Runner, out *Outbox, log *slog.Logger, observe func(job string, err error), extra ...Job) (*cron.Cron, error) {
+	if observe == nil {
+		observe = func(string, error) {}
+	}
 	logger := cron.VerbosePrintfLogger(slogPrintf{log})
 	c := cron.New(cron.WithLocation(date.Shanghai), cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
 	alerts := func() {
-		_, _ = r.RunOn(ctx, r.Today()) // RunOn logs a failure; the next run catches up
+		_, err := r.RunOn(ctx, r.Today()) // RunOn logs a failure; the next run catches up
+		observe("alerts", err)
 	}
 	if _, err := c.AddFunc("0 7 * * *", alerts); err != nil {
 		return nil, fmt.Errorf("notices: schedule alerts: %w", err)
 	}
 	if _, err := c.AddFunc("* * * * *", func() {
-		if sent, failed, err := out.Deliver(ctx); err != nil {
+		sent, failed, err := out.Deliver(ctx)
+		observe("outbox", err)
+		if err != nil {
 			log.Warn("outbox", "error", err.Error())
 		} else if sent+failed > 0 {
 			log.Info("outbox", "sent", sent, "failed", failed)
@@ -42,7 +49,9 @@ func Schedule(ctx context.Context, r *Runner, out *Outbox, log *slog.Logger, ext
 	}
 	for _, j := range extra {
 		if _, err := c.AddFunc(j.Spec, func() {
-			if err := j.Run(ctx); err != nil {
+			err := j.Run(ctx)
+			observe(j.Name, err)
+			if err != nil {
 				log.Error("job failed", "job", j.Name, "error", err.Error())
 			}
 		}); err != nil {

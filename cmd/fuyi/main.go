@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
@@ -86,7 +87,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "serve", run: serve, help: `fuyi serve
-    Run the web server on FUYI_ADDR. Refuses to start while
+    Run the web server on FUYI_ADDR (and /metrics on FUYI_METRICS_ADDR when set). Refuses to start while
     migrations are pending or an applied migration was edited. Stops gracefully on SIGTERM or Ctrl-C.`},
 		{name: "migrate", run: migrateCmd, help: `fuyi migrate
     Apply the embedded migrations that are not yet applied, each in its own transaction, under an advisory
@@ -177,7 +178,7 @@ func find(args []string) (*command, []string) {
 // else happens: no configuration is read, no database opened, nothing is done.
 func run(ctx context.Context, args []string, sio stdio) error {
 	if len(args) == 0 || isHelp(args[0]) && len(args) == 1 {
-		fmt.Fprint(sio.out, usage())
+		_, _ = fmt.Fprint(sio.out, usage())
 		return nil
 	}
 	if args[0] == "--version" || args[0] == "-version" || args[0] == "-v" {
@@ -196,7 +197,7 @@ func run(ctx context.Context, args []string, sio stdio) error {
 			}
 		}
 		if len(group) > 0 && (len(args) == 1 || slices.ContainsFunc(args, isHelpFlag)) {
-			fmt.Fprintln(sio.out, strings.Join(group, "\n\n"))
+			_, _ = fmt.Fprintln(sio.out, strings.Join(group, "\n\n"))
 			return nil
 		}
 		if len(group) > 0 {
@@ -205,7 +206,7 @@ func run(ctx context.Context, args []string, sio stdio) error {
 		return fmt.Errorf("unknown command %q\n\n%s", args[0], usage())
 	}
 	if slices.ContainsFunc(rest, isHelpFlag) {
-		fmt.Fprintln(sio.out, cmd.help)
+		_, _ = fmt.Fprintln(sio.out, cmd.help)
 		return nil
 	}
 	var cfg config.Config
@@ -222,7 +223,7 @@ func versionCmd(_ context.Context, _ config.Config, sio stdio, args []string) er
 	if len(args) > 0 {
 		return fmt.Errorf("version takes no arguments")
 	}
-	fmt.Fprintln(sio.out, versionString())
+	_, _ = fmt.Fprintln(sio.out, versionString())
 	return nil
 }
 
@@ -270,15 +271,15 @@ func migrateStatusCmd(ctx context.Context, cfg config.Config, sio stdio, args []
 		switch {
 		case st.Changed:
 			changed++
-			fmt.Fprintf(sio.out, "CHANGED  %s  applied %s, file edited since\n", st.Name, st.AppliedAt.Format(time.RFC3339))
+			_, _ = fmt.Fprintf(sio.out, "CHANGED  %s  applied %s, file edited since\n", st.Name, st.AppliedAt.Format(time.RFC3339))
 		case st.Applied:
-			fmt.Fprintf(sio.out, "applied  %s  %s\n", st.Name, st.AppliedAt.Format(time.RFC3339))
+			_, _ = fmt.Fprintf(sio.out, "applied  %s  %s\n", st.Name, st.AppliedAt.Format(time.RFC3339))
 		default:
 			pending++
-			fmt.Fprintf(sio.out, "pending  %s\n", st.Name)
+			_, _ = fmt.Fprintf(sio.out, "pending  %s\n", st.Name)
 		}
 	}
-	fmt.Fprintf(sio.out, "%d migrations: %d applied, %d pending, %d changed\n", len(sts), len(sts)-pending, pending, changed)
+	_, _ = fmt.Fprintf(sio.out, "%d migrations: %d applied, %d pending, %d changed\n", len(sts), len(sts)-pending, pending, changed)
 	if pending > 0 || changed > 0 {
 		return fmt.Errorf("the schema is not current: %d pending, %d changed", pending, changed)
 	}
@@ -299,10 +300,10 @@ func migrateCmd(ctx context.Context, cfg config.Config, sio stdio, args []string
 		return err
 	}
 	if len(names) == 0 {
-		fmt.Fprintln(sio.out, "migrations: up to date")
+		_, _ = fmt.Fprintln(sio.out, "migrations: up to date")
 	}
 	for _, n := range names {
-		fmt.Fprintln(sio.out, "migrations: applied", n)
+		_, _ = fmt.Fprintln(sio.out, "migrations: applied", n)
 	}
 	return nil
 }
@@ -328,12 +329,12 @@ func seedCmd(ctx context.Context, cfg config.Config, sio stdio, args []string) (
 	if err := demo.Seed(ctx, db); err != nil {
 		return err
 	}
-	fmt.Fprintln(sio.out, "demo organisation ready; every demo user's password is", demo.Password)
+	_, _ = fmt.Fprintln(sio.out, "demo organisation ready; every demo user's password is", demo.Password)
 	if *n > 0 {
 		if err := demo.Synthetic(ctx, db, *n, date.Today(), sio.err); err != nil {
 			return err
 		}
-		fmt.Fprintf(sio.out, "%d synthetic cases added\n", *n)
+		_, _ = fmt.Fprintf(sio.out, "%d synthetic cases added\n", *n)
 	}
 	return nil
 }
@@ -357,16 +358,16 @@ func requireMigrated(ctx context.Context, db *sqlx.DB) error {
 // line of standard input.
 func readPassword(sio stdio, confirm bool) (string, error) {
 	if f, ok := sio.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(sio.err, "密码（不回显）: ")
+		_, _ = fmt.Fprint(sio.err, "密码（不回显）: ")
 		pw, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(sio.err)
+		_, _ = fmt.Fprintln(sio.err)
 		if err != nil {
 			return "", err
 		}
 		if confirm {
-			fmt.Fprint(sio.err, "再次输入密码: ")
+			_, _ = fmt.Fprint(sio.err, "再次输入密码: ")
 			again, err := term.ReadPassword(int(f.Fd()))
-			fmt.Fprintln(sio.err)
+			_, _ = fmt.Fprintln(sio.err)
 			if err != nil {
 				return "", err
 			}
@@ -420,7 +421,7 @@ func userAddCmd(ctx context.Context, cfg config.Config, sio stdio, args []string
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(sio.out, "user %s saved (id %d, role %s)\n", n.Username, id, n.Role)
+	_, _ = fmt.Fprintf(sio.out, "user %s saved (id %d, role %s)\n", n.Username, id, n.Role)
 	return nil
 }
 
@@ -460,7 +461,7 @@ func userPasswdCmd(ctx context.Context, cfg config.Config, sio stdio, args []str
 	if err := auth.NewStore(db).SetPassword(ctx, u.ID, pw); err != nil {
 		return err
 	}
-	fmt.Fprintf(sio.out, "password of %s changed\n", u.Username)
+	_, _ = fmt.Fprintf(sio.out, "password of %s changed\n", u.Username)
 	return nil
 }
 
@@ -477,7 +478,7 @@ func userEmailCmd(ctx context.Context, cfg config.Config, sio stdio, args []stri
 	if err := auth.NewStore(db).SetContacts(ctx, u.ID, auth.Contacts{Email: &email}); err != nil {
 		return err
 	}
-	fmt.Fprintf(sio.out, "e-mail of %s set\n", u.Username)
+	_, _ = fmt.Fprintf(sio.out, "e-mail of %s set\n", u.Username)
 	return nil
 }
 
@@ -494,7 +495,7 @@ func userMobileCmd(ctx context.Context, cfg config.Config, sio stdio, args []str
 	if err := auth.NewStore(db).SetContacts(ctx, u.ID, auth.Contacts{Mobile: &mobile}); err != nil {
 		return err
 	}
-	fmt.Fprintf(sio.out, "mobile number of %s set\n", u.Username)
+	_, _ = fmt.Fprintf(sio.out, "mobile number of %s set\n", u.Username)
 	return nil
 }
 
@@ -516,7 +517,7 @@ func userActiveCmd(active bool) func(ctx context.Context, cfg config.Config, sio
 		if active {
 			state = "activated"
 		}
-		fmt.Fprintf(sio.out, "user %s %s\n", u.Username, state)
+		_, _ = fmt.Fprintf(sio.out, "user %s %s\n", u.Username, state)
 		return nil
 	}
 }
@@ -540,9 +541,9 @@ func userListCmd(ctx context.Context, cfg config.Config, sio stdio, args []strin
 		}
 		return "-"
 	}
-	fmt.Fprintf(sio.out, "%-6s %-20s %-8s %-8s %-6s %-6s\n", "id", "username", "role", "active", "email", "mobile")
+	_, _ = fmt.Fprintf(sio.out, "%-6s %-20s %-8s %-8s %-6s %-6s\n", "id", "username", "role", "active", "email", "mobile")
 	for _, u := range us {
-		fmt.Fprintf(sio.out, "%-6d %-20s %-8s %-8s %-6s %-6s\n", u.ID, u.Username, u.Role, yes(u.Active), yes(u.Email != ""), yes(u.Mobile != ""))
+		_, _ = fmt.Fprintf(sio.out, "%-6d %-20s %-8s %-8s %-6s %-6s\n", u.ID, u.Username, u.Role, yes(u.Active), yes(u.Email != ""), yes(u.Mobile != ""))
 	}
 	return nil
 }
@@ -585,7 +586,7 @@ func organCmd(ctx context.Context, cfg config.Config, sio stdio, args []string) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(sio.out, "staffing: at least %d officers per case, %d for 重大、复杂、疑难 cases\n", cur.Min, cur.MinComplex)
+	_, _ = fmt.Fprintf(sio.out, "staffing: at least %d officers per case, %d for 重大、复杂、疑难 cases\n", cur.Min, cur.MinComplex)
 	return nil
 }
 
@@ -614,14 +615,20 @@ func serve(ctx context.Context, cfg config.Config, sio stdio, args []string) (er
 	}
 	defer func() { err = errors.Join(err, srv.Replica.Close()) }()
 	if cfg.Scheduler {
-		sched, err := notices.Schedule(ctx, srv.Alerts, srv.Outbox, log, srv.Jobs...)
+		sched, err := notices.Schedule(ctx, srv.Alerts, srv.Outbox, log, srv.Metrics.Job, srv.Jobs...)
 		if err != nil {
 			return err
 		}
 		defer sched.Stop()
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.App.Listen(cfg.Addr) }()
+	if cfg.MetricsAddr != "" {
+		ms := &http.Server{Addr: cfg.MetricsAddr, Handler: srv.Ops.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- fmt.Errorf("metrics listener: %w", ms.ListenAndServe()) }()
+		defer func() { err = errors.Join(err, ms.Close()) }()
+		log.Info("metrics listening", "addr", cfg.MetricsAddr)
+	}
 	log.Info("listening", "addr", cfg.Addr)
 	purge := time.NewTicker(time.Hour)
 	defer purge.Stop()
@@ -672,7 +679,7 @@ func alertsCmd(ctx context.Context, cfg config.Config, sio stdio, args []string)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(sio.out, "alerts %s: %d notices created (%d deadline alerts, %d lapsed reviews, %d calendar warnings, %d digests)\n",
+	_, _ = fmt.Fprintf(sio.out, "alerts %s: %d notices created (%d deadline alerts, %d lapsed reviews, %d calendar warnings, %d digests)\n",
 		d, res.Total(), res.Created, res.Lapsed, res.Calendar, res.Digests)
 	return nil
 }

@@ -33,6 +33,8 @@ type Config struct {
 	SMTPPassword      string // FUYI_SMTP_PASSWORD
 	WebhookURL        string // FUYI_WEBHOOK_URL
 	WebhookSecret     string // FUYI_WEBHOOK_SECRET
+	MetricsAddr       string // FUYI_METRICS_ADDR: /metrics on its own address (no token)
+	MetricsToken      string // FUYI_METRICS_TOKEN: /metrics on FUYI_ADDR with Authorization: Bearer TOKEN
 }
 
 func env(key, def string) string {
@@ -132,6 +134,10 @@ func Load() (Config, error) {
 	c.WebhookURL, c.WebhookSecret = os.Getenv("FUYI_WEBHOOK_URL"), os.Getenv("FUYI_WEBHOOK_SECRET")
 	if c.WebhookURL != "" && c.WebhookSecret == "" {
 		return c, fmt.Errorf("config: FUYI_WEBHOOK_SECRET is required with FUYI_WEBHOOK_URL (messages are signed)")
+	}
+	c.MetricsAddr, c.MetricsToken = os.Getenv("FUYI_METRICS_ADDR"), os.Getenv("FUYI_METRICS_TOKEN")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("config: FUYI_METRICS_TOKEN must be at least 16 characters")
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("config: FUYI_LOG_FORMAT must be json or text, got %q", c.LogFormat)

@@ -33,8 +33,11 @@ import (
 	"fuyi/internal/config"
 	"fuyi/internal/database"
 	"fuyi/internal/date"
+	"fuyi/internal/ops"
+	"fuyi/internal/ops/opsweb"
 	"fuyi/internal/pdf"
 	"fuyi/internal/web"
+	"fuyi/migrations"
 	"fuyi/notices"
 	"fuyi/notices/noticeweb"
 	"fuyi/reports"
@@ -56,6 +59,8 @@ type Server struct {
 	Alerts   *notices.Runner
 	Outbox   *notices.Outbox
 	Jobs     []notices.Job // further scheduled jobs (monthly report draft)
+	Metrics  *ops.Metrics
+	Ops      *opsweb.Handler
 	// Replica serves the reads that may lag (public site, statistics): DATABASE_REPLICA_URL, else the primary.
 	Replica *database.Replica
 }
@@ -99,8 +104,15 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		return nil, err
 	}
 	bodies := web.NewBodyLimits(cfg.BodyLimit)
+	metrics := ops.NewMetrics()
 	app := web.New(web.Options{Logger: log, Views: views, Bodies: bodies, BodyLimit: cfg.BodyLimit, CookieSecure: cfg.CookieSecure,
-		RequestTimeout: cfg.RequestTimeout})
+		RequestTimeout: cfg.RequestTimeout, Observe: func(c *fiber.Ctx, took time.Duration) {
+			route := c.Route().Path
+			if unmatched, _ := c.Locals("unmatched").(bool); unmatched {
+				route = "unmatched"
+			}
+			metrics.Request(c.Method(), route, c.Response().StatusCode(), took)
+		}})
 	static, err := fs.Sub(templates.Static, "static")
 	if err != nil {
 		return nil, err
@@ -108,7 +120,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Use(web.SecurityHeaders)
 
-	s := &Server{App: app, Router: web.NewRouter(app, bodies), DB: db}
+	s := &Server{App: app, Router: web.NewRouter(app, bodies), DB: db, Metrics: metrics}
 	// reads that may lag go to the replica with the same statement limit as the primary's pool
 	if s.Replica, err = database.OpenReplica(db, cfg.ReplicaURL, database.Options{MaxConns: cfg.DBMaxConns,
 		StatementTimeout: cfg.ExportTimeout}, cfg.ReplicaMaxLag); err != nil {
@@ -162,6 +174,9 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	reportweb.New(rs, cfg.ExportTimeout, s.Replica).Routes(s.Router)
 	supervisionweb.New(sup).Routes(s.Router)
 
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	s.Ops = &opsweb.Handler{DB: db, Migrations: migrations.FS, Metrics: metrics, Today: today, Token: cfg.MetricsToken}
+	s.Ops.Routes(s.Router)
+
+	app.Use(s.Router.NotFound)
 	return s, nil
 }

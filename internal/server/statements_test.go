@@ -15,6 +15,7 @@ import (
 	"fuyi/internal/calendar"
 	"fuyi/internal/directory"
 	"fuyi/internal/idempotency"
+	"fuyi/internal/ops"
 	"fuyi/internal/testdb"
 	"fuyi/notices"
 	"fuyi/reports"
@@ -31,7 +32,7 @@ func TestEveryStatementPrepares(t *testing.T) {
 		"cases": cases.Statements(), "cases/lawsuits": lawsuits.Statements(), "cases/publication": publication.Statements(),
 		"hearings": hearings.Statements(), "notices": notices.Statements(), "reports": reports.Statements(), "supervision": supervision.Statements(),
 		"internal/audit": audit.Statements(), "internal/auth": auth.Statements(), "internal/calendar": calendar.Statements(),
-		"internal/directory": directory.Statements(), "internal/idempotency": idempotency.Statements(),
+		"internal/directory": directory.Statements(), "internal/ops": ops.Statements(), "internal/idempotency": idempotency.Statements(),
 		"cases/casefile": casefile.Statements(),
 	}
 	total := 0

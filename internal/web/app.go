@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -29,6 +31,8 @@ type Options struct {
 	CookieSecure bool
 	// RequestTimeout is the deadline of every request, database work included (default 5 s).
 	RequestTimeout time.Duration
+	// Observe, when set, is told of every finished request (the metrics).
+	Observe func(c *fiber.Ctx, took time.Duration)
 }
 
 // ReadBufferSize bounds the request line and headers together: a request whose headers do not fit is
@@ -62,7 +66,7 @@ func New(o Options) *fiber.App {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 5 * time.Second
 	}
-	app.Use(recoverer(o.Logger), requestLog(o.Logger, o.RequestTimeout), o.Bodies.Gate, CheckInput)
+	app.Use(recoverer(o.Logger), requestLog(o.Logger, o.RequestTimeout, o.Observe), o.Bodies.Gate, CheckInput)
 	return app
 }
 
@@ -88,12 +92,18 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
+// HeaderRequestID carries the request's id in and out: a client's own id is kept when it is sane (1–64
+// letters, digits, '.', '_', '-'), otherwise the server makes one. Every log line of the request names it.
+const HeaderRequestID = "X-Request-ID"
+
+var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
 // recoverer turns a panic into a logged 500 with an error number.
 func recoverer(log *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				log.Error("panic", "request_id", c.Locals("request_id"), "path", c.Path(), "panic", r)
+				log.Error("panic", "request_id", c.Locals("request_id"), "path", c.Path(), "panic", r, "stack", string(debug.Stack()))
 				err = errors.New("panic")
 			}
 		}()
@@ -104,11 +114,15 @@ func recoverer(log *slog.Logger) fiber.Handler {
 // requestLog runs every request under a deadline and logs it. c.UserContext() ends after timeout, so a
 // request that cannot get a database connection or whose statements take too long gives up (503) instead
 // of waiting forever; the deadline also covers the error page, which is drawn before the context ends.
-func requestLog(log *slog.Logger, timeout time.Duration) fiber.Handler {
+func requestLog(log *slog.Logger, timeout time.Duration, observe func(c *fiber.Ctx, d time.Duration)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
-		id := newID()
+		id := c.Get(HeaderRequestID)
+		if !requestIDRe.MatchString(id) {
+			id = newID()
+		}
 		c.Locals("request_id", id)
+		c.Set(HeaderRequestID, id)
 		ctx, cancel := context.WithTimeout(c.UserContext(), timeout)
 		defer cancel()
 		c.SetUserContext(ctx)
@@ -125,8 +139,12 @@ func requestLog(log *slog.Logger, timeout time.Duration) fiber.Handler {
 		if u := CurrentUser(c); u != nil {
 			uid = u.ID
 		}
+		took := time.Since(start)
 		log.Info("request", "request_id", id, "method", c.Method(), "path", c.Path(),
-			"status", c.Response().StatusCode(), "duration_ms", time.Since(start).Milliseconds(), "user_id", uid)
+			"status", c.Response().StatusCode(), "duration_ms", took.Milliseconds(), "user_id", uid)
+		if observe != nil {
+			observe(c, took)
+		}
 		return nil
 	}
 }
@@ -157,6 +175,10 @@ var ErrBusy = apperr.New(apperr.Unavailable, "service.busy", "系统繁忙，请
 
 // RetryAfterSeconds is the Retry-After of every 503 answer.
 const RetryAfterSeconds = "2"
+
+// RetryAfterTooMany is the Retry-After of a 429 that did not set its own: the login limit counts failures
+// over 15 minutes.
+const RetryAfterTooMany = "900"
 
 // Classify maps any error to a user-facing *apperr.Error and the HTTP status.
 func Classify(err error) (*apperr.Error, int, bool) {
@@ -250,6 +272,16 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 		} else if status == fiber.StatusServiceUnavailable {
 			log.Warn("database unavailable", "request_id", c.Locals("request_id"), "error", err.Error())
 			c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
+		} else if status == fiber.StatusTooManyRequests {
+			if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+				c.Set(fiber.HeaderRetryAfter, RetryAfterTooMany)
+			}
+		} else if status == fiber.StatusUnauthorized {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="fuyi"`)
+		} else if status == fiber.StatusMethodNotAllowed {
+			if allow, _ := c.Locals("allow").(string); allow != "" {
+				c.Set(fiber.HeaderAllow, allow)
+			}
 		} else if _, code := database.Constraint(err); strings.HasPrefix(code, "22") {
 			// the input check of the handler missed something the database refused: worth fixing there
 			log.Warn("database refused input", "request_id", c.Locals("request_id"), "path", c.Path(), "sqlstate", code)

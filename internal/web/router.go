@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"fuyi/internal/auth"
@@ -42,11 +44,75 @@ func (r *Router) Staff(method, path string, h fiber.Handler, roles ...auth.Role)
 		chain = append(chain, Require(roles...))
 	}
 	chain = append(chain, CSRF, h)
+	r.add(method, path, chain...)
+}
+
+// add registers a handler; a GET route answers HEAD too (the same headers, no body).
+func (r *Router) add(method, path string, chain ...fiber.Handler) {
 	r.App.Add(method, path, chain...)
+	if method == fiber.MethodGet {
+		r.App.Add(fiber.MethodHead, path, chain...)
+	}
+}
+
+// Allowed lists the methods the route table has for a request path (HEAD with GET), in a stable order;
+// empty when no route's pattern matches the path.
+func (r *Router) Allowed(path string) []string {
+	seen := map[string]bool{}
+	for _, rt := range r.Routes {
+		if matchPattern(rt.Path, path) {
+			seen[rt.Method] = true
+			if rt.Method == fiber.MethodGet {
+				seen[fiber.MethodHead] = true
+			}
+		}
+	}
+	var out []string
+	for _, m := range []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete} {
+		if seen[m] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// matchPattern matches a Fiber route pattern made of literal segments and ":param" segments (the only
+// kinds the route table uses) against a path.
+func matchPattern(pattern, path string) bool {
+	ps := strings.Split(strings.Trim(pattern, "/"), "/")
+	xs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i, p := range ps {
+		if strings.HasPrefix(p, ":") {
+			if xs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if p != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrMethodNotAllowed answers a known path asked with a method it does not have.
+var ErrMethodNotAllowed = fiber.NewError(fiber.StatusMethodNotAllowed)
+
+// NotFound is the last handler: 405 with Allow for a path the route table knows under other methods, else 404.
+func (r *Router) NotFound(c *fiber.Ctx) error {
+	c.Locals("unmatched", true)
+	if allow := r.Allowed(c.Path()); len(allow) > 0 {
+		c.Locals("allow", strings.Join(allow, ", "))
+		return ErrMethodNotAllowed
+	}
+	return fiber.ErrNotFound
 }
 
 // Public registers a route anyone may call.
 func (r *Router) Public(method, path string, h fiber.Handler) {
 	r.Routes = append(r.Routes, Route{Method: method, Path: path, Public: true})
-	r.App.Add(method, path, CSRF, h)
+	r.add(method, path, CSRF, h)
 }
