@@ -103,7 +103,7 @@ const insertDeadlineNotices = `WITH scan AS MATERIALIZED (
 ), inserted AS (
 	INSERT INTO notices (user_id, kind, dedupe_key, level, deadline_id, deadline_kind, due_on, case_id, lawsuit_id, title)
 	SELECT r.user_id, 'deadline', 'deadline:' || t.id || ':' || t.due_on || ':' || t.level, t.level, t.id, t.kind, t.due_on,
-		t.case_id, t.lawsuit_id, coalesce(c.case_no, c.registration_no, l.court_case_no) || ' ' || t.kind
+		t.case_id, t.lawsuit_id, coalesce(c.case_no, c.registration_no, l.court_case_no)
 	FROM todo t JOIN recipients r ON r.id = t.id
 	LEFT JOIN cases c ON c.id = t.case_id LEFT JOIN lawsuits l ON l.id = t.lawsuit_id
 	ON CONFLICT (user_id, dedupe_key) DO NOTHING

@@ -224,7 +224,7 @@ func TestOutboxRetriesWithFakeSMTP(t *testing.T) {
 	a := testapp.New(t, today)
 	a.DB.MustExec(`UPDATE users SET email = username || '@example.cn' WHERE username IN ('chief1', 'window1')`)
 	smtpd := startSMTP(t, 1)
-	out := &notices.Outbox{DB: a.DB, SMTP: notices.SMTPConfig{Addr: smtpd.ln.Addr().String(), From: "fuyi@example.cn"}, Label: cases.DeadlineLabel}
+	out := &notices.Outbox{DB: a.DB, SMTP: notices.SMTPConfig{Addr: smtpd.ln.Addr().String(), From: "fuyi@example.cn", TLS: "none"}, Label: cases.DeadlineLabel}
 	a.Register("window1", "2025-09-26")
 	if _, err := runner(a, out).RunOn(context.Background(), date.MustParse("2025-10-10")); err != nil {
 		t.Fatal(err)

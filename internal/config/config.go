@@ -35,6 +35,8 @@ type Config struct {
 	WebhookSecret     string // FUYI_WEBHOOK_SECRET
 	MetricsAddr       string // FUYI_METRICS_ADDR: /metrics on its own address (no token)
 	MetricsToken      string // FUYI_METRICS_TOKEN: /metrics on FUYI_ADDR with Authorization: Bearer TOKEN
+	WebhookFormat     string // FUYI_WEBHOOK_FORMAT: fuyi (signed JSON), wecom or dingtalk (group robots)
+	SMTPTLS           string // FUYI_SMTP_TLS: starttls, tls (implicit, port 465) or none; default by port
 }
 
 func env(key, def string) string {
@@ -132,8 +134,20 @@ func Load() (Config, error) {
 	c.SMTPAddr, c.SMTPFrom = os.Getenv("FUYI_SMTP_ADDR"), env("FUYI_SMTP_FROM", "fuyi@localhost")
 	c.SMTPUser, c.SMTPPassword = os.Getenv("FUYI_SMTP_USER"), os.Getenv("FUYI_SMTP_PASSWORD")
 	c.WebhookURL, c.WebhookSecret = os.Getenv("FUYI_WEBHOOK_URL"), os.Getenv("FUYI_WEBHOOK_SECRET")
-	if c.WebhookURL != "" && c.WebhookSecret == "" {
-		return c, fmt.Errorf("config: FUYI_WEBHOOK_SECRET is required with FUYI_WEBHOOK_URL (messages are signed)")
+	c.WebhookFormat, c.SMTPTLS = env("FUYI_WEBHOOK_FORMAT", "fuyi"), os.Getenv("FUYI_SMTP_TLS")
+	switch c.WebhookFormat {
+	case "fuyi":
+		if c.WebhookURL != "" && c.WebhookSecret == "" {
+			return c, fmt.Errorf("config: FUYI_WEBHOOK_SECRET is required with FUYI_WEBHOOK_URL (messages are signed)")
+		}
+	case "wecom", "dingtalk":
+	default:
+		return c, fmt.Errorf("config: FUYI_WEBHOOK_FORMAT must be fuyi, wecom or dingtalk, got %q", c.WebhookFormat)
+	}
+	switch c.SMTPTLS {
+	case "", "starttls", "tls", "none":
+	default:
+		return c, fmt.Errorf("config: FUYI_SMTP_TLS must be starttls, tls or none, got %q", c.SMTPTLS)
 	}
 	c.MetricsAddr, c.MetricsToken = os.Getenv("FUYI_METRICS_ADDR"), os.Getenv("FUYI_METRICS_TOKEN")
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {

@@ -137,8 +137,9 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	pub := publication.NewService(s.Cases)
 	calAdmin := calendar.NewAdmin(db, s.Calendar, s.Cases, s.Lawsuits)
 	s.Outbox = &notices.Outbox{DB: db, Log: log, Label: lawsuits.DeadlineLabel,
-		SMTP:    notices.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword},
-		Webhook: notices.WebhookConfig{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret}}
+		SMTP: notices.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword,
+			TLS: cfg.SMTPTLS},
+		Webhook: notices.WebhookConfig{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Format: cfg.WebhookFormat}}
 	s.Alerts = &notices.Runner{DB: db, Calendar: s.Calendar, Config: notices.Config{ApproachingWorkdays: cfg.AlertWorkdays},
 		Outbox: s.Outbox, Log: log, Today: today}
 	sup := supervision.NewService(db, today)
