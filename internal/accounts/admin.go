@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,9 @@ func (h *Handler) AdminRoutes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/api/v1/users", h.apiUsers, B)
 	r.Staff(fiber.MethodPost, "/api/v1/users", h.apiAddUser, B)
 	r.Staff(fiber.MethodPut, "/api/v1/users/:id/active", h.apiUserActive, B)
+	r.Staff(fiber.MethodPut, "/api/v1/users/:id/contacts", h.apiUserContacts, B)
+	r.Staff(fiber.MethodPost, "/admin/users/:id/contacts", h.pageUserContacts, B)
+	r.Staff(fiber.MethodPost, "/admin/users/:id/active", h.pageUserActive, B)
 	r.Staff(fiber.MethodPost, "/api/v1/agencies", h.apiAddAgency, B)
 	r.Staff(fiber.MethodGet, "/admin/users", h.pageUsers, B)
 	r.Staff(fiber.MethodPost, "/admin/users", h.pageAddUser, B)
@@ -37,6 +41,8 @@ type userInput struct {
 	WindowCode string `json:"window_code"`
 	Qualified  bool   `json:"qualified"`
 	Password   string `json:"password"`
+	Email      string `json:"email"`
+	Mobile     string `json:"mobile"`
 }
 
 func (h *Handler) addUser(c *fiber.Ctx, in userInput) (int64, error) {
@@ -47,8 +53,93 @@ func (h *Handler) addUser(c *fiber.Ctx, in userInput) (int64, error) {
 	if exists {
 		return 0, apperr.State("user.exists", "用户名%s已存在", in.Username)
 	}
-	return auth.NewStore(h.DB).Upsert(c.UserContext(), auth.NewUser{Username: strings.TrimSpace(in.Username), Name: strings.TrimSpace(in.Name),
+	// the contacts are checked first, so a refused address creates no user
+	f := apperr.Fields{}
+	if msg := auth.CheckEmail(strings.TrimSpace(in.Email)); msg != "" {
+		f.Add("email", "%s", msg)
+	}
+	if msg := auth.CheckMobile(strings.TrimSpace(in.Mobile)); msg != "" {
+		f.Add("mobile", "%s", msg)
+	}
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	st := auth.NewStore(h.DB)
+	id, err := st.Upsert(c.UserContext(), auth.NewUser{Username: strings.TrimSpace(in.Username), Name: strings.TrimSpace(in.Name),
 		Role: auth.Role(in.Role), WindowCode: strings.TrimSpace(in.WindowCode), Qualified: in.Qualified, Password: in.Password})
+	if err != nil {
+		return 0, err
+	}
+	return id, st.SetContacts(c.UserContext(), id, auth.Contacts{Email: &in.Email, Mobile: &in.Mobile})
+}
+
+// apiUserContacts sets a user's e-mail (where the alerts go) and mobile number; a field left out is unchanged,
+// "" removes it.
+func (h *Handler) apiUserContacts(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", auth.ErrUserNotFound)
+	if err != nil {
+		return err
+	}
+	var in auth.Contacts
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	st := auth.NewStore(h.DB)
+	if err := st.SetContacts(c.UserContext(), id, in); err != nil {
+		return err
+	}
+	u, err := st.ByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+// rowResult answers a form of a user's row: a refusal on the page itself (422, the error box naming the
+// fields), success as a flash after the redirect.
+func (h *Handler) rowResult(c *fiber.Ctx, err error, ok string) error {
+	if err != nil {
+		return web.FormError(c, err, func(fields map[string]string, msg string) error {
+			keys := make([]string, 0, len(fields))
+			for k := range fields {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				msg += "；" + fields[k]
+			}
+			return h.renderUsers(c, msg)
+		})
+	}
+	web.Flash(c, ok)
+	return c.Redirect("/admin/users", fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageUserContacts(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", auth.ErrUserNotFound)
+	if err != nil {
+		return err
+	}
+	email, mobile := c.FormValue("email"), c.FormValue("mobile")
+	err = auth.NewStore(h.DB).SetContacts(c.UserContext(), id, auth.Contacts{Email: &email, Mobile: &mobile})
+	return h.rowResult(c, err, "联系方式已保存")
+}
+
+// pageUserActive deactivates (ending the user's sessions at once) or re-activates a user.
+func (h *Handler) pageUserActive(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", auth.ErrUserNotFound)
+	if err != nil {
+		return err
+	}
+	active := c.FormValue("active") == "true"
+	if id == web.CurrentUser(c).ID && !active {
+		return h.rowResult(c, apperr.State("user.self", "不能停用自己的账号"), "")
+	}
+	msg := "已停用，该用户的登录已全部失效"
+	if active {
+		msg = "已恢复启用"
+	}
+	return h.rowResult(c, auth.SetActive(c.UserContext(), h.DB, id, active), msg)
 }
 
 func (h *Handler) apiUsers(c *fiber.Ctx) error {
@@ -124,7 +215,8 @@ func (h *Handler) renderUsers(c *fiber.Ctx, msg string) error {
 // typed and each message beside its field.
 func (h *Handler) pageAddUser(c *fiber.Ctx) error {
 	_, err := h.addUser(c, userInput{Username: c.FormValue("username"), Name: c.FormValue("name"), Role: c.FormValue("role"),
-		WindowCode: c.FormValue("window_code"), Qualified: c.FormValue("qualified") == "on", Password: c.FormValue("password")})
+		WindowCode: c.FormValue("window_code"), Qualified: c.FormValue("qualified") == "on", Password: c.FormValue("password"),
+		Email: c.FormValue("email"), Mobile: c.FormValue("mobile")})
 	if err != nil {
 		return web.FormError(c, err, func(_ map[string]string, msg string) error { return h.renderUsers(c, msg) })
 	}

@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -44,5 +45,61 @@ func TestBureauManagesUsersAndAgencies(t *testing.T) {
 	}
 	if !strings.Contains(string(a.Do("GET", "/api/v1/agencies", a.Login("window1"), nil).Body), "交通运输局") {
 		t.Fatal("the new agency is not offered at intake")
+	}
+}
+
+// The bureau sets users' e-mail and mobile in the API and on the users page, and deactivates on the page;
+// a bad address is refused naming the field and changes nothing.
+func TestBureauSetsContacts(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2026-11-22"))
+	b := a.Login("bureau1")
+	r := a.Do("POST", "/api/v1/users", b, map[string]any{"username": "officer8", "name": "新办案员", "role": "officer", "password": "a-long-password",
+		"email": "officer8@example.gov.cn", "mobile": "13912345678"})
+	if r.Status != 201 || r.Map(t)["email"] != "officer8@example.gov.cn" || r.Map(t)["mobile"] != "13912345678" {
+		t.Fatalf("add user with contacts: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do("POST", "/api/v1/users", b, map[string]any{"username": "officer7", "name": "甲", "role": "officer", "password": "a-long-password",
+		"email": "not an address"}); r.Status != 422 || r.Fields(t)["email"] == "" {
+		t.Fatalf("bad e-mail at creation: %d %s", r.Status, r.Body)
+	}
+	id := a.UserID("officer1")
+	path := fmt.Sprintf("/api/v1/users/%d/contacts", id)
+	if r := a.Do("PUT", path, a.Login("chief1"), map[string]any{"email": "x@example.gov.cn"}); r.Status != 403 {
+		t.Fatalf("chief sets contacts: %d", r.Status)
+	}
+	if r := a.Do("PUT", path, b, map[string]any{"mobile": "1234"}); r.Status != 422 || !strings.Contains(r.Fields(t)["mobile"], "11位") {
+		t.Fatalf("bad mobile: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do("PUT", path, b, map[string]any{"email": "zhao@example.gov.cn"}); r.Status != 200 || r.Map(t)["email"] != "zhao@example.gov.cn" {
+		t.Fatalf("set e-mail: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do("PUT", path, b, map[string]any{"mobile": "13800001111"}); r.Status != 200 || r.Map(t)["email"] != "zhao@example.gov.cn" {
+		t.Fatalf("a field left out is unchanged: %d %s", r.Status, r.Body)
+	}
+	br := a.NewBrowserAs("bureau1")
+	page := string(br.Get("/admin/users").Body)
+	if !strings.Contains(page, `value="zhao@example.gov.cn"`) || !strings.Contains(page, fmt.Sprintf(`action="/admin/users/%d/contacts"`, id)) {
+		t.Fatal("the users page shows no contacts form")
+	}
+	if r := br.Post(fmt.Sprintf("/admin/users/%d/contacts", id), url.Values{"email": {"zhao2@example.gov.cn"}, "mobile": {"13800002222"}}); r.Status != 303 {
+		t.Fatalf("page contacts: %d", r.Status)
+	}
+	if !strings.Contains(string(br.Get("/admin/users").Body), "联系方式已保存") {
+		t.Fatal("no confirmation")
+	}
+	var email, mobile string
+	a.DB.QueryRow(`SELECT email, mobile FROM users WHERE id = $1`, id).Scan(&email, &mobile)
+	if email != "zhao2@example.gov.cn" || mobile != "13800002222" {
+		t.Fatalf("saved %q %q", email, mobile)
+	}
+	if r := br.Post(fmt.Sprintf("/admin/users/%d/contacts", id), url.Values{"email": {"bad"}, "mobile": {""}}); r.Status != 422 || !strings.Contains(string(r.Body), "电子邮箱格式不正确") {
+		t.Fatalf("a refused address is shown on the page: %d", r.Status)
+	}
+	tok := a.FreshLogin("officer1")
+	if r := br.Post(fmt.Sprintf("/admin/users/%d/active", id), url.Values{"active": {"false"}}); r.Status != 303 {
+		t.Fatalf("page deactivate: %d", r.Status)
+	}
+	if r := a.Do("GET", "/api/v1/cases", tok, nil); r.Status != 401 {
+		t.Fatalf("deactivated on the page, the session must end: %d", r.Status)
 	}
 }

@@ -89,6 +89,7 @@ func setExamples(a *testapp.App) {
 		"POST /api/v1/users": j(map[string]any{"username": "newuser", "name": "新用户", "role": "window", "window_code": "SFS01",
 			"qualified": false, "password": "long-enough-password"}),
 		"PUT /api/v1/users/:id/active":                     j(map[string]any{"active": true}),
+		"PUT /api/v1/users/:id/contacts":                   j(map[string]any{"email": "a@example.gov.cn", "mobile": "13912345678"}),
 		"POST /api/v1/agencies":                            j(map[string]any{"name": "某局", "category": "公安", "level": "区级", "legal_rep": "某人", "address": "某路"}),
 		"POST /api/v1/reports/monthly/:period/publication": j(map[string]any{"reason": "发布"}),
 		"PUT /api/v1/agencies/:id": j(map[string]any{"name": "南京市栖霞区市场监督管理局", "category": "市场监管", "level": "县级部门", "legal_rep": "某人",
@@ -187,7 +188,9 @@ func setExamples(a *testapp.App) {
 		"POST /reports/publish":     {{form: form("period", "2026-10", "reason", "发布")}},
 		"POST /admin/users": {{form: form("username", "newuser2", "name", "新用户", "role", "officer", "window_code", "", "qualified", "on",
 			"password", "long-enough-password")}},
-		"POST /admin/agencies": {{form: form("name", "某局", "category", "公安", "level", "区级", "legal_rep", "某人", "address", "某路")}},
+		"POST /admin/users/:id/contacts": {{form: form("email", "a@example.gov.cn", "mobile", "13912345678")}},
+		"POST /admin/users/:id/active":   {{form: form("active", "true")}},
+		"POST /admin/agencies":           {{form: form("name", "某局", "category", "公安", "level", "区级", "legal_rep", "某人", "address", "某路")}},
 	}
 }
 
