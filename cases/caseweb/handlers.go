@@ -3,6 +3,7 @@ package caseweb
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -84,6 +85,12 @@ func (h *Handler) apiCreate(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	if ans.Status == fiber.StatusCreated && json.Unmarshal(ans.Body, &created) == nil && created.ID > 0 {
+		c.Set(fiber.HeaderLocation, fmt.Sprintf("/api/v1/cases/%d", created.ID)) // a replayed answer too
+	}
 	return c.Status(ans.Status).Send(ans.Body)
 }
 

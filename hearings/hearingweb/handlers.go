@@ -1,6 +1,7 @@
 package hearingweb
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ func (h *Handler) apiSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(hr)
+	return web.Created(c, fmt.Sprintf("/api/v1/hearings/%d", hr.ID), hr)
 }
 
 func (h *Handler) apiCaseHearings(c *fiber.Ctx) error {
@@ -144,7 +145,7 @@ func (h *Handler) apiReschedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(hr)
+	return web.Created(c, fmt.Sprintf("/api/v1/hearings/%d", hr.ID), hr)
 }
 
 func (h *Handler) apiCancel(c *fiber.Ctx) error {
@@ -182,7 +183,7 @@ func (h *Handler) apiAddRoom(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(hearings.Room{ID: id, Name: strings.TrimSpace(in.Name), Location: strings.TrimSpace(in.Location)})
+	return web.Created(c, "/api/v1/rooms", hearings.Room{ID: id, Name: strings.TrimSpace(in.Name), Location: strings.TrimSpace(in.Location)})
 }
 
 func (h *Handler) pageRooms(c *fiber.Ctx) error {

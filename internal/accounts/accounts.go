@@ -48,6 +48,7 @@ func (h *Handler) apiLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderLocation, "/api/v1/sessions/current")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": s.Token, "user": s.User})
 }
 

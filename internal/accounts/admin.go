@@ -163,7 +163,7 @@ func (h *Handler) apiAddUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(u)
+	return web.Created(c, "/api/v1/users", u)
 }
 
 // apiUserActive enables or disables a user; disabling ends the user's sessions at once.
@@ -196,7 +196,7 @@ func (h *Handler) apiAddAgency(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(a)
+	return web.Created(c, "/api/v1/agencies", a)
 }
 
 func (h *Handler) pageUsers(c *fiber.Ctx) error {

@@ -116,3 +116,9 @@ func (r *Router) Public(method, path string, h fiber.Handler) {
 	r.Routes = append(r.Routes, Route{Method: method, Path: path, Public: true})
 	r.add(method, path, CSRF, h)
 }
+
+// Created answers 201 with the record and Location naming where it can be read.
+func Created(c *fiber.Ctx, location string, v any) error {
+	c.Set(fiber.HeaderLocation, location)
+	return c.Status(fiber.StatusCreated).JSON(v)
+}

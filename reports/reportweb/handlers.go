@@ -176,6 +176,7 @@ func (h *Handler) apiPublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderLocation, "/statistics/"+c.Params("period"))
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"period": c.Params("period"), "version": v, "url": "/statistics/" + c.Params("period")})
 }
 

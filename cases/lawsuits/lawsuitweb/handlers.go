@@ -44,7 +44,7 @@ func (h *Handler) apiLawsuitCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(l)
+	return web.Created(c, fmt.Sprintf("/api/v1/lawsuits/%d", l.ID), l)
 }
 
 func (h *Handler) apiLawsuitList(c *fiber.Ctx) error {
@@ -212,6 +212,7 @@ func (h *Handler) apiPublishBulletin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderLocation, fmt.Sprintf("/lawsuits/bulletins/%d", id))
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "url": fmt.Sprintf("/lawsuits/bulletins/%d", id),
 		"pdf": fmt.Sprintf("/lawsuits/bulletins/%d/bulletin.pdf", id)})
 }

@@ -51,7 +51,7 @@ func (h *Handler) apiPublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(res)
+	return web.Created(c, res.URL, res)
 }
 
 func (h *Handler) apiWithdraw(c *fiber.Ctx) error {

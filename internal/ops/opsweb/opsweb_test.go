@@ -127,3 +127,35 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// A 201 names the created record in Location (a replayed Idempotency-Key answer too), and the Location can be read.
+func TestCreatedHasLocation(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2026-11-22"))
+	w, b := a.Login("window1"), a.Login("bureau1")
+	for _, c := range []struct {
+		path, token string
+		body        any
+		prefix      string
+	}{
+		{"/api/v1/cases", w, testapp.Application("2026-11-20"), "/api/v1/cases/"},
+		{"/api/v1/lawsuits", b, testapp.Lawsuit("（2026）苏0113行初1号", "first", 1, false, "2026-11-20"), "/api/v1/lawsuits/"},
+		{"/api/v1/sessions", "", map[string]string{"username": "officer2", "password": "fuyi-demo-2025"}, "/api/v1/sessions/current"},
+	} {
+		r := a.Do("POST", c.path, c.token, c.body, "Idempotency-Key", "loc-1")
+		loc := r.Header.Get("Location")
+		if r.Status != 201 || !strings.HasPrefix(loc, c.prefix) {
+			t.Fatalf("POST %s: %d Location %q %s", c.path, r.Status, loc, r.Body)
+		}
+		if c.path == "/api/v1/sessions" {
+			continue
+		}
+		if g := a.Do("GET", loc, c.token, nil); g.Status != 200 {
+			t.Fatalf("GET %s: %d", loc, g.Status)
+		}
+		if c.path == "/api/v1/cases" {
+			if again := a.Do("POST", c.path, c.token, c.body, "Idempotency-Key", "loc-1"); again.Header.Get("Location") != loc {
+				t.Fatalf("replayed answer: Location %q, want %q", again.Header.Get("Location"), loc)
+			}
+		}
+	}
+}
