@@ -251,6 +251,47 @@ func (s *Store) Public(ctx context.Context, id int64, withPDF bool) (*PublicDoc,
 	return &d, nil
 }
 
+// FeedItem is an entry of the Atom feed: a published decision with the id of its case's first publication,
+// which stays the entry's id across withdrawal and republication.
+type FeedItem struct {
+	PublicDecision
+	FirstID int64 `db:"first_id"`
+}
+
+const queryFeed = `SELECT p.id, p.title, p.doc_no, p.agency_name, p.decision_type, p.decided_on, p.published_at,
+	(SELECT min(f.id) FROM publications f WHERE f.case_id = p.case_id) AS first_id
+FROM publications p WHERE p.status = 'published' ORDER BY p.published_at DESC, p.id DESC LIMIT $1 OFFSET $2`
+
+// Feed lists published decisions by publication time, newest first: limit rows from offset.
+func (s *Store) Feed(ctx context.Context, limit, offset int) ([]FeedItem, error) {
+	items := []FeedItem{}
+	if err := sqlx.SelectContext(ctx, s.db, &items, queryFeed, limit, offset); err != nil {
+		return nil, fmt.Errorf("publication: feed: %w", err)
+	}
+	for i := range items {
+		items[i].URL = fmt.Sprintf("/decisions/%d", items[i].ID)
+		items[i].PDFURL = items[i].URL + ".pdf"
+	}
+	return items, nil
+}
+
+const queryCurrentOf = `SELECT n.id FROM publications o JOIN publications n ON n.case_id = o.case_id AND n.status = 'published'
+WHERE o.id = $1 AND o.status = 'withdrawn'`
+
+// CurrentOf is the live publication of the case a withdrawn publication belonged to (its old URL redirects
+// there), or 0.
+func (s *Store) CurrentOf(ctx context.Context, id int64) (int64, error) {
+	var cur int64
+	err := sqlx.GetContext(ctx, s.db, &cur, queryCurrentOf, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("publication: current of %d: %w", id, err)
+	}
+	return cur, nil
+}
+
 const queryYears = `SELECT DISTINCT year FROM publications WHERE status = 'published' ORDER BY year DESC`
 
 // Years lists the years with published decisions.
@@ -286,5 +327,5 @@ func Statements() []string {
 	w := "status = 'published'"
 	return []string{queryTerms, queryDecisions, upsertDecision, queryAgencyTexts, queryBlockReason, queryLive, insertPublication, withdrawPublication,
 		upsertTerm, updateBlock, queryHistory, fmt.Sprintf(countPublished, w), fmt.Sprintf(countSearched, w, 1),
-		fmt.Sprintf(listPublished, w, 1, 0), queryPublic, queryPublicWithPDF, queryYears, queryWindows}
+		fmt.Sprintf(listPublished, w, 1, 0), queryPublic, queryPublicWithPDF, queryYears, queryWindows, queryFeed, queryCurrentOf}
 }

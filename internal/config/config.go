@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ type Config struct {
 	MetricsToken      string // FUYI_METRICS_TOKEN: /metrics on FUYI_ADDR with Authorization: Bearer TOKEN
 	WebhookFormat     string // FUYI_WEBHOOK_FORMAT: fuyi (signed JSON), wecom or dingtalk (group robots)
 	SMTPTLS           string // FUYI_SMTP_TLS: starttls, tls (implicit, port 465) or none; default by port
+	PublicURL         string // FUYI_PUBLIC_URL: the site's address as the public sees it (Atom links and ids)
 }
 
 func env(key, def string) string {
@@ -148,6 +150,10 @@ func Load() (Config, error) {
 	case "", "starttls", "tls", "none":
 	default:
 		return c, fmt.Errorf("config: FUYI_SMTP_TLS must be starttls, tls or none, got %q", c.SMTPTLS)
+	}
+	c.PublicURL = strings.TrimRight(env("FUYI_PUBLIC_URL", "http://"+c.Addr), "/")
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return c, fmt.Errorf("config: FUYI_PUBLIC_URL must be an http(s) address such as https://fuyi.example.gov.cn, got %q", c.PublicURL)
 	}
 	c.MetricsAddr, c.MetricsToken = os.Getenv("FUYI_METRICS_ADDR"), os.Getenv("FUYI_METRICS_TOKEN")
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {

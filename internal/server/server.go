@@ -159,7 +159,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	ch.Routes(s.Router)
 	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
 	calendarweb.New(calAdmin, today).Routes(s.Router)
-	ph := publicationweb.New(pub, s.Replica)
+	ph := publicationweb.New(pub, s.Replica, cfg.PublicURL)
 	ph.Searches = web.NewSlots(cfg.PublicSearchSlots, PublicSearchWait, PublicSearchTimeout)
 	ph.Routes(s.Router)
 	fh := casefileweb.New(casefile.NewService(db, cfg.UploadLimit), cfg.ExportTimeout, ch.RenderCaseError)

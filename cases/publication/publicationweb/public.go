@@ -2,6 +2,7 @@ package publicationweb
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -145,6 +146,23 @@ func (h *Handler) pageDecision(c *fiber.Ctx) error {
 		d, err = st.Public(c.UserContext(), id, asPDF)
 		return err
 	})
+	if errors.Is(err, publication.ErrPublicNotFound) {
+		// a withdrawn publication whose decision was published again: its old URL leads to the current one
+		var cur int64
+		if _, cerr := h.public(c, func(st *publication.Store, _ *cases.Store) (err error) {
+			cur, err = st.CurrentOf(c.UserContext(), id)
+			return err
+		}); cerr != nil {
+			return cerr
+		}
+		if cur > 0 {
+			suffix := ""
+			if asPDF {
+				suffix = ".pdf"
+			}
+			return c.Redirect(fmt.Sprintf("/decisions/%d%s", cur, suffix), fiber.StatusMovedPermanently)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -159,43 +177,91 @@ func (h *Handler) pageDecision(c *fiber.Ctx) error {
 
 type atomFeed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
 	Title   string      `xml:"title"`
 	ID      string      `xml:"id"`
 	Updated string      `xml:"updated"`
-	Link    atomLink    `xml:"link"`
+	Author  atomAuthor  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
 	Entries []atomEntry `xml:"entry"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
 }
 
 type atomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary"`
+	Title     string     `xml:"title"`
+	ID        string     `xml:"id"`
+	Published string     `xml:"published"`
+	Updated   string     `xml:"updated"`
+	Links     []atomLink `xml:"link"`
+	Summary   string     `xml:"summary"`
 }
 
+// FeedPageSize is the number of entries on a page of the Atom feed.
+const FeedPageSize = 50
+
+// atom is the Atom feed of published decisions, newest publication first, paged (RFC 5005: first, next,
+// previous links; ?page=N). Every absolute link and id is built from FUYI_PUBLIC_URL, never from the
+// request's Host or X-Forwarded-Host. An entry's id is the URL of its case's first publication, so it stays
+// the same when the decision is withdrawn and republished (that URL redirects to the current one).
 func (h *Handler) atom(c *fiber.Ctx) error {
-	var items []publication.PublicDecision
-	if _, err := h.public(c, func(st *publication.Store, _ *cases.Store) (err error) {
-		items, _, err = st.Search(c.UserContext(), publication.Filter{PerPage: 50})
+	page := 1
+	if v := c.Query("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return apperr.New(apperr.BadRequest, "feed.page", "页码（page）须为正整数")
+		}
+		page = n
+	}
+	var items []publication.FeedItem
+	var organ cases.Organ
+	if _, err := h.public(c, func(st *publication.Store, cs *cases.Store) (err error) {
+		if items, err = st.Feed(c.UserContext(), FeedPageSize+1, (page-1)*FeedPageSize); err != nil {
+			return err
+		}
+		organ, err = cs.Organ(c.UserContext())
 		return err
 	}); err != nil {
 		return err
 	}
-	base := c.BaseURL()
-	feed := atomFeed{Title: "行政复议决定书公开", ID: base + "/decisions", Link: atomLink{Href: base + "/decisions.atom", Rel: "self"},
-		Updated: time.Now().UTC().Format(time.RFC3339)}
+	more := len(items) > FeedPageSize
+	if more {
+		items = items[:FeedPageSize]
+	}
+	base := h.PublicURL
+	self := func(p int) string { return fmt.Sprintf("%s/decisions.atom?page=%d", base, p) }
+	feed := atomFeed{Lang: "zh-CN", Title: "行政复议决定书公开", ID: base + "/decisions.atom",
+		Author:  atomAuthor{Name: organ.Name, URI: base + "/decisions"},
+		Updated: time.Now().UTC().Format(time.RFC3339),
+		Links: []atomLink{{Href: self(page), Rel: "self", Type: "application/atom+xml"}, {Href: base + "/decisions.atom", Rel: "first", Type: "application/atom+xml"},
+			{Href: base + "/decisions", Rel: "alternate", Type: "text/html"}}}
+	if page == 1 {
+		feed.Links[0].Href = base + "/decisions.atom"
+	}
+	if more {
+		feed.Links = append(feed.Links, atomLink{Href: self(page + 1), Rel: "next", Type: "application/atom+xml"})
+	}
+	if page > 1 {
+		feed.Links = append(feed.Links, atomLink{Href: self(page - 1), Rel: "previous", Type: "application/atom+xml"})
+	}
 	if len(items) > 0 {
 		feed.Updated = items[0].PublishedAt.UTC().Format(time.RFC3339)
 	}
 	for _, it := range items {
-		feed.Entries = append(feed.Entries, atomEntry{Title: it.Title + " " + it.DocNo, ID: base + it.URL, Updated: it.PublishedAt.UTC().Format(time.RFC3339),
-			Link: atomLink{Href: base + it.URL}, Summary: fmt.Sprintf("被申请人：%s；决定类型：%s；决定日期：%s", it.Agency, it.TypeLabel(), it.DecidedOn)})
+		at := it.PublishedAt.UTC().Format(time.RFC3339)
+		feed.Entries = append(feed.Entries, atomEntry{Title: it.Title + " " + it.DocNo, ID: fmt.Sprintf("%s/decisions/%d", base, it.FirstID),
+			Published: at, Updated: at,
+			Links:   []atomLink{{Href: base + it.URL, Rel: "alternate", Type: "text/html"}, {Href: base + it.PDFURL, Rel: "enclosure", Type: "application/pdf"}},
+			Summary: fmt.Sprintf("被申请人：%s；决定类型：%s；决定日期：%s", it.Agency, it.TypeLabel(), it.DecidedOn)})
 	}
 	b, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {

@@ -2,6 +2,7 @@ package publicationweb
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
@@ -21,11 +22,13 @@ type Handler struct {
 	Reads   *database.Replica // where the public site reads (a replica when configured); nil: the primary
 	// Searches bound the concurrent public searches (list, API); nil: unbounded.
 	Searches *web.Slots
+	// PublicURL is FUYI_PUBLIC_URL without a trailing slash: the base of every absolute link and id of the feed.
+	PublicURL string
 }
 
-// New builds the handler; the public site reads through reads.
-func New(s *publication.Service, reads *database.Replica) *Handler {
-	return &Handler{Service: s, Reads: reads}
+// New builds the handler; the public site reads through reads, and absolute links start with publicURL.
+func New(s *publication.Service, reads *database.Replica, publicURL string) *Handler {
+	return &Handler{Service: s, Reads: reads, PublicURL: strings.TrimRight(publicURL, "/")}
 }
 
 func (h *Handler) db() *sqlx.DB              { return h.Service.Cases.DB }
