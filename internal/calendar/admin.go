@@ -9,6 +9,7 @@ import (
 
 	"fuyi/internal/apperr"
 	"fuyi/internal/database"
+	"fuyi/internal/date"
 )
 
 // Year is the holiday and 调休 calendar of one year as the bureau edits it.
@@ -87,4 +88,35 @@ func (a *Admin) SaveYear(ctx context.Context, actorID int64, y int, csv string, 
 		}
 	}
 	return n, nil
+}
+
+// Loss is what saving a year's days would destroy: entered days missing from the new list, and whether a
+// complete year would become incomplete (its deadlines then wait, "pending", until it is completed again).
+type Loss struct {
+	Removed    []Day
+	Incomplete bool
+}
+
+// Empty reports whether nothing would be lost.
+func (l Loss) Empty() bool { return len(l.Removed) == 0 && !l.Incomplete }
+
+// LossOf compares the year as saved with a replacement (csv in the format of ParseCSV; an unreadable csv
+// loses nothing here — SaveYear refuses it).
+func LossOf(cur *Year, csv string, complete bool) Loss {
+	days, err := ParseCSV(strings.NewReader(csv))
+	if err != nil {
+		return Loss{}
+	}
+	keep := map[date.Date]bool{}
+	for _, d := range days {
+		keep[d.Date] = true
+	}
+	var l Loss
+	for _, d := range cur.Days {
+		if !keep[d.Date] {
+			l.Removed = append(l.Removed, d)
+		}
+	}
+	l.Incomplete = cur.Complete && !complete
+	return l
 }

@@ -65,7 +65,7 @@ func setExamples(a *testapp.App) {
 		"POST /api/v1/lawsuits/:id/suggestions": j(map[string]any{"kind": "judicial", "received_on": day, "reply_due_on": "",
 			"replied_on": "", "content": "建议", "id": json.Number("0")}),
 		"PUT /api/v1/calendar/:year": j(map[string]any{"days": []any{map[string]any{"date": "2026-01-01", "kind": "holiday", "name": "元旦"}},
-			"complete": false, "source": "国务院办公厅通知"}),
+			"complete": false, "source": "国务院办公厅通知", "confirm_removal": true}),
 		"POST /api/v1/cases/:id/publication":           j(map[string]any{"reason": "依法公开"}),
 		"POST /api/v1/cases/:id/files/:fid/withdrawal": j(map[string]any{"reason": "重复上传"}),
 		"PATCH /api/v1/cases/:id": j(map[string]any{"requests": "请求撤销被申请人作出的行政处罚决定并退还罚款。", "facts": "更正后的事实和理由。",

@@ -61,6 +61,8 @@ func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
 		Days     []calendar.Day `json:"days"`
 		Complete bool           `json:"complete"`
 		Source   string         `json:"source"`
+		// ConfirmRemoval must be true when the new list drops entered days or makes a complete year incomplete
+		ConfirmRemoval bool `json:"confirm_removal"`
 	}
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
@@ -68,6 +70,13 @@ func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
 	csv := in.CSV
 	for _, d := range in.Days {
 		csv += fmt.Sprintf("\n%s,%s,%s", d.Date, d.Kind, d.Name)
+	}
+	cur, err := h.Admin.Year(c.UserContext(), y)
+	if err != nil {
+		return err
+	}
+	if loss := calendar.LossOf(cur, csv, in.Complete); !loss.Empty() && !in.ConfirmRemoval {
+		return lossError(y, loss)
 	}
 	n, err := h.Admin.SaveYear(c.UserContext(), web.CurrentUser(c).ID, y, csv, in.Complete, in.Source)
 	if err != nil {
@@ -78,6 +87,27 @@ func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"calendar": cy, "recomputed": n})
+}
+
+// lossError says what a PUT would delete and how to confirm it: the PUT replaces the whole year.
+func lossError(y int, l calendar.Loss) error {
+	var parts []string
+	if n := len(l.Removed); n > 0 {
+		var names []string
+		for i, d := range l.Removed {
+			if i == 5 {
+				names = append(names, "……")
+				break
+			}
+			names = append(names, fmt.Sprintf("%s %s", d.Date, d.Name))
+		}
+		parts = append(parts, fmt.Sprintf("删除%d年已录入的%d个放假或调休日（%s）", y, n, strings.Join(names, "、")))
+	}
+	if l.Incomplete {
+		parts = append(parts, fmt.Sprintf("将%d年标记为未完成，依赖该年的期限将变为“待定”", y))
+	}
+	msg := "保存将" + strings.Join(parts, "，并") + "。PUT 以请求中的日期替换全年安排；确认无误请在请求中加入 \"confirm_removal\": true，或先 GET 本年安排再提交完整列表"
+	return &apperr.Error{Kind: apperr.Conflict, Code: "calendar.confirm_removal", Message: msg, Fields: map[string]string{"confirm_removal": msg}}
 }
 
 func (h *Handler) pageCalendar(c *fiber.Ctx) error {

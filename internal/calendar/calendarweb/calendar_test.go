@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fuyi/internal/date"
 	"fuyi/internal/testapp"
 )
 
@@ -77,5 +78,42 @@ func TestCalendarEditorKeepsInputAfterError(t *testing.T) {
 	r = b.Post("/admin/calendar", url.Values{"year": {"2027"}, "csv": {"2027-01-01，休，元旦\n2027-01-16,班,调休"}, "source": {"x"}})
 	if r.Status != 303 {
 		t.Fatalf("休/班 with full-width commas: %d %s", r.Status, r.Body)
+	}
+}
+
+// A PUT that would drop entered days, or make a complete year incomplete, changes nothing and says what it
+// would delete until it is confirmed with "confirm_removal": true.
+func TestCalendarPutConfirmsRemoval(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2026-03-02"))
+	b := a.Login("bureau1")
+	var days, pending int
+	count := func() (int, int) {
+		var d, p int
+		a.DB.Get(&d, `SELECT count(*) FROM calendar_days WHERE extract(year FROM day) = 2026`)
+		a.DB.Get(&p, `SELECT count(*) FROM deadlines WHERE status = 'pending'`)
+		return d, p
+	}
+	days, pending = count()
+	body := map[string]any{"days": []any{map[string]any{"date": "2026-01-01", "kind": "holiday", "name": "元旦"}}, "complete": false}
+	r := a.Do("PUT", "/api/v1/calendar/2026", b, body)
+	if r.Status != 409 || r.ErrorCode(t) != "calendar.confirm_removal" || !strings.Contains(string(r.Body), "个放假或调休日") ||
+		!strings.Contains(string(r.Body), "未完成") || r.Fields(t)["confirm_removal"] == "" {
+		t.Fatalf("unconfirmed removal: %d %s", r.Status, r.Body)
+	}
+	if d, p := count(); d != days || p != pending || days < 2 {
+		t.Fatalf("an unconfirmed PUT changed the calendar: days %d→%d, pending %d→%d", days, d, pending, p)
+	}
+	// the same list again (nothing lost) needs no confirmation
+	cur := a.Do("GET", "/api/v1/calendar/2026", b, nil).Map(t)
+	same := map[string]any{"days": cur["days"], "complete": true, "source": cur["source"]}
+	if r := a.Do("PUT", "/api/v1/calendar/2026", b, same); r.Status != 200 {
+		t.Fatalf("re-saving the same year: %d %s", r.Status, r.Body)
+	}
+	body["confirm_removal"] = true
+	if r := a.Do("PUT", "/api/v1/calendar/2026", b, body); r.Status != 200 {
+		t.Fatalf("confirmed removal: %d %s", r.Status, r.Body)
+	}
+	if d, _ := count(); d != 1 {
+		t.Fatalf("confirmed: %d days left, want 1", d)
 	}
 }
