@@ -58,7 +58,7 @@ func TestOperationsEndpoints(t *testing.T) {
 	for path, want := range map[string]string{
 		"DELETE /livez":           "GET, HEAD",
 		"PUT /api/v1/cases":       "GET, HEAD, POST",
-		"PATCH /api/v1/cases/17":  "GET, HEAD",
+		"DELETE /api/v1/cases/17": "GET, HEAD, PATCH",
 		"GET /api/v1/sessions":    "POST",
 		"POST /api/v1/calendar/1": "GET, HEAD, PUT",
 	} {
