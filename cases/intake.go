@@ -292,3 +292,6 @@ func containsString(list []string, s string) bool {
 func CheckDate(f apperr.Fields, field, label, v string, required bool, today date.Date) date.Date {
 	return checkDate(f, field, label, v, required, today)
 }
+
+// IDTypeLabels names the kinds of identity document (for the API document).
+func IDTypeLabels() map[string]string { return idTypes }

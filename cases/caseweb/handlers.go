@@ -154,10 +154,7 @@ func (h *Handler) apiCorrectionReceived(c *fiber.Ctx) error {
 	if err := h.caseVisible(c, id); err != nil {
 		return err
 	}
-	var in struct {
-		On      string `json:"on"`
-		Version int    `json:"version"`
-	}
+	var in correctionReceivedInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

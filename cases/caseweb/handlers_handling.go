@@ -30,10 +30,7 @@ func (h *Handler) act(c *fiber.Ctx, body any, do func(id int64) (*cases.View, er
 }
 
 func (h *Handler) apiCorrectionServed(c *fiber.Ctx) error {
-	var in struct {
-		ServedOn string `json:"served_on"`
-		Version  int    `json:"version"`
-	}
+	var in correctionServedInput
 	return h.act(c, &in, func(id int64) (*cases.View, error) {
 		return h.Service.CorrectionServed(c.UserContext(), web.CurrentUser(c), id, in.ServedOn, in.Version)
 	})
@@ -47,11 +44,7 @@ func (h *Handler) apiAssign(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiComplexity(c *fiber.Ctx) error {
-	var in struct {
-		Complex bool   `json:"complex"`
-		Reason  string `json:"reason"`
-		Version int    `json:"version"`
-	}
+	var in complexityInput
 	return h.act(c, &in, func(id int64) (*cases.View, error) {
 		return h.Service.SetComplexity(c.UserContext(), web.CurrentUser(c), id, in.Complex, in.Reason, in.Version)
 	})
@@ -94,12 +87,7 @@ func (h *Handler) apiExtend(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiProcedure(c *fiber.Ctx) error {
-	var in struct {
-		Procedure string `json:"procedure"`
-		On        string `json:"on"`
-		Reason    string `json:"reason"`
-		Version   int    `json:"version"`
-	}
+	var in procedureInput
 	return h.act(c, &in, func(id int64) (*cases.View, error) {
 		if in.Procedure != string(cases.Ordinary) {
 			return nil, cases.FieldError("procedure.only_to_ordinary", "procedure", "只能由简易程序转为普通程序（复议法第55条），procedure 须为 ordinary")
@@ -109,11 +97,7 @@ func (h *Handler) apiProcedure(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiCommittee(c *fiber.Ctx) error {
-	var in struct {
-		On      string `json:"on"`
-		Opinion string `json:"opinion"`
-		Version int    `json:"version"`
-	}
+	var in committeeInput
 	return h.act(c, &in, func(id int64) (*cases.View, error) {
 		return h.Service.RecordCommitteeOpinion(c.UserContext(), web.CurrentUser(c), id, in.On, in.Opinion, in.Version)
 	})
@@ -134,21 +118,14 @@ func (h *Handler) apiApproval(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiService(c *fiber.Ctx) error {
-	var in struct {
-		ServedOn string `json:"served_on"`
-		Version  int    `json:"version"`
-	}
+	var in serviceInput
 	return h.act(c, &in, func(id int64) (*cases.View, error) {
 		return h.Service.ServeDecision(c.UserContext(), web.CurrentUser(c), id, in.ServedOn, in.Version)
 	})
 }
 
 func (h *Handler) apiPerformance(c *fiber.Ctx) error {
-	var in struct {
-		PerformedOn string `json:"performed_on"`
-		Note        string `json:"note"`
-		Version     int    `json:"version"`
-	}
+	var in performanceInput
 	return h.act(c, &in, func(id int64) (*cases.View, error) {
 		return h.Service.RecordPerformance(c.UserContext(), web.CurrentUser(c), id, in.PerformedOn, in.Note, in.Version)
 	})
@@ -166,11 +143,7 @@ func (h *Handler) apiOpinionReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		ReportedOn string `json:"reported_on"`
-		Content    string `json:"content"`
-		Version    int    `json:"version"`
-	}
+	var in opinionReportInput
 	return h.act(c, &in, func(id int64) (*cases.View, error) {
 		return h.Service.ReportOpinionLetter(c.UserContext(), web.CurrentUser(c), id, lid, in.ReportedOn, in.Content, in.Version)
 	})
@@ -181,5 +154,5 @@ func (h *Handler) apiWorkloads(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": ws, "total": len(ws)})
+	return c.JSON(web.List[cases.Workload]{Items: ws, Total: len(ws)})
 }

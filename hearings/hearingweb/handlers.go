@@ -134,10 +134,7 @@ func (h *Handler) apiReschedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		hearings.ScheduleInput
-		Reason string `json:"reason"`
-	}
+	var in rescheduleInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
@@ -153,9 +150,7 @@ func (h *Handler) apiCancel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in cancelInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

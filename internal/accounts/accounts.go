@@ -37,10 +37,7 @@ func (h *Handler) Routes(r *web.Router) {
 }
 
 func (h *Handler) apiLogin(c *fiber.Ctx) error {
-	var in struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
+	var in loginInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
@@ -49,7 +46,7 @@ func (h *Handler) apiLogin(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/sessions/current")
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": s.Token, "user": s.User})
+	return c.Status(fiber.StatusCreated).JSON(loginAnswer{Token: s.Token, User: s.User})
 }
 
 func (h *Handler) apiLogout(c *fiber.Ctx) error {
@@ -66,7 +63,7 @@ func (h *Handler) apiWindows(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": ws, "total": len(ws)})
+	return c.JSON(web.List[directory.Window]{Items: ws, Total: len(ws)})
 }
 
 func (h *Handler) apiAgencies(c *fiber.Ctx) error {
@@ -74,7 +71,7 @@ func (h *Handler) apiAgencies(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": as, "total": len(as)})
+	return c.JSON(web.List[directory.Agency]{Items: as, Total: len(as)})
 }
 
 func (h *Handler) apiOfficers(c *fiber.Ctx) error {
@@ -82,17 +79,11 @@ func (h *Handler) apiOfficers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	type officer struct {
-		ID        int64  `json:"id"`
-		Username  string `json:"username"`
-		Name      string `json:"name"`
-		Qualified bool   `json:"qualified"`
-	}
 	out := make([]officer, 0, len(us))
 	for _, u := range us {
 		out = append(out, officer{u.ID, u.Username, u.Name, u.Qualified})
 	}
-	return c.JSON(fiber.Map{"items": out, "total": len(out)})
+	return c.JSON(web.List[officer]{Items: out, Total: len(out)})
 }
 
 // safeNext keeps post-login redirects on this site.

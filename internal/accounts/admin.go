@@ -172,9 +172,7 @@ func (h *Handler) apiUserActive(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Active bool `json:"active"`
-	}
+	var in activeInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"fuyi/hearings"
 	"fuyi/hearings/hearingweb"
 	"fuyi/internal/accounts"
+	"fuyi/internal/apidoc"
 	"fuyi/internal/auth"
 	"fuyi/internal/calendar"
 	"fuyi/internal/calendar/calendarweb"
@@ -61,6 +62,7 @@ type Server struct {
 	Jobs     []notices.Job // further scheduled jobs (monthly report draft)
 	Metrics  *ops.Metrics
 	Ops      *opsweb.Handler
+	API      *apidoc.Handler // GET /api/v1/openapi.json and /api/docs
 	// Replica serves the reads that may lag (public site, statistics): DATABASE_REPLICA_URL, else the primary.
 	Replica *database.Replica
 }
@@ -177,6 +179,11 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 
 	s.Ops = &opsweb.Handler{DB: db, Migrations: migrations.FS, Metrics: metrics, Today: today, Token: cfg.MetricsToken}
 	s.Ops.Routes(s.Router)
+
+	// the OpenAPI document of every route above: each feature declares its operations beside its handlers
+	s.API = &apidoc.Handler{Router: s.Router, Sets: [][]apidoc.Op{accounts.API, caseweb.API, casefileweb.API, publicationweb.API,
+		lawsuitweb.API, hearingweb.API, calendarweb.API, noticeweb.API, reportweb.API, supervisionweb.API, opsweb.API}}
+	s.API.Routes(s.Router)
 
 	app.Use(s.Router.NotFound)
 	return s, nil

@@ -164,9 +164,7 @@ func pickerYears(this int) []string {
 }
 
 func (h *Handler) apiPublish(c *fiber.Ctx) error {
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in publishInput
 	if len(c.Body()) > 0 {
 		if err := web.BindJSON(c, &in); err != nil {
 			return err
@@ -177,7 +175,7 @@ func (h *Handler) apiPublish(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/statistics/"+c.Params("period"))
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"period": c.Params("period"), "version": v, "url": "/statistics/" + c.Params("period")})
+	return c.Status(fiber.StatusCreated).JSON(publishAnswer{Period: c.Params("period"), Version: v, URL: "/statistics/" + c.Params("period")})
 }
 
 func (h *Handler) pagePublish(c *fiber.Ctx) error {

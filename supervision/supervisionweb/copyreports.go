@@ -34,9 +34,7 @@ func (h *Handler) apiCopyReportSent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		SentOn string `json:"sent_on"`
-	}
+	var in sentInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
@@ -52,9 +50,7 @@ func (h *Handler) apiCopyReportServed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		ServedOn string `json:"served_on"`
-	}
+	var in servedInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

@@ -88,9 +88,7 @@ func (h *Handler) apiOrderPerformed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		PerformedOn string `json:"performed_on"`
-	}
+	var in performedInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

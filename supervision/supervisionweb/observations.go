@@ -47,7 +47,7 @@ func (h *Handler) apiObservationCounts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"year": y, "items": cs, "total": len(cs)})
+	return c.JSON(observationCounts{Year: y, Items: cs, Total: len(cs)})
 }
 
 // attendeeRows is how many attendee lines the page's form offers.

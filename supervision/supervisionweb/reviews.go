@@ -20,13 +20,11 @@ func (h *Handler) apiWeights(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"weights": w})
+	return c.JSON(weightsAnswer{Weights: w})
 }
 
 func (h *Handler) apiSetWeights(c *fiber.Ctx) error {
-	var in struct {
-		Weights map[string]float64 `json:"weights"`
-	}
+	var in weightsInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
@@ -34,7 +32,7 @@ func (h *Handler) apiSetWeights(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"weights": w})
+	return c.JSON(weightsAnswer{Weights: w})
 }
 
 func (h *Handler) apiReview(c *fiber.Ctx) error {
@@ -55,9 +53,7 @@ func (h *Handler) apiPublishReview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Confirm bool `json:"confirm"`
-	}
+	var in confirmInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

@@ -52,9 +52,7 @@ func (h *Handler) apiUnmarkTypical(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in unmarkInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

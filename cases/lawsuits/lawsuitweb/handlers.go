@@ -86,10 +86,7 @@ func (h *Handler) lawsuitAct(c *fiber.Ctx, body any, do func(id int64) (*lawsuit
 }
 
 func (h *Handler) apiLawsuitAnswer(c *fiber.Ctx) error {
-	var in struct {
-		FiledOn string `json:"filed_on"`
-		Version int    `json:"version"`
-	}
+	var in answerInput
 	return h.lawsuitAct(c, &in, func(id int64) (*lawsuits.Lawsuit, error) {
 		return h.Service.AnswerFiled(c.UserContext(), web.CurrentUser(c), id, in.FiledOn, in.Version)
 	})
@@ -103,11 +100,7 @@ func (h *Handler) apiJudgment(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiAppeal(c *fiber.Ctx) error {
-	var in struct {
-		Decision string `json:"decision"`
-		On       string `json:"on"`
-		Version  int    `json:"version"`
-	}
+	var in appealInput
 	return h.lawsuitAct(c, &in, func(id int64) (*lawsuits.Lawsuit, error) {
 		return h.Service.RecordAppealDecision(c.UserContext(), web.CurrentUser(c), id, in.Decision, in.On, in.Version)
 	})
@@ -213,8 +206,8 @@ func (h *Handler) apiPublishBulletin(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, fmt.Sprintf("/lawsuits/bulletins/%d", id))
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "url": fmt.Sprintf("/lawsuits/bulletins/%d", id),
-		"pdf": fmt.Sprintf("/lawsuits/bulletins/%d/bulletin.pdf", id)})
+	return c.Status(fiber.StatusCreated).JSON(bulletinAnswer{ID: id, URL: fmt.Sprintf("/lawsuits/bulletins/%d", id),
+		PDF: fmt.Sprintf("/lawsuits/bulletins/%d/bulletin.pdf", id)})
 }
 
 // lawsuitVisible answers 404 for a lawsuit the caller may not see.

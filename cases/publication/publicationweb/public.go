@@ -101,7 +101,7 @@ func (h *Handler) apiPublicDecisions(c *fiber.Ctx) error {
 	if more {
 		total = publication.SearchCountCap
 	}
-	return c.JSON(fiber.Map{"items": items, "total": total, "more": more})
+	return c.JSON(publicDecisions{Items: items, Total: total, More: more})
 }
 
 func (h *Handler) pageDecisions(c *fiber.Ctx) error {

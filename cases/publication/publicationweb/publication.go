@@ -62,9 +62,7 @@ func (h *Handler) apiWithdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in withdrawInput
 	if len(c.Body()) > 0 {
 		if err := web.BindJSON(c, &in); err != nil {
 			return err
@@ -127,10 +125,7 @@ func (h *Handler) apiBlock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-		Note   string `json:"note"`
-	}
+	var in blockInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}

@@ -56,14 +56,7 @@ func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		CSV      string         `json:"csv"`
-		Days     []calendar.Day `json:"days"`
-		Complete bool           `json:"complete"`
-		Source   string         `json:"source"`
-		// ConfirmRemoval must be true when the new list drops entered days or makes a complete year incomplete
-		ConfirmRemoval bool `json:"confirm_removal"`
-	}
+	var in calendarInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
@@ -86,7 +79,7 @@ func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"calendar": cy, "recomputed": n})
+	return c.JSON(calendarAnswer{Calendar: cy, Recomputed: n})
 }
 
 // lossError says what a PUT would delete and how to confirm it: the PUT replaces the whole year.

@@ -35,7 +35,7 @@ func (h *Handler) Routes(r *web.Router) {
 // livez answers 200 while the process serves requests; it touches nothing else.
 func (h *Handler) livez(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"status": "ok"})
+	return c.JSON(liveAnswer{Status: "ok"})
 }
 
 // readyz answers 200 when the database answers, the schema is current and this year's calendar is complete,
@@ -53,7 +53,7 @@ func (h *Handler) readyz(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderRetryAfter, web.RetryAfterSeconds)
 		c.Status(fiber.StatusServiceUnavailable)
 	}
-	return c.JSON(fiber.Map{"status": status, "checks": checks})
+	return c.JSON(readyAnswer{Status: status, Checks: checks})
 }
 
 func (h *Handler) metrics(c *fiber.Ctx) error {

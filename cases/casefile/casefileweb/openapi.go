@@ -1,0 +1,38 @@
+package casefileweb
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/cases/casefile"
+	"fuyi/internal/apidoc"
+	"fuyi/internal/web"
+)
+
+func categoryText() string {
+	parts := make([]string, len(casefile.Categories))
+	for i, c := range casefile.Categories {
+		parts[i] = c.Code + " " + c.Label
+	}
+	return "材料类别：" + strings.Join(parts, "；")
+}
+
+// API documents the routes of this package (TestOpenAPIMatchesRouteTable keeps it complete).
+var API = func() []apidoc.Op {
+	var ops []apidoc.Op
+	for _, o := range []struct{ path, what string }{{"/api/v1/cases/:id", "复议案件"}, {"/api/v1/lawsuits/:id", "应诉案件"}} {
+		ops = append(ops,
+			apidoc.Op{Method: fiber.MethodPost, Path: o.path + "/files", Summary: "上传" + o.what + "的材料（PDF、JPEG、PNG、TIFF、OFD）",
+				Description: "类型按内容判断；大小上限为 FUYI_UPLOAD_LIMIT。",
+				Body: apidoc.Form{Fields: map[string]string{"category": categoryText(), "title": "材料名称"},
+					Files: map[string]string{"file": "文件"}},
+				Status: fiber.StatusCreated, Answer: casefile.File{}},
+			apidoc.Op{Method: fiber.MethodGet, Path: o.path + "/files", Summary: o.what + "的材料（含已撤回的）", Answer: web.List[casefile.File]{}},
+			apidoc.Op{Method: fiber.MethodGet, Path: o.path + "/files/:fid", Summary: "下载材料（原样字节）", Answer: apidoc.File{"application/octet-stream"}},
+			apidoc.Op{Method: fiber.MethodPost, Path: o.path + "/files/:fid/withdrawal", Summary: "撤回材料（须说明理由，保留记录，不删除）",
+				Body: withdrawalInput{}, Example: map[string]any{"reason": "上传错误"}, Answer: casefile.File{}},
+		)
+	}
+	return ops
+}()

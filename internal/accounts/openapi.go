@@ -1,0 +1,69 @@
+package accounts
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"fuyi/internal/apidoc"
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
+	"fuyi/internal/directory"
+	"fuyi/internal/web"
+)
+
+// loginInput is the body of POST /api/v1/sessions.
+type loginInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// loginAnswer is its answer: the bearer token and who it belongs to.
+type loginAnswer struct {
+	Token string     `json:"token"`
+	User  *auth.User `json:"user"`
+}
+
+type activeInput struct {
+	Active bool `json:"active"`
+}
+
+type officer struct {
+	ID        int64  `json:"id"`
+	Username  string `json:"username"`
+	Name      string `json:"name"`
+	Qualified bool   `json:"qualified"`
+}
+
+var roleEnum = apperr.NewEnum("角色", string(auth.RoleWindow), auth.RoleWindow.Label(), string(auth.RoleOfficer), auth.RoleOfficer.Label(),
+	string(auth.RoleChief), auth.RoleChief.Label(), string(auth.RoleBureau), auth.RoleBureau.Label())
+
+// API documents the routes of this package (TestOpenAPIMatchesRouteTable keeps it complete).
+var API = []apidoc.Op{
+	{Method: fiber.MethodPost, Path: "/api/v1/sessions", Summary: "登录，取得 Bearer 令牌",
+		Description: "用户名与密码正确时答 201，token 用于其余接口的 Authorization: Bearer。同一用户或地址连续失败过多时答 429（Retry-After）。",
+		Body:        loginInput{}, Example: map[string]any{"username": "officer1", "password": "fuyi-demo-2025"},
+		Status: fiber.StatusCreated, Answer: loginAnswer{}, Errors: []int{fiber.StatusUnauthorized, fiber.StatusTooManyRequests}},
+	{Method: fiber.MethodDelete, Path: "/api/v1/sessions/current", Summary: "退出登录（令牌作废）", Status: fiber.StatusNoContent},
+	{Method: fiber.MethodGet, Path: "/api/v1/me", Summary: "当前用户", Answer: auth.User{}},
+	{Method: fiber.MethodGet, Path: "/api/v1/windows", Summary: "司法所窗口", Answer: web.List[directory.Window]{}},
+	{Method: fiber.MethodGet, Path: "/api/v1/agencies", Summary: "被申请人（行政机关），仅在用的", Answer: web.List[directory.Agency]{}},
+	{Method: fiber.MethodGet, Path: "/api/v1/officers", Summary: "复议人员（角色 officer 的全部用户）",
+		Description: "qualified 为 true 的人员可担任主持人、听证员、办案人员；否则只能担任记录员。", Answer: web.List[officer]{}},
+	{Method: fiber.MethodGet, Path: "/api/v1/users", Summary: "全部用户", Answer: web.List[auth.User]{}},
+	{Method: fiber.MethodPost, Path: "/api/v1/users", Summary: "新建用户", Body: userInput{},
+		Enums:   map[string]apperr.Enum{"role": roleEnum},
+		Example: map[string]any{"username": "officer9", "name": "王九", "role": "officer", "qualified": true, "password": "a-long-password-9", "email": "wang9@example.gov.cn", "mobile": "13800138009"},
+		Status:  fiber.StatusCreated, Answer: auth.User{}},
+	{Method: fiber.MethodPut, Path: "/api/v1/users/:id/active", Summary: "停用或恢复用户",
+		Description: "停用后该用户的全部登录立即失效；不能停用自己。", Body: activeInput{}, Example: map[string]any{"active": false},
+		Status: fiber.StatusNoContent},
+	{Method: fiber.MethodPut, Path: "/api/v1/users/:id/contacts", Summary: "设置用户的电子邮箱与手机号（提醒发往此处）",
+		Description: "未给出的字段不变，空字符串删除该项。", Body: auth.Contacts{},
+		Example: map[string]any{"email": "officer1@example.gov.cn", "mobile": "13800138001"}, Answer: auth.User{}},
+	{Method: fiber.MethodPost, Path: "/api/v1/agencies", Summary: "新增被申请人（行政机关）", Body: directory.AgencyInput{},
+		Example: map[string]any{"name": "区教育局", "category": "教育", "level": "区县", "legal_rep": "赵某", "legal_rep_title": "局长", "address": "某路2号"},
+		Status:  fiber.StatusCreated, Answer: directory.Agency{}},
+	{Method: fiber.MethodGet, Path: "/api/v1/agencies/:id", Summary: "被申请人详情", Answer: directory.Agency{}},
+	{Method: fiber.MethodPut, Path: "/api/v1/agencies/:id", Summary: "修改被申请人（全部字段，含上一级主管部门 superior_id，0 为无）",
+		Body: directory.AgencyInput{}, Example: map[string]any{"name": "区教育局", "category": "教育", "level": "区县", "legal_rep": "赵某", "legal_rep_title": "局长", "address": "某路2号", "superior_id": 0},
+		Answer: directory.Agency{}},
+}
