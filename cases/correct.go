@@ -28,6 +28,9 @@ type CorrectionInput struct {
 	Version            int           `json:"version"`
 }
 
+// ErrCorrectionForbidden refuses a correction by someone MayCorrect does not allow.
+var ErrCorrectionForbidden = apperr.New(apperr.Forbidden, "correction.forbidden", "案件受理后，只有复议机构负责人或本案主办人可以更正登记信息")
+
 // MayCorrect is who may correct registered data: before acceptance the window that registered it (the
 // visibility rule already limits a window to its own 司法所's cases), the chief or an officer of the case;
 // from acceptance on only the chief or the case's lead officer (the 承办人 answers for the file).
@@ -98,7 +101,7 @@ func (s *Service) Correct(ctx context.Context, u *auth.User, id int64, in Correc
 			lead = lead || o.Lead && o.ID == u.ID
 		}
 		if !MayCorrect(u, c, lead) {
-			return Change{}, apperr.New(apperr.Forbidden, "correction.forbidden", "案件受理后，只有复议机构负责人或本案主办人可以更正登记信息")
+			return Change{}, ErrCorrectionForbidden
 		}
 		ps, err := st.Parties(ctx, c.ID)
 		if err != nil {

@@ -46,6 +46,48 @@ func CategoryLabel(code string) string {
 	return ""
 }
 
+// Parties that submit evidence (the 证据目录 lists the evidence of each, numbered in filing order).
+var Parties = []Category{
+	{"applicant", "申请人"},
+	{"respondent", "被申请人"},
+	{"third_party", "第三人"},
+	{"organ", "复议机构调取"},
+}
+
+// PartyLabel names a submitting party in Chinese ("" when unknown).
+func PartyLabel(code string) string {
+	for _, c := range Parties {
+		if c.Code == code {
+			return c.Label
+		}
+	}
+	return ""
+}
+
+// CatalogueEntry is one line of the evidence catalogue (证据目录).
+type CatalogueEntry struct {
+	No    int
+	File  File
+	Party string
+}
+
+// Catalogue numbers the evidence of files (withdrawn ones left out) per submitting party in filing order,
+// parties in the order of Parties.
+func Catalogue(files []File) []CatalogueEntry {
+	var out []CatalogueEntry
+	for _, p := range Parties {
+		n := 0
+		for _, f := range files {
+			if f.Category != "evidence" || f.Party != p.Code || f.Withdrawn() {
+				continue
+			}
+			n++
+			out = append(out, CatalogueEntry{No: n, File: f, Party: p.Label})
+		}
+	}
+	return out
+}
+
 // File is the record of one stored file.
 type File struct {
 	ID             int64      `db:"id" json:"id"`
@@ -55,6 +97,9 @@ type File struct {
 	Title          string     `db:"title" json:"title"`
 	Category       string     `db:"category" json:"category"`
 	CategoryLabel  string     `db:"-" json:"category_label"`
+	Party          string     `db:"party" json:"party,omitempty"`
+	PartyLabel     string     `db:"-" json:"party_label,omitempty"`
+	Purpose        string     `db:"purpose" json:"purpose,omitempty"`
 	Size           int64      `db:"size" json:"size"`
 	SHA256Bytes    []byte     `db:"sha256" json:"-"`
 	SHA256         string     `db:"-" json:"sha256"`
@@ -71,6 +116,7 @@ type File struct {
 func (f *File) fill() {
 	f.SHA256 = hex.EncodeToString(f.SHA256Bytes)
 	f.CategoryLabel = CategoryLabel(f.Category)
+	f.PartyLabel = PartyLabel(f.Party)
 }
 
 // Withdrawn reports whether the file was withdrawn.
@@ -184,4 +230,15 @@ func sizeText(n int64) string {
 		return strconv.FormatInt(n>>10, 10) + " KB"
 	}
 	return strconv.FormatInt(n, 10) + " 字节"
+}
+
+// SizeText is the size of the file as people read it (KB, MB).
+func (f File) SizeText() string {
+	switch {
+	case f.Size >= 1<<20:
+		return strconv.FormatFloat(float64(f.Size)/(1<<20), 'f', 1, 64) + " MB"
+	case f.Size >= 1<<10:
+		return strconv.FormatFloat(float64(f.Size)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatInt(f.Size, 10) + " 字节"
 }

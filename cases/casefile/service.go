@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net/url"
 	"path"
 	"strings"
 	"unicode"
@@ -80,6 +81,12 @@ const maxField = 4 << 10
 // owner, in one transaction: the bytes, their record with the SHA-256 and the detected type, and the audit
 // event commit together or not at all. The file is streamed through: one chunk is held at a time.
 func (s *Service) Upload(ctx context.Context, u *auth.User, o Owner, body io.Reader, boundary string) (*File, error) {
+	return s.UploadKeeping(ctx, u, o, body, boundary, nil)
+}
+
+// UploadKeeping is Upload that also puts the text fields it read into kept (when not nil), so that a page
+// can show a refused form again with what was typed.
+func (s *Service) UploadKeeping(ctx context.Context, u *auth.User, o Owner, body io.Reader, boundary string, kept url.Values) (*File, error) {
 	var out *File
 	err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if err := visible(ctx, tx, u, o); err != nil {
@@ -119,15 +126,24 @@ func (s *Service) Upload(ctx context.Context, u *auth.User, o Owner, body io.Rea
 				if err := s.store(ctx, tx, f, p); err != nil {
 					return err
 				}
-			case "category", "title":
+			case "category", "title", "party", "purpose":
 				v, err := io.ReadAll(io.LimitReader(p, maxField+1))
 				if err != nil {
 					return apperr.New(apperr.BadRequest, "file.malformed", "上传的表单格式错误（multipart 不完整），请重新上传")
 				}
-				if p.FormName() == "category" {
-					f.Category = strings.TrimSpace(string(v))
-				} else {
-					f.Title = strings.TrimSpace(string(v))
+				val := strings.TrimSpace(strings.ToValidUTF8(string(v), ""))
+				if kept != nil {
+					kept.Set(p.FormName(), val)
+				}
+				switch p.FormName() {
+				case "category":
+					f.Category = val
+				case "title":
+					f.Title = val
+				case "party":
+					f.Party = val
+				case "purpose":
+					f.Purpose = val
 				}
 			default:
 				if _, err := io.Copy(io.Discard, io.LimitReader(p, maxField)); err != nil {
@@ -152,6 +168,7 @@ func (s *Service) Upload(ctx context.Context, u *auth.User, o Owner, body io.Rea
 		} else if f.Title == "" {
 			fs.Add("title", "请填写材料名称")
 		}
+		checkEvidence(fs, f)
 		if err := fs.Err(); err != nil {
 			return err
 		}
@@ -166,6 +183,24 @@ func (s *Service) Upload(ctx context.Context, u *auth.User, o Owner, body io.Rea
 		return err
 	})
 	return out, err
+}
+
+// checkEvidence: a piece of evidence names the party that submitted it (the 证据目录 lists the evidence of
+// each party: 复议法第44条 the respondent bears the burden of proof, 第45–46条 the applicant's and third
+// party's evidence, 第45条 evidence gathered by the organ); its 证明目的 is optional, at most 500 characters.
+func checkEvidence(fs apperr.Fields, f *File) {
+	if f.Category == "evidence" {
+		if PartyLabel(f.Party) == "" {
+			fs.Add("party", "证据须注明提交人（申请人、被申请人、第三人或复议机构调取），以便编入证据目录")
+		}
+	} else if f.Party != "" && PartyLabel(f.Party) == "" {
+		fs.Add("party", "提交人无效")
+	}
+	if utf8.RuneCountInString(f.Purpose) > 500 {
+		fs.Add("purpose", "证明目的不能超过500字")
+	} else if strings.ContainsFunc(f.Purpose, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }) {
+		fs.Add("purpose", "证明目的含有无法识别的字符")
+	}
 }
 
 // store streams one file part into the blobs: it detects the type from the first bytes, hashes and counts

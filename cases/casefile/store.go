@@ -27,19 +27,19 @@ func (s *Store) NextID(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-const insertFile = `INSERT INTO case_files (id, case_id, lawsuit_id, category, title, name, content_type, size, sha256, uploaded_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+const insertFile = `INSERT INTO case_files (id, case_id, lawsuit_id, category, title, name, content_type, size, sha256, uploaded_by, party, purpose)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
 // Insert writes the record of a file whose chunks are written.
 func (s *Store) Insert(ctx context.Context, f *File) error {
 	if _, err := s.db.ExecContext(ctx, insertFile, f.ID, f.CaseID, f.LawsuitID, f.Category, f.Title, f.Name, f.ContentType,
-		f.Size, f.SHA256Bytes, f.UploadedByID); err != nil {
+		f.Size, f.SHA256Bytes, f.UploadedByID, f.Party, f.Purpose); err != nil {
 		return fmt.Errorf("casefile: insert %d: %w", f.ID, err)
 	}
 	return nil
 }
 
-const fileColumns = `f.id, f.case_id, f.lawsuit_id, f.name, f.title, f.category, f.size, f.sha256, f.content_type,
+const fileColumns = `f.id, f.case_id, f.lawsuit_id, f.name, f.title, f.category, f.party, f.purpose, f.size, f.sha256, f.content_type,
 	f.uploaded_by AS uploaded_by_id, u.name AS uploaded_by, f.uploaded_at, f.withdrawn_at, w.name AS withdrawn_by, f.withdraw_reason
 FROM case_files f JOIN users u ON u.id = f.uploaded_by LEFT JOIN users w ON w.id = f.withdrawn_by`
 

@@ -25,6 +25,9 @@ type Handler struct {
 	// MyHearings lists the user's hearings of the coming week for the home page (nil: none); the
 	// composition root passes the hearings feature's.
 	MyHearings func(ctx context.Context, u *auth.User) ([]any, error)
+	// CaseFiles gives what the case page shows of the case file (files, evidence catalogue, upload form
+	// choices); the composition root passes the case-file feature's.
+	CaseFiles func(ctx context.Context, u *auth.User, caseID int64) (map[string]any, error)
 }
 
 // New builds the handler.

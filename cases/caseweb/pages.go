@@ -161,6 +161,9 @@ func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 		"CanReview": web.CurrentUser(c).Role == auth.RoleChief && (v.Status == cases.StatusRegistered ||
 			(v.Status == cases.StatusCorrection && v.Correction != nil && !v.Correction.ReceivedOn.IsZero())),
 		"AwaitingCorrection": v.Status == cases.StatusCorrection && v.Correction != nil && v.Correction.ReceivedOn.IsZero()}
+	if err := h.caseFileData(c, v, data); err != nil {
+		return nil, err
+	}
 	if h.HearingForms != nil {
 		extra, err := h.HearingForms(c.UserContext())
 		if err != nil {
@@ -272,7 +275,15 @@ func (h *Handler) pageReceipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "cases/receipt", fiber.Map{"Title": "申请材料接收凭证", "Case": v, "Organ": o})
+	data := fiber.Map{"Title": "申请材料接收凭证", "Case": v, "Organ": o}
+	if h.CaseFiles != nil { // the window uploads the scans of what it received right here
+		extra, err := h.CaseFiles(c.UserContext(), web.CurrentUser(c), v.ID)
+		if err != nil {
+			return err
+		}
+		data["FileCategories"], data["Files"] = extra["FileCategories"], extra["Files"]
+	}
+	return web.Render(c, "cases/receipt", data)
 }
 
 func (h *Handler) lookupStatus(c *fiber.Ctx) (*cases.StatusInfo, error) {

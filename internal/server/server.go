@@ -172,6 +172,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		fh.AllowBody = r.AllowBody
 	}
 	fh.Routes(s.Router)
+	ch.CaseFiles = fh.PageData
 	hearingweb.New(hs, ch.RenderCaseError, lawsuits.DeadlineLabel).Routes(s.Router)
 	nh.Routes(s.Router)
 	reportweb.New(rs, cfg.ExportTimeout, s.Replica).Routes(s.Router)

@@ -24,13 +24,18 @@ var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // Request sends a request with the browser's cookies, form-encoded when form is given.
 func (b *Browser) Request(method, path string, form url.Values) *Response {
 	b.a.T.Helper()
-	var body io.Reader
 	if form != nil {
-		body = strings.NewReader(form.Encode())
+		return b.Send(method, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
 	}
+	return b.Send(method, path, nil, "")
+}
+
+// Send sends a body of the given type (a multipart upload form, say) with the browser's cookies.
+func (b *Browser) Send(method, path string, body io.Reader, contentType string) *Response {
+	b.a.T.Helper()
 	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "text/html")
 	for k, v := range b.cookies {

@@ -19,7 +19,11 @@ func FormError(c *fiber.Ctx, err error, render func(fields map[string]string, ms
 	} else {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
-	KeepForm(c, e.Fields)
+	if f := KeptForm(c); f != nil {
+		f.Errors = e.Fields
+	} else {
+		KeepForm(c, e.Fields)
+	}
 	return render(e.Fields, e.Message)
 }
 

@@ -29,6 +29,14 @@ func KeepForm(c *fiber.Ctx, fields map[string]string) *FormState {
 	return f
 }
 
+// KeepValues records values as the posted form of this request, for a handler that read the body itself
+// (a streamed multipart upload, whose body cannot be read twice); FormError then adds the messages.
+func KeepValues(c *fiber.Ctx, values url.Values) *FormState {
+	f := &FormState{Action: c.Path(), Values: values}
+	c.Locals(formStateKey, f)
+	return f
+}
+
 // PostedValues reads every posted field (url-encoded or multipart), without the CSRF token.
 func PostedValues(c *fiber.Ctx) url.Values {
 	v := url.Values{}

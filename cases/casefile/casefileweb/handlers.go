@@ -2,6 +2,7 @@ package casefileweb
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -15,6 +16,7 @@ import (
 	"fuyi/cases/casefile"
 	"fuyi/cases/lawsuits"
 	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
 	"fuyi/internal/web"
 )
 
@@ -140,22 +142,52 @@ func (h *Handler) apiWithdraw(c *fiber.Ctx) error {
 	return c.JSON(f)
 }
 
-// pageUpload is the upload form of the case page: back to the file list with a message, or the page again
-// with the refusal (a file input cannot be refilled by the server; the category and title are kept).
+// pageUpload is the upload form of the case page (its CSRF token travels in the query string, so that the
+// check does not read the streamed body): back to the file list with a message, or the page again with the
+// refusal next to its field (a file input cannot be refilled by the server; the other fields are kept).
 func (h *Handler) pageUpload(c *fiber.Ctx) error {
 	o, err := owner(c)
 	if err != nil {
 		return err
 	}
-	f, err := h.Service.Upload(c.UserContext(), web.CurrentUser(c), o, body(c), boundary(c))
+	kept := url.Values{}
+	f, err := h.Service.UploadKeeping(c.UserContext(), web.CurrentUser(c), o, body(c), boundary(c), kept)
 	if err != nil {
-		if _, ok := apperr.As(err); ok && h.CaseError != nil {
-			return h.CaseError(c, o.ID, err)
+		e, ok := apperr.As(err)
+		if !ok || h.CaseError == nil || (e.Kind != apperr.Invalid && e.Kind != apperr.TooLarge) {
+			return err
 		}
-		return err
+		web.KeepValues(c, kept)
+		if e.Kind == apperr.TooLarge {
+			shown := *e
+			shown.Kind = apperr.Invalid
+			if err := h.CaseError(c, o.ID, &shown); err != nil {
+				return err
+			}
+			c.Status(fiber.StatusRequestEntityTooLarge)
+			return nil
+		}
+		return h.CaseError(c, o.ID, err)
 	}
 	web.Flash(c, fmt.Sprintf("已上传：%s（%s，SHA-256 %s…）", f.Title, f.CategoryLabel, f.SHA256[:16]))
 	return c.Redirect(fmt.Sprintf("/cases/%d#files", o.ID), fiber.StatusSeeOther)
+}
+
+// PageData is what the case page shows of the case file: the files (withdrawn ones marked), the evidence
+// catalogue, the choices of the upload form and the 送达回证 that a service record can attach.
+func (h *Handler) PageData(ctx context.Context, u *auth.User, caseID int64) (map[string]any, error) {
+	fs, err := h.Service.List(ctx, u, casefile.Owner{ID: caseID})
+	if err != nil {
+		return nil, err
+	}
+	var receipts []casefile.File
+	for _, f := range fs {
+		if f.Category == "service_receipt" && !f.Withdrawn() {
+			receipts = append(receipts, f)
+		}
+	}
+	return map[string]any{"Files": fs, "Catalogue": casefile.Catalogue(fs), "FileCategories": casefile.Categories,
+		"EvidenceParties": casefile.Parties, "ReceiptFiles": receipts, "UploadLimit": h.Service.Limit >> 20}, nil
 }
 
 func (h *Handler) pageWithdraw(c *fiber.Ctx) error {
