@@ -72,10 +72,10 @@ type CatalogueEntry struct {
 }
 
 // Catalogue numbers the evidence of files (withdrawn ones left out) per submitting party in filing order,
-// parties in the order of Parties.
+// parties in the order of Parties, evidence that names none last.
 func Catalogue(files []File) []CatalogueEntry {
 	var out []CatalogueEntry
-	for _, p := range Parties {
+	for _, p := range append(Parties, Category{"", "提交人未注明"}) {
 		n := 0
 		for _, f := range files {
 			if f.Category != "evidence" || f.Party != p.Code || f.Withdrawn() {

@@ -45,12 +45,12 @@ func TestCasePageFiles(t *testing.T) {
 	if r := b.Send("POST", action, bytes.NewReader(body), ct); r.Status != 403 {
 		t.Fatalf("upload without CSRF token: %d", r.Status)
 	}
-	// evidence without its party: message beside the field, the typed fields kept
-	r := pageUpload(t, b, action, "合同.pdf", scan, "category", "evidence", "title", "买卖合同复印件", "purpose", "证明双方存在买卖关系")
+	// an empty file: message beside the field, the typed fields kept
+	r := pageUpload(t, b, action, "合同.pdf", nil, "category", "evidence", "party", "applicant", "title", "买卖合同复印件", "purpose", "证明双方存在买卖关系")
 	p := page(r)
-	if r.Status != 422 || !strings.Contains(p, "证据须注明提交人") || !strings.Contains(p, `value="买卖合同复印件"`) ||
+	if r.Status != 422 || !strings.Contains(p, "上传的文件是空的") || !regexp.MustCompile(`<option value="applicant"\s+selected>`).MatchString(p) || !strings.Contains(p, `value="买卖合同复印件"`) ||
 		!strings.Contains(p, `value="证明双方存在买卖关系"`) || !regexp.MustCompile(`<option value="evidence"\s+selected>`).MatchString(p) {
-		t.Fatalf("evidence without party: %d\n%s", r.Status, p)
+		t.Fatalf("empty file: %d\n%s", r.Status, p)
 	}
 	// a Word file: refused with the type message, title kept
 	r = pageUpload(t, b, action, "申请书.docx", ofdFile(t, "word/document.xml"), "category", "application", "title", "申请书Word版")

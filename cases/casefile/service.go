@@ -185,16 +185,12 @@ func (s *Service) UploadKeeping(ctx context.Context, u *auth.User, o Owner, body
 	return out, err
 }
 
-// checkEvidence: a piece of evidence names the party that submitted it (the 证据目录 lists the evidence of
-// each party: 复议法第44条 the respondent bears the burden of proof, 第45–46条 the applicant's and third
-// party's evidence, 第45条 evidence gathered by the organ); its 证明目的 is optional, at most 500 characters.
+// checkEvidence: a piece of evidence may name the party that submitted it (the 证据目录 lists the evidence
+// of each party: 复议法第44–46条 the burden of proof of the respondent and the evidence of the applicant and
+// the third party; evidence gathered by the organ) and its 证明目的, at most 500 characters.
 func checkEvidence(fs apperr.Fields, f *File) {
-	if f.Category == "evidence" {
-		if PartyLabel(f.Party) == "" {
-			fs.Add("party", "证据须注明提交人（申请人、被申请人、第三人或复议机构调取），以便编入证据目录")
-		}
-	} else if f.Party != "" && PartyLabel(f.Party) == "" {
-		fs.Add("party", "提交人无效")
+	if f.Party != "" && PartyLabel(f.Party) == "" {
+		fs.Add("party", "请选择证据的提交人（申请人、被申请人、第三人或复议机构调取）")
 	}
 	if utf8.RuneCountInString(f.Purpose) > 500 {
 		fs.Add("purpose", "证明目的不能超过500字")
