@@ -121,7 +121,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 // roleRuleInHandler lists routes where the handler refines the role with a rule of the case (e.g. only the
 // lead officer proposes a decision): a 403 there is the rule, not the route table.
 func roleRuleInHandler(path string) bool {
-	for _, p := range []string{"/decision", "/hearings", "/actions/", "/publication/"} {
+	for _, p := range []string{"/decision", "/hearings", "/actions/", "/publication/", "/corrections"} {
 		if strings.Contains(path, p) {
 			return true
 		}

@@ -123,6 +123,13 @@ func setExamples(a *testapp.App) {
 		"POST /cases/:id/correction-received":   {{form: form("on", day, "version", "")}},
 		"POST /cases/:id/correction-served":     {{form: form("served_on", day, "version", "")}},
 		"POST /cases/:id/files/:fid/withdrawal": {{form: form("reason", "重复上传", "confirm", "撤回")}},
+		"POST /cases/:id/documents/:did/service": {{form: form("method", "post", "recipient", "南京市栖霞区市场监督管理局", "served_on", day,
+			"consent", "on", "receipt_file_id", "", "version", "")}},
+		"POST /cases/:id/corrections": {{form: form("reason", "登记错误", "requests", "请求撤销", "facts", "事实", "respondent_agency_id", "1",
+			"act.title", "行政处罚决定书", "act.doc_no", "栖市监罚〔2026〕1号", "act.made_on", "2026-11-01", "act.known_on", "2026-11-05",
+			"act.matter", "行政处罚", "applicants[0].kind", "person", "applicants[0].name", "张叁", "applicants[0].id_number", "11010519491231002X",
+			"third_parties[0].kind", "org", "third_parties[0].name", "某公司", "third_parties[0].credit_code", "91350100M000100Y43",
+			"agents[0].name", "李律师", "agents[0].agent_kind", "lawyer", "agents[0].firm", "某律所", "version", "")}},
 		"POST /cases/:id/actions/:action": {
 			act("assignment", "officer_ids", string(o1), "officer_ids", string(o2), "lead_officer_id", string(o1), "version", ""),
 			act("complexity", "complex", "true", "reason", "复杂", "version", ""),
