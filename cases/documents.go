@@ -56,9 +56,9 @@ type DocData struct {
 	Today         date.Date
 	DocNo         string
 	Title         string
-	ApplicantText []string // 申请人 block lines
+	ApplicantText []pdf.Markup // 申请人 block lines
 	AgentText     []string
-	ThirdText     []string
+	ThirdText     []pdf.Markup
 	Respondent    RespondentInfo
 	Decision      *DecisionView
 	DecisionType  DecisionType
@@ -99,7 +99,7 @@ type HearingInfo struct {
 
 // PartyLine writes a party as in a 决定书: person (name, sex, birth date, ID, address) or organisation
 // (name, code, address, 法定代表人).
-func PartyLine(role string, p Party) string {
+func PartyLine(role string, p Party) pdf.Markup {
 	var b strings.Builder
 	b.WriteString(role + "：" + p.Name)
 	if p.Kind == "person" {
@@ -124,14 +124,15 @@ func PartyLine(role string, p Party) string {
 		}
 	}
 	b.WriteString("。")
+	line := pdf.Text(b.String())
 	if p.Kind == "org" && p.LegalRep != "" {
-		b.WriteString("\n@plain 法定代表人：" + p.LegalRep)
+		rep := "法定代表人：" + p.LegalRep
 		if p.RepTitle != "" {
-			b.WriteString("，" + p.RepTitle)
+			rep += "，" + p.RepTitle
 		}
-		b.WriteString("。")
+		line += "\n@plain " + pdf.Text(rep+"。")
 	}
-	return b.String()
+	return pdf.Markup(line)
 }
 
 // BuildDocData assembles the data of a document of a case.

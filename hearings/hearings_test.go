@@ -387,3 +387,25 @@ func TestRoomsPage(t *testing.T) {
 		t.Fatalf("schedule in the new room: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestOnlineLinkOnlyWeb: the online hearing link is an http(s) address with a host; javascript:, data:,
+// scheme-relative and broken links are refused naming the field.
+func TestOnlineLinkOnlyWeb(t *testing.T) {
+	for link, ok := range map[string]bool{
+		"https://meeting.example/abc?id=1": true, "http://10.0.0.5:8080/room": true,
+		"javascript:alert(1)": false, "JAVASCRIPT:alert(1)": false, "data:text/html,<script>": false, "//evil.example": false,
+		"https://": false, "https:///x": false, "https://a b": false, "http:\\\\evil": false, "ftp://x.example": false,
+		"https://x.example/\"onmouseover=": false,
+	} {
+		if got := hearings.WebLink(link); got != ok {
+			t.Errorf("WebLink(%q) = %v, want %v", link, got, ok)
+		}
+	}
+	a := testapp.New(t, today)
+	id := setup(t, a)
+	b := body(a, "2025-10-13T09:00:00+08:00", "2025-10-13T11:00:00+08:00", "2025-09-29", "officer1", []string{"officer2", "officer3"}, "clerk1", 0)
+	b["online_link"] = "javascript:alert(document.cookie)"
+	if r := schedule(a, "chief1", id, b); r.Status != 422 || r.Fields(t)["online_link"] == "" {
+		t.Fatalf("javascript: link: %d %s", r.Status, r.Body)
+	}
+}

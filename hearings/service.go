@@ -3,6 +3,7 @@ package hearings
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -91,10 +92,20 @@ func (s *Service) parse(ctx context.Context, st *Store, in ScheduleInput) (parse
 		}
 	} else if p.link == "" {
 		f.Add("location", "请选择听证室或填写网络听证链接")
-	} else if utf8.RuneCountInString(p.link) > 500 || !(strings.HasPrefix(p.link, "https://") || strings.HasPrefix(p.link, "http://")) {
+	} else if utf8.RuneCountInString(p.link) > 500 || !WebLink(p.link) {
 		f.Add("online_link", "网络听证链接须以 http:// 或 https:// 开头，且不超过500字")
 	}
 	return p, f.Err()
+}
+
+// WebLink reports whether s is an http(s) address with a host: the only links shown to parties and staff
+// (never javascript:, data: or a scheme-relative //host).
+func WebLink(s string) bool {
+	if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") || strings.ContainsAny(s, " \t\r\n\\<>\"") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Opaque == ""
 }
 
 // bookingError turns an exclusion-constraint violation (two bookings raced) into a 409 naming the conflict.

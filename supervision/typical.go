@@ -177,8 +177,8 @@ func (s *Service) TypicalReport(ctx context.Context, year int, kind string) (str
 		b.WriteString("本年度暂无典型案例。\n")
 	}
 	for i, t := range ts {
-		fmt.Fprintf(&b, "@heading %s、%s\n", pdf.ChineseNumber(i+1), t.PublicTitle())
-		fmt.Fprintf(&b, "（被申请人：%s；处理结果：%s）\n", t.AgencyName, t.DecisionLabel())
+		fmt.Fprintf(&b, "@heading %s、%s\n", pdf.ChineseNumber(i+1), pdf.Text(t.PublicTitle()))
+		fmt.Fprintf(&b, "（被申请人：%s；处理结果：%s）\n", pdf.Text(t.AgencyName), t.DecisionLabel())
 		for _, p := range t.PublicBody() {
 			if p = strings.TrimSpace(p); p != "" && !strings.HasPrefix(p, "@") {
 				b.WriteString(p + "\n")

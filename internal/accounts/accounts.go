@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 
+	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
 	"fuyi/internal/directory"
 	"fuyi/internal/web"
@@ -38,6 +39,9 @@ func (h *Handler) Routes(r *web.Router) {
 
 func (h *Handler) apiLogin(c *fiber.Ctx) error {
 	var in loginInput
+	if err := sameOrigin(c); err != nil {
+		return err
+	}
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
@@ -86,35 +90,75 @@ func (h *Handler) apiOfficers(c *fiber.Ctx) error {
 	return c.JSON(web.List[officer]{Items: out, Total: len(out)})
 }
 
-// safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
+// SafeNext keeps post-login redirects on this site: only a path of this origin ("/cases?x=1") is kept,
+// anything a browser could read as another site is "/" — absolute URLs, scheme-relative "//evil", and
+// "/\evil" (browsers treat a backslash as a slash), control characters and whitespace included.
+func SafeNext(next string) string {
+	if len(next) < 1 || next[0] != '/' || len(next) > 2000 {
+		return "/"
+	}
+	if len(next) > 1 && (next[1] == '/' || next[1] == '\\') {
+		return "/"
+	}
+	for _, r := range next {
+		if r == '\\' || r <= 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return "/"
+		}
+	}
 	u, err := url.Parse(next)
-	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+	if err != nil || u.IsAbs() || u.Host != "" || u.Scheme != "" || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next
 }
 
+// ErrCrossSiteLogin refuses a login form posted from another site (login CSRF: a page elsewhere logging the
+// browser in to an account of the attacker's choosing).
+var ErrCrossSiteLogin = apperr.New(apperr.Forbidden, "login.cross_site", "登录请求来自其他网站，已拒绝；请在本系统的登录页面登录")
+
+// sameOrigin is the login CSRF check: a browser says where a post comes from (Sec-Fetch-Site, Origin);
+// a post from another site is refused. Clients that send neither (scripts, the API) are not browsers
+// carrying someone's cookies and pass.
+func sameOrigin(c *fiber.Ctx) error {
+	switch c.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return ErrCrossSiteLogin
+	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, c.Hostname()) {
+		return ErrCrossSiteLogin
+	}
+	return nil
+}
+
 func (h *Handler) pageLogin(c *fiber.Ctx) error {
 	if web.CurrentUser(c) != nil {
-		return c.Redirect(safeNext(c.Query("next")))
+		return c.Redirect(SafeNext(c.Query("next")))
 	}
-	return web.Render(c, "login", fiber.Map{"Title": "登录", "Next": safeNext(c.Query("next"))})
+	return web.Render(c, "login", fiber.Map{"Title": "登录", "Next": SafeNext(c.Query("next"))})
 }
 
 func (h *Handler) pageLoginSubmit(c *fiber.Ctx) error {
+	if err := sameOrigin(c); err != nil {
+		return err
+	}
 	username := strings.TrimSpace(c.FormValue("username"))
 	s, err := h.Sessions.Login(c.UserContext(), username, c.FormValue("password"), c.IP(), "web")
 	if err != nil {
 		if _, status, ok := web.Classify(err); ok && (status == fiber.StatusUnauthorized || status == fiber.StatusTooManyRequests) {
 			e, _, _ := web.Classify(err)
 			c.Status(status)
-			return web.Render(c, "login", fiber.Map{"Title": "登录", "Error": e.Message, "Username": username, "Next": safeNext(c.FormValue("next"))})
+			return web.Render(c, "login", fiber.Map{"Title": "登录", "Error": e.Message, "Username": username, "Next": SafeNext(c.FormValue("next"))})
 		}
 		return err
 	}
 	web.SetSessionCookie(c, s.Token, h.Sessions.TTL, h.CookieSecure)
-	return c.Redirect(safeNext(c.FormValue("next")), fiber.StatusSeeOther)
+	return c.Redirect(SafeNext(c.FormValue("next")), fiber.StatusSeeOther)
 }
 
 func (h *Handler) pageLogout(c *fiber.Ctx) error {

@@ -51,7 +51,7 @@ func (h *Handler) addUser(c *fiber.Ctx, in userInput) (int64, error) {
 		return 0, err
 	}
 	if exists {
-		return 0, apperr.State("user.exists", "用户名%s已存在", in.Username)
+		return 0, auth.ErrUserExists(strings.TrimSpace(in.Username))
 	}
 	// the contacts are checked first, so a refused address creates no user
 	f := apperr.Fields{}
@@ -65,7 +65,7 @@ func (h *Handler) addUser(c *fiber.Ctx, in userInput) (int64, error) {
 		return 0, err
 	}
 	st := auth.NewStore(h.DB)
-	id, err := st.Upsert(c.UserContext(), auth.NewUser{Username: strings.TrimSpace(in.Username), Name: strings.TrimSpace(in.Name),
+	id, err := st.Create(c.UserContext(), auth.NewUser{Username: strings.TrimSpace(in.Username), Name: strings.TrimSpace(in.Name),
 		Role: auth.Role(in.Role), WindowCode: strings.TrimSpace(in.WindowCode), Qualified: in.Qualified, Password: in.Password})
 	if err != nil {
 		return 0, err

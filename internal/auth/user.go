@@ -236,6 +236,46 @@ func (s *Store) Upsert(ctx context.Context, n NewUser) (int64, error) {
 	return id, nil
 }
 
+const insertNewUser = `INSERT INTO users (username, name, role, window_id, qualified, password_hash)
+VALUES ($1, $2, $3, (SELECT id FROM windows WHERE code = nullif($4, '')), $5, $6)
+ON CONFLICT (username) DO NOTHING
+RETURNING id`
+
+// ErrUserExists answers the creation of a username that is taken.
+func ErrUserExists(username string) error {
+	return apperr.State("user.exists", "用户名%s已存在", username)
+}
+
+// Create adds a new user and never touches an existing one: when the username is taken — also by a
+// creation running at the same moment — it answers ErrUserExists (409) and changes nothing.
+func (s *Store) Create(ctx context.Context, n NewUser) (int64, error) {
+	if err := n.validate(); err != nil {
+		return 0, err
+	}
+	if n.Role == RoleWindow {
+		var ok bool
+		if err := sqlx.GetContext(ctx, s.db, &ok, queryWindowExists, n.WindowCode); err != nil {
+			return 0, fmt.Errorf("auth: window %s: %w", n.WindowCode, err)
+		}
+		if !ok {
+			return 0, apperr.Rule("user.window_unknown", "司法所代码 %s 不存在", n.WindowCode)
+		}
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), BcryptCost)
+	if err != nil {
+		return 0, fmt.Errorf("auth: hash: %w", err)
+	}
+	var id int64
+	err = sqlx.GetContext(ctx, s.db, &id, insertNewUser, n.Username, n.Name, n.Role, n.WindowCode, n.Qualified, string(hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrUserExists(n.Username)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("auth: insert user: %w", err)
+	}
+	return id, nil
+}
+
 const queryWindowExists = `SELECT EXISTS (SELECT 1 FROM windows WHERE code = $1)`
 
 const queryUsernameTaken = `SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)`
@@ -373,7 +413,7 @@ func SetActive(ctx context.Context, db *sqlx.DB, id int64, active bool) error {
 
 // Statements lists the SQL of this package (checked against the schema by the statement test).
 func Statements() []string {
-	return []string{queryUserByID, queryUsersByRole, queryAllUsers, insertUser, queryWindowExists, queryUsernameTaken,
+	return []string{queryUserByID, queryUsersByRole, queryAllUsers, insertUser, insertNewUser, queryWindowExists, queryUsernameTaken,
 		setUserActive, queryUserByName, setUserContacts, setUserPassword, countFailures, queryLogin, insertAttempt, insertSession, deleteSession, deleteUserSession,
 		purgeSessions, purgeAttempts, querySession}
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"text/template"
+	"text/template/parse"
 	"time"
 
 	"fuyi/internal/date"
@@ -68,23 +70,105 @@ var docFuncs = template.FuncMap{
 		return ""
 	},
 	// lead runs a label into the first paragraph of free text: 申请人称：…
-	"lead": func(label, s string) string { return label + paras(s) },
+	"lead": func(label, s string) Markup { return Markup(label) + paras(s) },
 	// paras turns free text into paragraph lines of the markup (one per non-empty line).
 	"paras": paras,
 }
 
-// paras turns free text into paragraph lines of the markup (one per non-empty line).
-func paras(s string) string {
+// paras turns free text into paragraph lines of the markup (one per non-empty line), each line text
+// (see Text).
+func paras(s string) Markup {
 	var out []string
-	for _, l := range strings.Split(s, "\n") {
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r", "\n"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			if strings.HasPrefix(l, "@") {
-				l = "＠" + l[1:]
-			}
-			out = append(out, l)
+			out = append(out, Text(l))
 		}
 	}
-	return strings.Join(out, "\n")
+	return Markup(strings.Join(out, "\n"))
+}
+
+// Markup is text that already is document markup (the output of paras and lead, a party line that adds a
+// 法定代表人 line): a template inserts it as it is. Every other value a template inserts is text.
+type Markup string
+
+// Text makes s safe to place inside a line of markup, so that what people typed is printed and never
+// read as layout: line breaks become spaces (a value is a run of text within its line; a 退回理由 typed on
+// three lines must not add paragraphs, nor begin a line with "@title") and an "@" that would begin a line
+// becomes the full-width "＠".
+func Text(s string) string {
+	if strings.ContainsAny(s, "\r\n\u2028\u2029\v\f") {
+		s = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\u2028", " ", "\u2029", " ", "\v", " ", "\f", " ").Replace(s)
+	}
+	if t := strings.TrimLeft(s, " \t"); strings.HasPrefix(t, "@") {
+		s = s[:len(s)-len(t)] + "＠" + t[1:]
+	}
+	return s
+}
+
+// escapeFunc is the name of the function the template set appends to every action that prints (see
+// textOnly).
+const escapeFunc = "_text"
+
+// printText is the last command of every printing action: Markup as it is, anything else as text. It
+// prints values as text/template would (pointers followed, nil as <nil>).
+func printText(v any) string {
+	switch x := v.(type) {
+	case Markup:
+		return string(x)
+	case string:
+		return Text(x)
+	case nil:
+		return Text(fmt.Sprint(x))
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		if _, ok := rv.Interface().(fmt.Stringer); ok {
+			break
+		}
+		rv = rv.Elem()
+	}
+	if m, ok := rv.Interface().(Markup); ok {
+		return string(m)
+	}
+	return Text(fmt.Sprint(rv.Interface()))
+}
+
+// textOnly rewrites every printing action of the templates ({{.X}}, {{f .X}}) to end with printText, as
+// html/template adds its escapers: a template cannot forget to escape a value.
+func textOnly(set *template.Template) {
+	var tree *parse.Tree
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch x := n.(type) {
+		case *parse.ListNode:
+			if x == nil {
+				return
+			}
+			for _, c := range x.Nodes {
+				walk(c)
+			}
+		case *parse.ActionNode:
+			if len(x.Pipe.Decl) == 0 {
+				x.Pipe.Cmds = append(x.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: x.Pos,
+					Args: []parse.Node{parse.NewIdentifier(escapeFunc).SetTree(tree).SetPos(x.Pos)}})
+			}
+		case *parse.IfNode:
+			walk(x.List)
+			walk(x.ElseList)
+		case *parse.RangeNode:
+			walk(x.List)
+			walk(x.ElseList)
+		case *parse.WithNode:
+			walk(x.List)
+			walk(x.ElseList)
+		}
+	}
+	for _, t := range set.Templates() {
+		if t.Tree != nil {
+			tree = t.Tree
+			walk(t.Tree.Root)
+		}
+	}
 }
 
 var articleRef = regexp.MustCompile(`第(\d{1,3})(条|款|项|章|节)`)
@@ -101,7 +185,10 @@ func FormalArticles(s string) string {
 
 func (t *Templates) load() error {
 	t.once.Do(func() {
-		t.set, t.err = template.New("").Funcs(docFuncs).ParseFS(t.fsys, "docs/*.txt")
+		t.set, t.err = template.New("").Funcs(docFuncs).Funcs(template.FuncMap{escapeFunc: printText}).ParseFS(t.fsys, "docs/*.txt")
+		if t.err == nil {
+			textOnly(t.set)
+		}
 	})
 	return t.err
 }

@@ -119,8 +119,9 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	if err != nil {
 		return nil, err
 	}
+	// the security headers go on every answer, static files included
+	app.Use(web.SecurityHeaders(cfg.CookieSecure))
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
-	app.Use(web.SecurityHeaders)
 
 	s := &Server{App: app, Router: web.NewRouter(app, bodies), DB: db, Metrics: metrics}
 	// reads that may lag go to the replica with the same statement limit as the primary's pool

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -294,7 +295,7 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			return c.Status(status).JSON(fiber.Map{"error": body})
 		}
 		if status == fiber.StatusUnauthorized {
-			return c.Redirect("/login?next=" + c.OriginalURL())
+			return c.Redirect("/login?next=" + url.QueryEscape(c.OriginalURL()))
 		}
 		c.Status(status)
 		// the page says it in Chinese only; the code stays in an attribute for support (data-code)

@@ -102,11 +102,27 @@ func ClearSessionCookie(c *fiber.Ctx) {
 		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(1, 0), MaxAge: -1})
 }
 
-// SecurityHeaders sets conservative headers on every response.
-func SecurityHeaders(c *fiber.Ctx) error {
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Referrer-Policy", "same-origin")
-	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+// HSTS is the Strict-Transport-Security of a site served over HTTPS only (FUYI_COOKIE_SECURE=true).
+const HSTS = "max-age=31536000; includeSubDomains"
+
+// SecurityHeaders sets conservative headers on every response, static files included; secure (the site is
+// served over HTTPS only, FUYI_COOKIE_SECURE) adds Strict-Transport-Security.
+func SecurityHeaders(secure bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Set("X-Content-Type-Options", "nosniff")
+		c.Set("X-Frame-Options", "DENY")
+		c.Set("Referrer-Policy", "same-origin")
+		c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+		if secure {
+			c.Set(fiber.HeaderStrictTransportSecurity, HSTS)
+		}
+		return c.Next()
+	}
+}
+
+// NoStore keeps answers to logged-in staff out of every cache (browser history, shared proxies): they carry
+// personal data. Handlers that allow caching set their own Cache-Control after it.
+func NoStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Next()
 }

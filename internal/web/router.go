@@ -39,7 +39,7 @@ var AllRoles = []auth.Role{auth.RoleWindow, auth.RoleOfficer, auth.RoleChief, au
 // methods authenticated by cookie must carry the CSRF token.
 func (r *Router) Staff(method, path string, h fiber.Handler, roles ...auth.Role) {
 	r.Routes = append(r.Routes, Route{Method: method, Path: path, Roles: roles})
-	chain := []fiber.Handler{RequireLogin}
+	chain := []fiber.Handler{NoStore, RequireLogin}
 	if len(roles) > 0 {
 		chain = append(chain, Require(roles...))
 	}

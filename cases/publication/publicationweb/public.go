@@ -1,6 +1,7 @@
 package publicationweb
 
 import (
+	"crypto/sha256"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -134,6 +135,10 @@ func (h *Handler) pageDecisions(c *fiber.Ctx) error {
 		"Agencies": as, "Years": years, "Types": cases.DecisionTypes, "Pages": web.PageNumbers(total, f.Page), "Freshness": fresh})
 }
 
+// PublicPDFCacheControl lets caches keep a published decision's PDF but revalidate it on every use, so a
+// withdrawal takes effect at once.
+const PublicPDFCacheControl = "public, no-cache"
+
 func (h *Handler) pageDecision(c *fiber.Ctx) error {
 	raw := c.Params("id")
 	asPDF := strings.HasSuffix(raw, ".pdf")
@@ -167,7 +172,15 @@ func (h *Handler) pageDecision(c *fiber.Ctx) error {
 		return err
 	}
 	if asPDF {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+		// caches must ask again every time (a withdrawn decision is gone at once, not minutes later); an
+		// unchanged file costs a 304
+		sum := sha256.Sum256(d.PDF)
+		etag := fmt.Sprintf(`"%x"`, sum[:12])
+		c.Set(fiber.HeaderCacheControl, PublicPDFCacheControl)
+		c.Set(fiber.HeaderETag, etag)
+		if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
 		c.Set(fiber.HeaderContentType, "application/pdf")
 		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`inline; filename="decision-%d.pdf"`, id))
 		return c.Send(d.PDF)
