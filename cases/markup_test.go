@@ -19,7 +19,7 @@ func TestTypedTextNeverBecomesLayout(t *testing.T) {
 	if _, err := a.DB.Exec(`UPDATE cases SET act_title = $2 WHERE id = $1`, id, "行政处罚决定书\n@title 伪造标题"); err != nil {
 		t.Fatal(err)
 	}
-	if r := a.Propose("officer1", id, "uphold", nil); r.Status != 200 {
+	if r := a.Propose("officer1", id, "maintain", nil); r.Status != 200 {
 		t.Fatalf("propose: %d %s", r.Status, r.Body)
 	}
 	if r := a.Post("chief1", id, "decision/approval", map[string]any{"approve": true}); r.Status != 200 {
