@@ -157,7 +157,7 @@ func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, i
 	}
 	if f.Understaffed {
 		where = append(where, `c.status IN ('accepted', 'suspended') AND (SELECT count(*) FROM case_assignments x
-			WHERE x.case_id = c.id AND x.removed_at IS NULL) < (SELECT CASE WHEN c.complex THEN min_officers_complex ELSE min_officers END FROM organ WHERE id = 1)`)
+			WHERE x.case_id = c.id AND x.removed_at IS NULL) < (SELECT CASE WHEN c.complex THEN min_officers_complex ELSE min_officers END FROM organ WHERE id = c.organ_id)`)
 	}
 	if f.Window > 0 {
 		where = append(where, "c.window_id = "+arg(f.Window))
@@ -275,7 +275,7 @@ type Organ struct {
 	Phone      string `db:"phone" json:"phone"`
 }
 
-const queryOrgan = `SELECT name, office_name, doc_prefix, court_name, address, phone FROM organ WHERE id = 1`
+const queryOrgan = `SELECT name, office_name, doc_prefix, court_name, address, phone FROM organ WHERE id = fuyi_default_organ()`
 
 // Organ loads the organ settings.
 func (s *Store) Organ(ctx context.Context) (Organ, error) {

@@ -21,7 +21,7 @@ const insertParty = `INSERT INTO case_parties (case_id, role, position, kind, na
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
 
 const nextCaseSerial = `INSERT INTO case_serials (year, last) VALUES ($1, 1)
-ON CONFLICT (year) DO UPDATE SET last = case_serials.last + 1 RETURNING last`
+ON CONFLICT (organ_id, year) DO UPDATE SET last = case_serials.last + 1 RETURNING last`
 
 const queryAgencyActive = `SELECT EXISTS (SELECT 1 FROM agencies WHERE id = $1 AND active)`
 

@@ -534,5 +534,5 @@ func countMonth(ctx context.Context, db *sqlx.DB, m date.Date) ([2]int, error) {
 // Statements of the cached month counts.
 const (
 	lockMonthCount   = `SELECT pg_advisory_xact_lock(20261, month_key($1::date))`
-	insertMonthCount = `INSERT INTO month_counts (month, received, concluded) VALUES ($1, $2, $3) ON CONFLICT (month) DO NOTHING`
+	insertMonthCount = `INSERT INTO month_counts (month, received, concluded) VALUES ($1, $2, $3) ON CONFLICT (organ_id, month) DO NOTHING`
 )

@@ -102,7 +102,7 @@ func (s *Service) Publish(ctx context.Context, u *auth.User, code, reason string
 }
 
 const upsertDraft = `INSERT INTO report_drafts (period, snapshot) VALUES ($1, $2)
-ON CONFLICT (period) DO UPDATE SET snapshot = EXCLUDED.snapshot, created_at = now()`
+ON CONFLICT (organ_id, period) DO UPDATE SET snapshot = EXCLUDED.snapshot, created_at = now()`
 
 const insertDraftNotices = `INSERT INTO notices (user_id, kind, dedupe_key, title)
 SELECT id, 'report_draft', 'report:' || $1, $2 FROM users WHERE role = 'bureau' AND active

@@ -165,7 +165,7 @@ WHERE g.active ORDER BY g.id`
 
 const (
 	queryWeights       = `SELECT key, weight::float8 AS weight FROM review_weights`
-	upsertWeight       = `INSERT INTO review_weights (key, weight) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET weight = EXCLUDED.weight`
+	upsertWeight       = `INSERT INTO review_weights (key, weight) VALUES ($1, $2) ON CONFLICT (organ_id, key) DO UPDATE SET weight = EXCLUDED.weight`
 	queryPublished     = `SELECT snapshot, published_at FROM annual_reviews WHERE year = $1`
 	queryPublishedFile = `SELECT pdf, xlsx FROM annual_reviews WHERE year = $1`
 	insertPublished    = `INSERT INTO annual_reviews (year, snapshot, pdf, xlsx, published_by) VALUES ($1, $2, $3, $4, $5)`

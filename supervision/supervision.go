@@ -40,7 +40,7 @@ type organ struct {
 	DocPrefix string `db:"doc_prefix"`
 }
 
-const queryOrgan = `SELECT name, doc_prefix FROM organ WHERE id = 1`
+const queryOrgan = `SELECT name, doc_prefix FROM organ WHERE id = fuyi_default_organ()`
 
 func loadOrgan(ctx context.Context, db sqlx.QueryerContext) (organ, error) {
 	var o organ

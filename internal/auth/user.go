@@ -60,6 +60,8 @@ type User struct {
 	Active     bool   `db:"active" json:"active"`
 	Email      string `db:"email" json:"email"`
 	Mobile     string `db:"mobile" json:"mobile"`
+	// OrganID is the 复议机关 the user works for: every request of the user is bound to it (database.WithOrgan).
+	OrganID int `db:"organ_id" json:"-"`
 }
 
 // Is reports whether the user has one of the roles.
@@ -80,7 +82,7 @@ type Store struct{ db sqlx.ExtContext }
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
 const userColumns = `u.id, u.username, u.name, u.role, u.window_id, coalesce(w.code, '') AS window_code, u.qualified, u.active,
-	u.email, u.mobile`
+	u.email, u.mobile, u.organ_id`
 
 const queryUserByID = `SELECT ` + userColumns + ` FROM users u LEFT JOIN windows w ON w.id = u.window_id WHERE u.id = $1`
 

@@ -49,7 +49,8 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlx.DB, error) {
 	return db, nil
 }
 
-// pool prepares a pool with the given options without connecting.
+// pool prepares a pool with the given options without connecting. Its connections bind each statement to
+// the organ of its context (organ.go).
 func pool(url string, o Options) (*sqlx.DB, error) {
 	url = withParam(url, "timezone", "Asia/Shanghai")
 	if o.StatementTimeout > 0 {
@@ -58,10 +59,11 @@ func pool(url string, o Options) (*sqlx.DB, error) {
 	if o.IdleInTransactionTimeout > 0 {
 		url = withParam(url, "idle_in_transaction_session_timeout", fmt.Sprint(o.IdleInTransactionTimeout.Milliseconds()))
 	}
-	db, err := sqlx.Open("postgres", url)
+	pc, err := pq.NewConnector(url)
 	if err != nil {
 		return nil, fmt.Errorf("database: open: %w", err)
 	}
+	db := sqlx.NewDb(sql.OpenDB(connector{pq: pc}), "postgres")
 	db.SetMaxOpenConns(o.MaxConns)
 	db.SetMaxIdleConns(o.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)

@@ -9,6 +9,7 @@ import (
 
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
+	"fuyi/internal/database"
 )
 
 // SessionCookie is the staff UI session cookie.
@@ -36,6 +37,8 @@ func Authenticate(sessions *auth.Sessions) fiber.Handler {
 		}
 		c.Locals("session", s)
 		c.Locals("via_cookie", viaCookie)
+		// from here on every statement of the request sees only the user's organ (row-level security)
+		c.SetUserContext(database.WithOrgan(c.UserContext(), s.User.OrganID))
 		return c.Next()
 	}
 }
