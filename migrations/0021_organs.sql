@@ -88,7 +88,8 @@ ALTER TABLE agencies ALTER COLUMN organ_id DROP NOT NULL;
 CREATE POLICY organ_scope ON agencies USING (organ_id IS NULL OR fuyi_organ() IS NULL OR organ_id = fuyi_organ())
 	WITH CHECK (fuyi_organ() IS NULL OR organ_id = fuyi_organ());
 
--- children take their parent's organ
+-- children take their parent's organ (file_chunks are written before their case_files row, whose foreign key
+-- is deferred: they take the bound organ)
 DO $$
 DECLARE
 	r record;
@@ -124,7 +125,6 @@ BEGIN
 		('observation_events', '''lawsuits'', ''lawsuit_id'''),
 		('observation_attendees', '''observation_events'', ''event_id'''),
 		('case_files', '''cases'', ''case_id'', ''lawsuits'', ''lawsuit_id'''),
-		('file_chunks', '''case_files'', ''file_id'''),
 		('file_reads', '''case_files'', ''file_id'''),
 		('issued_documents', '''cases'', ''case_id'''),
 		('document_services', '''issued_documents'', ''document_id''')) AS v (tbl, args)
