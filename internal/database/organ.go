@@ -10,7 +10,7 @@ import (
 )
 
 // Organ binding. Every row of an organ's work carries organ_id, and row-level security (migration
-// 0021_organs.sql, forced so that it binds the table owner the application connects as) lets a session see
+// 0022_organs.sql, forced so that it binds the table owner the application connects as) lets a session see
 // and write only the rows of the organ named by the setting fuyi.organ_id. The pool sets it on each
 // connection from the context of the statement: a request of a logged-in user runs bound to the user's organ
 // (WithOrgan), so that even a query that forgot its organ condition cannot read or change another organ's

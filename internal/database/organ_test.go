@@ -19,7 +19,7 @@ import (
 )
 
 // Tables that belong to no organ, each with the reason. Every other table carries organ_id under a forced
-// row-level-security policy: a new table of any package must too (see migrations/0021_organs.sql).
+// row-level-security policy: a new table of any package must too (see migrations/0022_organs.sql).
 var organFree = map[string]string{
 	"organ":             "the organs themselves (id is the organ key)",
 	"calendar_days":     "the national holiday calendar (国务院办公厅), the same for every organ",
@@ -81,7 +81,7 @@ ORDER BY c.relname`)
 			missing = append(missing, "a policy on fuyi_organ()")
 		}
 		if len(missing) > 0 {
-			t.Errorf("table %s is not organ-scoped: lacks %s (add them in its migration, as 0021_organs.sql does)",
+			t.Errorf("table %s is not organ-scoped: lacks %s (add them in its migration, as 0022_organs.sql does)",
 				r.Name, strings.Join(missing, ", "))
 		}
 	}
