@@ -223,64 +223,65 @@ func (s *Service) issuePending(ctx context.Context, tx sqlx.ExtContext, u *auth.
 	return issued, nil
 }
 
-// EnsureIssued issues what the case has produced but not yet issued (a hearing notice scheduled by the
-// hearings feature, documents of cases from before documents were stored) in its own transaction; the
-// issue dates are the documents' own dates.
-func (s *Service) EnsureIssued(ctx context.Context, u *auth.User, v *View) error {
-	var have []string
-	if err := sqlx.SelectContext(ctx, s.DB, &have, queryIssuedKeys, v.ID); err != nil {
-		return fmt.Errorf("cases: issued keys: %w", err)
+// IssueProduced issues, inside the caller's transaction (one that changed the case, which it holds
+// locked), every document the case has produced and that is not issued yet: for the features that change a
+// case outside Service.change (scheduling a hearing issues its 听证通知书). It names those it issued, for the
+// caller's event.
+func (s *Service) IssueProduced(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) ([]string, error) {
+	c, err := NewStore(tx).Get(ctx, caseID)
+	if err != nil {
+		return nil, err
 	}
-	missing := false
-	done := map[string]bool{}
-	for _, k := range have {
-		done[k] = true
+	v, err := s.View(ctx, tx, c)
+	if err != nil {
+		return nil, err
 	}
-	for _, ref := range AvailableDocs(v) {
-		missing = missing || ref.Type != "receipt" && !done[ref.Type+"/"+ref.Ref]
-	}
-	if !missing {
-		return nil
-	}
-	return database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		st := NewStore(tx)
-		c, err := st.Lock(ctx, v.ID)
-		if err != nil {
+	return s.issuePending(ctx, tx, u, v)
+}
+
+// IssueMissing issues what a case has produced but not issued — cases registered before documents were
+// stored — in its own transaction, with the documents' own dates; run by the command
+// `fuyi documents issue-pending`, never by a reading. It names those it issued.
+func (s *Service) IssueMissing(ctx context.Context, u *auth.User, caseID int64) ([]string, error) {
+	var issued []string
+	err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := NewStore(tx).Lock(ctx, caseID); err != nil {
 			return err
 		}
-		fresh, err := s.View(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		issued, err := s.issuePending(ctx, tx, u, fresh)
-		if err != nil || len(issued) == 0 {
+		var err error
+		if issued, err = s.IssueProduced(ctx, tx, u, caseID); err != nil || len(issued) == 0 {
 			return err
 		}
 		var actor int64
 		if u != nil {
 			actor = u.ID
 		}
-		return audit.Record(ctx, tx, v.ID, actor, "document.issued", "制发"+strings.Join(issued, "、"), nil,
+		return audit.Record(ctx, tx, caseID, actor, "document.issued", "补充制发"+strings.Join(issued, "、"), nil,
 			map[string]any{"documents_issued": issued})
 	})
+	return issued, err
 }
 
-// Documents lists the issued documents of a case the user sees (issuing what is pending first).
-func (s *Service) Documents(ctx context.Context, u *auth.User, v *View) ([]IssuedDoc, error) {
-	if err := s.EnsureIssued(ctx, u, v); err != nil {
-		return nil, err
+const queryAllCaseIDs = `SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2`
+
+// CaseIDs pages through the ids of every case (after the id given), for administrative commands.
+func (s *Store) CaseIDs(ctx context.Context, after int64, limit int) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, s.db, &ids, queryAllCaseIDs, after, limit); err != nil {
+		return nil, fmt.Errorf("cases: case ids: %w", err)
 	}
+	return ids, nil
+}
+
+// Documents lists the issued documents of the case v (reading only: documents are issued by the actions
+// that produce them).
+func (s *Service) Documents(ctx context.Context, v *View) ([]IssuedDoc, error) {
 	return NewStore(s.DB).IssuedDocs(ctx, v.ID)
 }
 
 // IssuedFile gives the stored PDF of a document of the case v: version id (> 0), or the current version of
-// code and ref (issuing it first if the case has produced it but it is not issued yet).
-func (s *Service) IssuedFile(ctx context.Context, u *auth.User, v *View, code, ref string, id int64) (*IssuedDoc, []byte, error) {
-	if id == 0 {
-		if err := s.EnsureIssued(ctx, u, v); err != nil {
-			return nil, nil, err
-		}
-	}
+// code and ref; ErrDocNotFound when it was never issued (a reading never issues).
+func (s *Service) IssuedFile(ctx context.Context, v *View, code, ref string, id int64) (*IssuedDoc, []byte, error) {
 	st := NewStore(s.DB)
 	d, err := st.IssuedDoc(ctx, v.ID, code, ref, id)
 	if err != nil {

@@ -257,3 +257,85 @@ func TestCorrectionOldToNew(t *testing.T) {
 		t.Fatalf("决定书 parties: %s", text)
 	}
 }
+
+// Reading never issues (no write on a GET): the case page, the document list, every stored PDF and its
+// text leave issued_documents and the audit trail as they were; a document the case has not issued answers
+// 404. Documents are issued by the action that produces them — scheduling a hearing issues its 听证通知书 in
+// the same request — and a case from before documents were stored gets its documents from the command's
+// IssueMissing, with their own dates, not from a reading.
+func TestReadingNeverIssues(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-10-20"))
+	id := a.AcceptedCase(t, "ordinary")
+	count := func() (docs, events int) {
+		t.Helper()
+		if err := a.DB.Get(&docs, `SELECT count(*) FROM issued_documents WHERE case_id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.DB.Get(&events, `SELECT count(*) FROM events WHERE case_id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	d0, e0 := count()
+	if d0 != 2 {
+		t.Fatalf("%d documents issued at acceptance, want 2", d0)
+	}
+	r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/hearings", id), a.Login("chief1"), map[string]any{
+		"starts_at": "2025-11-03T09:00:00+08:00", "ends_at": "2025-11-03T11:00:00+08:00", "notified_on": "2025-10-20",
+		"host_id": a.UserID("officer1"), "panel_ids": []int64{a.UserID("officer2"), a.UserID("officer3")}, "clerk_id": a.UserID("clerk1"),
+		"online_link": "https://meeting.example/abc"})
+	if r.Status != 201 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	d1, e1 := count()
+	if d1 != d0+1 || e1 != e0+1 {
+		t.Fatalf("scheduling issued %d documents and recorded %d events, want 1 and 1", d1-d0, e1-e0)
+	}
+	var summary string
+	if err := a.DB.Get(&summary, `SELECT summary FROM events WHERE case_id = $1 ORDER BY id DESC LIMIT 1`, id); err != nil ||
+		!strings.Contains(summary, "制发《听证通知书》") {
+		t.Fatalf("the scheduling event does not name the notice: %q (%v)", summary, err)
+	}
+	docs := issuedDocs(t, a, id)
+	gets := []string{fmt.Sprintf("/cases/%d", id), fmt.Sprintf("/api/v1/cases/%d", id), fmt.Sprintf("/api/v1/cases/%d/documents", id)}
+	for _, d := range docs {
+		gets = append(gets, d.URL, strings.Replace(d.URL, ".pdf", ".txt", 1))
+	}
+	gets = append(gets, fmt.Sprintf("/cases/%d/documents/decision.pdf", id), fmt.Sprintf("/api/v1/cases/%d/documents/extension.pdf", id))
+	for _, u := range gets {
+		r := a.Do("GET", u, a.Login("chief1"), nil)
+		if strings.Contains(u, "decision.pdf") || strings.Contains(u, "extension.pdf") {
+			if r.Status != 404 {
+				t.Fatalf("GET %s (never issued): %d", u, r.Status)
+			}
+		} else if r.Status != 200 {
+			t.Fatalf("GET %s: %d", u, r.Status)
+		}
+	}
+	if d2, e2 := count(); d2 != d1 || e2 != e1 {
+		t.Fatalf("reading changed the record: documents %d → %d, events %d → %d", d1, d2, e1, e2)
+	}
+
+	// a case from before documents were stored: its documents are issued by the command, with their dates
+	legacy := a.AcceptedCase(t, "ordinary")
+	tx := a.DB.MustBegin()
+	tx.MustExec(`SET LOCAL session_replication_role = replica`) // past the frozen-document trigger, as the old schema was
+	tx.MustExec(`DELETE FROM issued_documents WHERE case_id = $1`, legacy)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	acc := fmt.Sprintf("/cases/%d/documents/acceptance.pdf", legacy)
+	if r := a.Do("GET", acc, a.Login("chief1"), nil); r.Status != 404 {
+		t.Fatalf("a legacy document read before the command: %d", r.Status)
+	}
+	issued, err := a.Server.Cases.IssueMissing(t.Context(), nil, legacy)
+	if err != nil || len(issued) != 2 {
+		t.Fatalf("IssueMissing: %v %v", issued, err)
+	}
+	if r := a.Do("GET", acc, a.Login("chief1"), nil); r.Status != 200 || r.Header.Get("X-Issued-On") != "2025-09-30" {
+		t.Fatalf("legacy 受理通知书 after the command: %d, issued on %q", r.Status, r.Header.Get("X-Issued-On"))
+	}
+	if again, err := a.Server.Cases.IssueMissing(t.Context(), nil, legacy); err != nil || len(again) != 0 {
+		t.Fatalf("IssueMissing twice: %v %v", again, err)
+	}
+}

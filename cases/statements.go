@@ -6,7 +6,7 @@ func Statements() []string {
 	return append([]string{
 		queryIssuedDocs, queryIssuedCurrent, queryIssuedByID, queryIssuedPDF, queryIssuedKeys, insertIssued,
 		supersedeIssued, nextIssuedID, nextDocSerial, queryServices, queryIssuedForCase, queryReceiptFile, insertService,
-		countServices, setCopyServed, updateCorrected, deleteParties,
+		countServices, setCopyServed, updateCorrected, deleteParties, queryAllCaseIDs,
 		queryHandlingFacts,
 		querySeries,
 		queryTeam,

@@ -24,6 +24,23 @@ type Service struct {
 	DB       *sqlx.DB
 	Calendar *calendar.Provider
 	Today    func() date.Date
+	// Issue issues, in the transaction of a change to a case, the documents the change produced (the
+	// 听证通知书 of a scheduled hearing) and names them; the composition root passes the cases service's
+	// IssueProduced (nil: none issued).
+	Issue func(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) ([]string, error)
+}
+
+// issue issues what the change to the case produced and adds it to the event's summary.
+func (s *Service) issue(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64, summary string, details map[string]any) (string, error) {
+	if s.Issue == nil {
+		return summary, nil
+	}
+	issued, err := s.Issue(ctx, tx, u, caseID)
+	if err != nil || len(issued) == 0 {
+		return summary, err
+	}
+	details["documents_issued"] = issued
+	return summary + "；制发" + strings.Join(issued, "、"), nil
 }
 
 // ScheduleInput is the body of POST /cases/{id}/hearings (and of a reschedule).
@@ -206,7 +223,12 @@ func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in S
 		if h, err = NewStore(tx).Get(ctx, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, caseID, u.ID, "hearing.scheduled", "安排听证："+describe(p, h.RoomName), nil, map[string]any{"hearing_id": id})
+		details := map[string]any{"hearing_id": id}
+		summary, err := s.issue(ctx, tx, u, caseID, "安排听证："+describe(p, h.RoomName), details)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, caseID, u.ID, "hearing.scheduled", summary, nil, details)
 	})
 	if err != nil {
 		return nil, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, 0)
@@ -274,8 +296,13 @@ func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in Sch
 		if nh, err = NewStore(tx).Get(ctx, newID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, h.CaseID, u.ID, "hearing.rescheduled", fmt.Sprintf("听证改期（%s）：%s", reason, describe(p, nh.RoomName)),
-			map[string]any{"hearing_id": id, "starts_at": h.StartsAt}, map[string]any{"hearing_id": newID, "starts_at": p.starts})
+		details := map[string]any{"hearing_id": newID, "starts_at": p.starts}
+		summary, err := s.issue(ctx, tx, u, h.CaseID, fmt.Sprintf("听证改期（%s）：%s", reason, describe(p, nh.RoomName)), details)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, h.CaseID, u.ID, "hearing.rescheduled", summary,
+			map[string]any{"hearing_id": id, "starts_at": h.StartsAt}, details)
 	})
 	if err != nil {
 		return nil, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, id)

@@ -56,7 +56,7 @@ func (h *Handler) documentPDF(c *fiber.Ctx) error {
 		if _, ok := cases.DocTypeOf(code); !ok {
 			return cases.ErrDocNotFound
 		}
-		d, b, err := h.Service.IssuedFile(c.UserContext(), web.CurrentUser(c), v, code, c.Query("ref"), docID)
+		d, b, err := h.Service.IssuedFile(c.UserContext(), v, code, c.Query("ref"), docID)
 		if err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (h *Handler) apiDocuments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	docs, err := h.Service.Documents(c.UserContext(), web.CurrentUser(c), v)
+	docs, err := h.Service.Documents(c.UserContext(), v)
 	if err != nil {
 		return err
 	}

@@ -25,15 +25,19 @@ import (
 	"golang.org/x/term"
 
 	"fuyi/cases"
+	"fuyi/hearings"
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
+	"fuyi/internal/calendar"
 	"fuyi/internal/config"
 	"fuyi/internal/database"
 	"fuyi/internal/date"
 	"fuyi/internal/demo"
+	"fuyi/internal/pdf"
 	"fuyi/internal/server"
 	"fuyi/migrations"
 	"fuyi/notices"
+	"fuyi/templates"
 )
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -118,6 +122,10 @@ func commands() []command {
     List the users with role, state and whether an e-mail and a mobile number are set.`},
 		{name: "organ staffing", run: organCmd, help: `fuyi organ staffing [--min N --complex M]
     Show or set the minimum number of 办案人员 per case (ordinary / 重大复杂疑难).`},
+		{name: "documents issue-pending", run: documentsIssueCmd, help: `fuyi documents issue-pending
+    Issue, with their own dates and 文号, the documents that cases registered before documents were stored
+    have produced but never issued (reading a document never issues it). Safe to run again: it issues only
+    what is missing, one case per transaction, and prints how many documents it issued.`},
 		{name: "version", run: versionCmd, noConfig: true, help: `fuyi version    (also fuyi --version)
     Print the version, the Go version and the newest schema migration this binary carries.`},
 	}
@@ -587,6 +595,45 @@ func organCmd(ctx context.Context, cfg config.Config, sio stdio, args []string) 
 		return err
 	}
 	_, _ = fmt.Fprintf(sio.out, "staffing: at least %d officers per case, %d for 重大、复杂、疑难 cases\n", cur.Min, cur.MinComplex)
+	return nil
+}
+
+func documentsIssueCmd(ctx context.Context, cfg config.Config, sio stdio, args []string) (err error) {
+	if err := flags("documents issue-pending", args, func(*flag.FlagSet) {}); err != nil {
+		return err
+	}
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	if err := requireMigrated(ctx, db); err != nil {
+		return err
+	}
+	svc := cases.NewService(db, calendar.NewProvider(db), date.Today, hearings.Lister{}, pdf.NewTemplates(templates.Docs))
+	st := cases.NewStore(db)
+	var after int64
+	total, touched := 0, 0
+	for {
+		ids, err := st.CaseIDs(ctx, after, 500)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		for _, id := range ids {
+			issued, err := svc.IssueMissing(ctx, nil, id)
+			if err != nil {
+				return fmt.Errorf("case %d: %w", id, err)
+			}
+			if len(issued) > 0 {
+				total, touched = total+len(issued), touched+1
+			}
+		}
+		after = ids[len(ids)-1]
+	}
+	_, _ = fmt.Fprintf(sio.out, "%d documents issued for %d cases\n", total, touched)
 	return nil
 }
 
