@@ -132,6 +132,9 @@ func (s *Service) ProposeDecision(ctx context.Context, u *auth.User, id int64, i
 		if err != nil {
 			return Change{}, err
 		}
+		if err := st.DropWorkDraft(ctx, c.ID); err != nil {
+			return Change{}, err
+		}
 		summary := fmt.Sprintf("提出决定草案（第%d稿）：%s，依据%s", version, typ.Label, strings.Join(articles, "、"))
 		if amending {
 			summary = "修改已批准的决定，" + summary + "，须重新批准"

@@ -256,16 +256,7 @@ func AvailableDocs(v *View) []DocRef {
 		}
 	}
 	if d := hd.Current(); d != nil {
-		switch d.Type {
-		case "settlement", "terminate":
-			add("termination", "", "")
-		case "dismiss_application":
-			add("dismissal", "", "")
-		case "mediation":
-			add("mediation", "", "")
-		default:
-			add("decision", "", "")
-		}
+		add(DecisionDocCode(d.Type), "", "")
 	}
 	for _, l := range hd.OpinionLetters {
 		add("opinion", fmt.Sprint(l.ID), "")

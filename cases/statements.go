@@ -31,6 +31,7 @@ func Statements() []string {
 		queryHearingHeld,
 		queryHasCommittee,
 		queryPendingDraft,
+		upsertWorkDraft, queryWorkDraft, deleteWorkDraft,
 		insertDecisionDraft,
 		queryPendingDecision,
 		returnDecision,

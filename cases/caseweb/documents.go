@@ -52,6 +52,21 @@ func (h *Handler) documentPDF(c *fiber.Ctx) error {
 		}
 		docID = n
 	}
+	if code == "decision-draft" {
+		title, text, err := h.Service.DraftPreview(c.UserContext(), web.CurrentUser(c), v)
+		if err != nil {
+			return err
+		}
+		if asText {
+			return sendText(c, text)
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		b, err := pdf.RenderAt(text, title, time.Now().In(date.Shanghai))
+		if err != nil {
+			return err
+		}
+		return web.SendPDF(c, title+".pdf", b)
+	}
 	if code != "receipt" {
 		if _, ok := cases.DocTypeOf(code); !ok {
 			return cases.ErrDocNotFound

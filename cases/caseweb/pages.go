@@ -164,6 +164,14 @@ func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 	if err := h.caseFileData(c, v, data); err != nil {
 		return nil, err
 	}
+	if f := data["F"].(fiber.Map); f["IsLead"] == true && (v.Handling == nil || v.Handling.Pending() == nil) {
+		if data["Draft"], data["DraftNote"], err = h.Service.DraftForm(c.UserContext(), v); err != nil {
+			return nil, err
+		}
+		if data["DraftHead"], err = h.Service.DraftHead(c.UserContext(), v); err != nil {
+			return nil, err
+		}
+	}
 	if h.HearingForms != nil {
 		extra, err := h.HearingForms(c.UserContext())
 		if err != nil {

@@ -3,13 +3,13 @@ package caseweb
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"fuyi/cases"
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
+	"fuyi/internal/date"
 	"fuyi/internal/web"
 )
 
@@ -85,6 +85,10 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 		web.Flash(c, "办案人员已指派")
 		return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
 	}
+	switch c.Params("action") {
+	case "decision-draft", "decision-preview":
+		return h.saveDecisionDraft(c, id)
+	}
 	if err := form.Err(); err != nil {
 		return h.actionError(c, id, err)
 	}
@@ -115,7 +119,7 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 	case "decision":
 		in := cases.DecisionInput{Type: f("type"), DecidedOn: f("decided_on"), Ground: f("ground"), PerformDueOn: f("perform_due_on"),
 			Sections: map[string]string{}, Version: version}
-		in.Articles = strings.FieldsFunc(f("articles"), func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == '\n' })
+		in.Articles = cases.SplitArticles(f("articles"))
 		for _, sk := range cases.SectionKeys {
 			if v := f("sections." + sk.Key); v != "" {
 				in.Sections[sk.Key] = v
@@ -145,6 +149,14 @@ func (h *Handler) pageAction(c *fiber.Ctx) error {
 		if e, ok := apperr.As(err); ok && e.Kind == apperr.Forbidden {
 			return err
 		}
+		if c.Params("action") == "decision" {
+			// a refused proposal is kept as the working copy: a reload, or another computer, finds it
+			if _, serr := s.SaveWorkDraft(ctx, u, id, draftFields(c)); serr != nil {
+				if _, ok := apperr.As(serr); !ok {
+					return serr
+				}
+			}
+		}
 		return h.actionError(c, id, err)
 	}
 	web.Flash(c, done)
@@ -167,4 +179,36 @@ func detailFlags(u *auth.User, v *cases.View) fiber.Map {
 		"IsChief": chief, "OnTeam": onTeam, "IsLead": lead, "Open": open, "Concluded": concluded,
 		"CanAct": (chief || onTeam) && (open || concluded),
 	}
+}
+
+// draftFields are the decision form's fields as posted.
+func draftFields(c *fiber.Ctx) map[string]string {
+	out := map[string]string{}
+	for _, k := range cases.WorkDraftFields() {
+		out[k] = c.FormValue(k)
+	}
+	return out
+}
+
+// saveDecisionDraft keeps the decision form as the case's working copy: sent by the page a moment after each
+// change (X-Fuyi-Autosave: answered with the time saved, as JSON), by the 保存草稿 button (back to the case
+// page with a message) or by 预览决定书 (on to the preview of the document).
+func (h *Handler) saveDecisionDraft(c *fiber.Ctx, id int64) error {
+	at, err := h.Service.SaveWorkDraft(c.UserContext(), web.CurrentUser(c), id, draftFields(c))
+	auto := c.Get("X-Fuyi-Autosave") != ""
+	if err != nil {
+		if e, ok := apperr.As(err); ok && !auto && (e.Kind == apperr.Invalid || e.Kind == apperr.Conflict) {
+			return h.actionError(c, id, err)
+		}
+		return err
+	}
+	saved := at.In(date.Shanghai).Format("15:04:05")
+	switch {
+	case auto:
+		return c.JSON(fiber.Map{"saved_at": at, "message": "草稿已自动保存（" + saved + "）"})
+	case c.Params("action") == "decision-preview":
+		return c.Redirect(fmt.Sprintf("/cases/%d/documents/decision-draft.pdf", id), fiber.StatusSeeOther)
+	}
+	web.Flash(c, "决定草案的草稿已保存（"+saved+"），尚未提交负责人审批")
+	return c.Redirect(fmt.Sprintf("/cases/%d#decision-draft", id), fiber.StatusSeeOther)
 }

@@ -138,15 +138,20 @@ func TestFormsWalkThrough(t *testing.T) {
 		t.Fatalf("a rejection became %s (case no %v)", status, caseNo)
 	}
 
-	// 2. the decision draft: a refusal keeps the type and all seven sections, and the form stays open
+	// 2. the decision draft: a refusal keeps the type and all seven sections, and the form stays open; the
+	// fresh form starts from the application (申请人请求), which the typed text replaces
 	id2 := a.AcceptedCase(t, "ordinary")
 	o, doneO := b.as("officer1")
 	defer doneO()
 	case2 := fmt.Sprintf("%s/cases/%d", b.base, id2)
 	texts := map[string]string{"requests": "请求撤销处罚决定", "applicant_says": "申请人称处罚过重", "respondent_says": "被申请人称处罚适当",
 		"third_party_says": "无第三人", "facts": "经审理查明事实甲", "reasoning": "本机关认为理由乙", "ruling": "撤销被申请人的处罚决定"}
-	acts := []chromedp.Action{chromedp.Navigate(case2), chromedp.Click(`#decision-draft summary`),
-		chromedp.SetValue(`form[action$="/actions/decision"] select[name=type]`, "revoke")}
+	must(t, chromedp.Run(o, chromedp.Navigate(case2), chromedp.WaitVisible(`#decision-draft textarea[name="sections.requests"]`)), "draft form")
+	if v := eval[string](t, o, `document.querySelector('textarea[name="sections.requests"]').value`); !strings.Contains(v, "请求撤销被申请人作出的行政处罚决定") {
+		t.Fatalf("申请人请求 not pre-filled from the application: %q", v)
+	}
+	acts := []chromedp.Action{chromedp.SetValue(`form[action$="/actions/decision"] select[name=type]`, "revoke"),
+		chromedp.Evaluate(`document.querySelectorAll('#decision-draft textarea').forEach(x => { x.value = ''; })`, nil)}
 	for k, x := range texts {
 		acts = append(acts, chromedp.SendKeys(fmt.Sprintf(`form[action$="/actions/decision"] textarea[name="sections.%s"]`, k), x))
 	}
@@ -165,7 +170,11 @@ func TestFormsWalkThrough(t *testing.T) {
 		t.Fatal("the draft's section is collapsed after the error")
 	}
 	b.shot(o, "forms-decision-error")
-	// a reload of the case page (GET) brings the draft back from the browser's copy, the section open
+	// the draft is kept on the server: a reload in a new browser context (no cookies, no local storage of the
+	// first) brings it back, the section open
+	o2ctx, doneO2 := b.as("officer1")
+	defer doneO2()
+	o = o2ctx
 	must(t, chromedp.Run(o, chromedp.Navigate(case2), chromedp.WaitVisible(`#decision-draft .autosave-status`)), "reload")
 	if v := eval[string](t, o, `document.querySelector('form[action$="/actions/decision"] select[name=type]').value`); v != "revoke" {
 		t.Fatalf("after a reload the decision type is %q", v)
@@ -178,8 +187,19 @@ func TestFormsWalkThrough(t *testing.T) {
 	if !eval[bool](t, o, `document.querySelector('#decision-draft').open`) {
 		t.Fatal("the restored draft's section is collapsed")
 	}
-	if s := eval[string](t, o, `document.querySelector('#decision-draft .autosave-status').textContent`); !strings.Contains(s, "已恢复您未提交的草稿") {
+	if s := eval[string](t, o, `document.querySelector('#decision-draft .autosave-status').textContent`); !strings.Contains(s, "已恢复保存的草稿") {
 		t.Fatalf("no note that the draft was restored: %q", s)
+	}
+	// typing saves by itself: a new sentence reaches the server without pressing a button
+	must(t, chromedp.Run(o,
+		chromedp.SendKeys(`textarea[name="sections.facts"]`, "另查明事实丁"),
+		chromedp.Poll(`document.querySelector('#decision-draft .autosave-status').textContent.includes('草稿已自动保存')`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	), "autosave")
+	var facts string
+	must(t, a.DB.Get(&facts, `SELECT fields->>'sections.facts' FROM decision_workdrafts WHERE case_id = $1`, id2), "saved draft")
+	if !strings.Contains(facts, "另查明事实丁") || !strings.Contains(facts, texts["facts"]) {
+		t.Fatalf("the automatic save stored %q", facts)
 	}
 	b.shot(o, "forms-decision-reloaded")
 

@@ -24,20 +24,30 @@ var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // Request sends a request with the browser's cookies, form-encoded when form is given.
 func (b *Browser) Request(method, path string, form url.Values) *Response {
 	b.a.T.Helper()
-	if form != nil {
-		return b.Send(method, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
-	}
-	return b.Send(method, path, nil, "")
+	return b.RequestWith(method, path, form)
 }
 
-// Send sends a body of the given type (a multipart upload form, say) with the browser's cookies.
-func (b *Browser) Send(method, path string, body io.Reader, contentType string) *Response {
+// RequestWith is Request with extra headers (name, value pairs), as scripts of the pages send them.
+func (b *Browser) RequestWith(method, path string, form url.Values, headers ...string) *Response {
+	b.a.T.Helper()
+	if form != nil {
+		return b.Send(method, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", headers...)
+	}
+	return b.Send(method, path, nil, "", headers...)
+}
+
+// Send sends a body of the given type (a multipart upload form, say) with the browser's cookies (and extra
+// headers, name, value pairs).
+func (b *Browser) Send(method, path string, body io.Reader, contentType string, headers ...string) *Response {
 	b.a.T.Helper()
 	req := httptest.NewRequest(method, path, body)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "text/html")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	for k, v := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}

@@ -25,55 +25,34 @@ document.addEventListener("submit", function (e) {
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
 
-// Drafts that survive a reload: a form marked data-autosave keeps what is typed in this browser
-// (localStorage, under the form's address) a moment after each change, and fills itself back on the next
-// visit with a note saying so. Sending the form clears the copy: after a refusal the server sends the form
-// back filled (web.FormState), after success it is no longer needed.
+// Drafts kept on the server: a form marked data-autosave="<address>" is sent there (as a draft, not as the
+// action) a moment after each change; the server answers with the time saved, shown in the form's
+// .autosave-status. The page itself comes back filled from the saved draft, after a reload or elsewhere.
 (function () {
-  var store;
-  try { store = window.localStorage; } catch (e) { return; }
-  if (!store) { return; }
-  function fields(f) { return Array.prototype.filter.call(f.elements, function (el) { return el.name && el.name !== "_csrf" && el.name !== "version" && el.type !== "hidden" && el.type !== "submit" && el.type !== "button"; }); }
-  function save(f, key) {
-    var data = {};
-    fields(f).forEach(function (el) {
-      if (el.type === "checkbox" || el.type === "radio") { if (el.checked) { (data[el.name] = data[el.name] || []).push(el.value); } }
-      else { data[el.name] = el.value; }
-    });
-    store.setItem(key, JSON.stringify({ at: new Date().toISOString(), data: data }));
-    var s = f.querySelector(".autosave-status");
-    if (s) { s.textContent = "草稿已自动保存（" + new Date().toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" }) + "）"; }
-  }
-  function restore(f, saved) {
-    fields(f).forEach(function (el) {
-      if (!(el.name in saved.data)) { if (el.type === "checkbox" || el.type === "radio") { el.checked = false; } return; }
-      var v = saved.data[el.name];
-      if (el.type === "checkbox" || el.type === "radio") { el.checked = Array.isArray(v) && v.indexOf(el.value) >= 0; }
-      else { el.value = v; }
-    });
-  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-autosave]").forEach(function (f) {
-      var key = "fuyi-draft:" + f.getAttribute("action"), timer = null;
-      var status = document.createElement("p");
-      status.className = "hint autosave-status";
-      status.setAttribute("role", "status");
-      f.insertBefore(status, f.firstChild);
-      var raw = store.getItem(key);
-      if (f.hasAttribute("data-failed")) {
-        save(f, key); // refused: what the server sent back is the draft, so a reload keeps it
-      } else if (raw) {
-        try {
-          var saved = JSON.parse(raw);
-          restore(f, saved);
-          status.textContent = "已恢复您未提交的草稿（自动保存于 " + new Date(saved.at).toLocaleString("zh-CN") + "）。";
-          var d = f.closest("details"); if (d) { d.open = true; }
-        } catch (e) { store.removeItem(key); }
+      var url = f.getAttribute("data-autosave"), timer = null, sending = false, again = false;
+      var status = f.querySelector(".autosave-status");
+      if (!status) {
+        status = document.createElement("p");
+        status.className = "hint autosave-status";
+        status.setAttribute("role", "status");
+        f.insertBefore(status, f.firstChild);
       }
-      var later = function () { clearTimeout(timer); timer = setTimeout(function () { save(f, key); }, 400); };
+      function send() {
+        if (sending) { again = true; return; }
+        sending = true;
+        var body = new URLSearchParams(new FormData(f));
+        fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-Fuyi-Autosave": "1", "Accept": "application/json" } })
+          .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+          .then(function (j) { status.textContent = j.message; f.setAttribute("data-saved", j.saved_at); })
+          .catch(function () { status.textContent = "自动保存未成功，请点击“保存草稿”。"; })
+          .then(function () { sending = false; if (again) { again = false; send(); } });
+      }
+      var later = function () { clearTimeout(timer); timer = setTimeout(send, 800); };
       f.addEventListener("input", later);
       f.addEventListener("change", later);
-      f.addEventListener("submit", function (e) { if (!e.defaultPrevented) { clearTimeout(timer); store.removeItem(key); } });
+      f.addEventListener("submit", function () { clearTimeout(timer); });
     });
   });
 })();
