@@ -267,12 +267,18 @@ func TestRolePagesWalkThrough(t *testing.T) {
 		must(t, chromedp.Run(ctx, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(`main h1`)), user+" home")
 		b.shot(ctx, "home-"+strings.TrimSuffix(user, "1")+"-1366")
 		must(t, chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1))), "390 px")
-		for _, p := range pages[user] {
-			must(t, chromedp.Run(ctx, chromedp.Navigate(b.base+p), chromedp.WaitVisible(`main`)), user+" "+p)
+		// every page of the user's navigation too
+		list := pages[user]
+		for _, l := range eval[[]string](t, ctx, `[...document.querySelectorAll('header.top nav a')].map(a => a.getAttribute('href'))`) {
+			if !strings.Contains(strings.Join(list, " ")+" ", l+" ") {
+				list = append(list, l)
+			}
+		}
+		for _, p := range list {
+			res := visit(t, ctx, b.base, p, "main")
 			if p == "/" {
 				b.shot(ctx, "home-"+strings.TrimSuffix(user, "1")+"-390")
 			}
-			res := eval[[]string](t, ctx, widthProbe)
 			if res[0] != "0" {
 				wide = append(wide, fmt.Sprintf("%s %s: %s px wider (%s)", user, p, res[0], res[1]))
 			}
