@@ -125,9 +125,28 @@ func TestFormsWalkThrough(t *testing.T) {
 		t.Fatalf("the wrong field is not focused: %q", f)
 	}
 	b.shot(c, "forms-review-error")
-	// the reason typed after the error, saved: the case is rejected, never accepted
+	// the reason typed, a date in the future: refused again; the typed reason and 不予受理 come back
+	const reason = "申请人与被申请复议的行政行为没有利害关系"
 	must(t, chromedp.Run(c,
-		chromedp.SendKeys(`form[action$="/review"] textarea[name=reason]`, "申请人与被申请复议的行政行为没有利害关系"),
+		chromedp.SendKeys(`form[action$="/review"] textarea[name=reason]`, reason),
+		chromedp.SetValue(`form[action$="/review"] input[name=on]`, "2099-01-05"),
+		// the first error's messages go, so that the wait below sees the answer to this submission
+		chromedp.Evaluate(`document.querySelectorAll('.field-error').forEach(e => e.remove())`, nil),
+		chromedp.Click(`form[action$="/review"] button.primary`),
+		chromedp.WaitVisible(`form[action$="/review"] .field-error`),
+	), "review with a future date")
+	if m := eval[string](t, c, `document.querySelector('form[action$="/review"] .field-error').textContent`); !strings.Contains(m, "日期") {
+		t.Fatalf("the future date was not the refused field: %q", m)
+	}
+	if v := eval[string](t, c, `document.querySelector('form[action$="/review"] textarea[name=reason]').value`); v != reason {
+		t.Fatalf("the typed reason after the error: %q", v)
+	}
+	if !eval[bool](t, c, `document.querySelector('form[action$="/review"] input[name=outcome][value=reject]').checked`) {
+		t.Fatal("after the second error the review form no longer shows 不予受理")
+	}
+	// the date corrected, the kept reason saved: the case is rejected, never accepted
+	must(t, chromedp.Run(c,
+		chromedp.SetValue(`form[action$="/review"] input[name=on]`, "2025-10-12"),
 		chromedp.Click(`form[action$="/review"] button.primary`),
 		chromedp.WaitVisible(`p.flash`),
 	), "review with reason")
