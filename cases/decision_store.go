@@ -68,10 +68,12 @@ type PendingDecision struct {
 	Version   int       `db:"version"`
 	Type      string    `db:"type"`
 	DecidedOn date.Date `db:"decided_on"`
+	// ProposedBy drafted it (the four-eyes rule: FourEyes)
+	ProposedBy int64 `db:"proposed_by"`
 }
 
 const (
-	queryPendingDecision = `SELECT id, version, type, decided_on FROM decisions WHERE case_id = $1 AND status = 'proposed'`
+	queryPendingDecision = `SELECT id, version, type, decided_on, proposed_by FROM decisions WHERE case_id = $1 AND status = 'proposed'`
 	returnDecision       = `UPDATE decisions SET status = 'returned', return_reason = $2 WHERE id = $1`
 	supersedeDecision    = `UPDATE decisions SET status = 'superseded' WHERE case_id = $1 AND status = 'approved'`
 	approveDecision      = `UPDATE decisions SET status = 'approved', approved_by = $2, approved_at = now(), approval_mode = $3 WHERE id = $1`

@@ -193,6 +193,15 @@ func (s *Service) ApproveDecision(ctx context.Context, u *auth.User, id int64, i
 			return Change{}, err
 		}
 		typ, _ := DecisionTypeOf(d.Type)
+		if in.Approve {
+			team, err := st.Assignment(ctx, c)
+			if err != nil {
+				return Change{}, err
+			}
+			if err := FourEyes(u.ID, d.ProposedBy, team.LeadOfficerID); err != nil {
+				return Change{}, err
+			}
+		}
 		if !in.Approve {
 			if err := st.ReturnDecision(ctx, d.ID, in.Reason); err != nil {
 				return Change{}, err
@@ -215,6 +224,21 @@ func (s *Service) ApproveDecision(ctx context.Context, u *auth.User, id int64, i
 		}
 		return Change{Action: "decision.approved", Summary: fmt.Sprintf("决定（第%d稿，%s）经%s，%s于%s审结", d.Version, typ.Label, how, status.Label(), d.DecidedOn), Old: map[string]any{"status": c.Status}, New: map[string]any{"status": status, "type": typ.Code, "version": d.Version}}, nil
 	})
+}
+
+// ErrFourEyes refuses the approval of a decision by the person who drafted it or leads the case.
+var ErrFourEyes = apperr.New(apperr.Forbidden, "approval.four_eyes",
+	"不能批准自己起草或主办的决定（审批须由起草人、主办人以外的负责人作出），请由其他负责人批准或提交集体讨论")
+
+// FourEyes is the separation of duties of 复议法第61条 (the 行政复议机构 examines the case and proposes, the
+// 负责人 or the collective discussion approves): the approver of a decision is neither the one who drafted
+// it nor the case's lead officer (主办人) at the time of approval — also when the chief has made himself
+// lead. The database holds the same rule (trigger decisions_four_eyes, constraint name decision_four_eyes).
+func FourEyes(approver, draftedBy int64, lead *int64) error {
+	if approver == draftedBy || lead != nil && *lead == approver {
+		return ErrFourEyes
+	}
+	return nil
 }
 
 // ServeDecision records 送达 (复议法第75条: the decision takes effect on service); the applicant's 15 days to
