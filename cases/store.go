@@ -68,7 +68,7 @@ func (s *Store) Lock(ctx context.Context, id int64) (*Case, error) {
 
 // visibility returns the SQL condition (on alias c) under which user u may see a case, using placeholder $n.
 // Window staff see their own 司法所's registrations; officers the cases assigned to them (and those they
-// registered); the chief and the bureau see all.
+// registered, until a team is assigned); the chief and the bureau see all.
 func visibility(u *auth.User, n int) (string, []any) {
 	switch u.Role {
 	case auth.RoleChief, auth.RoleBureau:
@@ -79,8 +79,11 @@ func visibility(u *auth.User, n int) (string, []any) {
 		}
 		return fmt.Sprintf("c.window_id = $%d", n), []any{*u.WindowID}
 	case auth.RoleOfficer:
+		// only the assigned officers act on a case: the officer who registered it keeps it only until a team
+		// is assigned
 		return fmt.Sprintf(`c.id IN (SELECT x.case_id FROM case_assignments x WHERE x.user_id = $%[1]d AND x.removed_at IS NULL
-			UNION ALL SELECT r.id FROM cases r WHERE r.registered_by = $%[1]d)`, n), []any{u.ID}
+			UNION ALL SELECT r.id FROM cases r WHERE r.registered_by = $%[1]d
+				AND NOT EXISTS (SELECT 1 FROM case_assignments y WHERE y.case_id = r.id AND y.removed_at IS NULL))`, n), []any{u.ID}
 	}
 	return "false", nil
 }
