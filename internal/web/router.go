@@ -14,6 +14,58 @@ type Route struct {
 	Path   string
 	Roles  []auth.Role // nil: any logged-in staff member
 	Public bool
+	// Rule is the authorization rule of the action the route does (Action); Rules those of a route whose
+	// :action parameter names the action (Actions). A page route and an API route doing the same action
+	// carry the same Rule, so they cannot drift apart.
+	Rule  *Rule
+	Rules map[string]Rule
+}
+
+// Rule is who may do one action, shared by every route that does it (the page form and the API).
+type Rule struct {
+	Name  string      // the action, e.g. "publication.block"
+	Roles []auth.Role // the roles that may do it; nil: any logged-in staff member
+}
+
+// NewRule names an action and the roles that may do it.
+func NewRule(name string, roles ...auth.Role) Rule { return Rule{Name: name, Roles: roles} }
+
+// Action registers a staff route doing one action under its shared rule.
+func (r *Router) Action(method, path string, h fiber.Handler, rule Rule) {
+	r.Staff(method, path, h, rule.Roles...)
+	r.Routes[len(r.Routes)-1].Rule = &rule
+}
+
+// Actions registers a staff route whose :action parameter names the action (the forms of a page posting
+// to /cases/:id/actions/:action), each action under its shared rule: the route admits the roles of any of
+// them, then the named action's rule decides (403), and an action not in rules is 404.
+func (r *Router) Actions(method, path string, h fiber.Handler, rules map[string]Rule) {
+	var union []auth.Role
+	seen := map[auth.Role]bool{}
+	anyone := false
+	for _, ru := range rules {
+		anyone = anyone || len(ru.Roles) == 0
+		for _, x := range ru.Roles {
+			if !seen[x] {
+				seen[x] = true
+				union = append(union, x)
+			}
+		}
+	}
+	r.Staff(method, path, func(c *fiber.Ctx) error {
+		ru, ok := rules[c.Params("action")]
+		if !ok {
+			return fiber.ErrNotFound
+		}
+		if len(ru.Roles) > 0 && !CurrentUser(c).Is(ru.Roles...) {
+			return ErrForbidden
+		}
+		return h(c)
+	}, union...)
+	if anyone {
+		r.Routes[len(r.Routes)-1].Roles = nil
+	}
+	r.Routes[len(r.Routes)-1].Rules = rules
 }
 
 // Router registers routes on the app and keeps the table of contents.

@@ -8,21 +8,28 @@ import (
 	"fuyi/internal/web"
 )
 
+// The rules of the case file's actions, shared by the API and the case page's forms: any staff member who
+// sees the case (the service decides who may withdraw what).
+var (
+	RuleUpload   = web.NewRule("casefile.upload")
+	RuleWithdraw = web.NewRule("casefile.withdraw")
+)
+
 // Routes lists every URL of the case file.
 func (h *Handler) Routes(r *web.Router) {
 	const api = "/api/v1"
 	for _, owner := range []string{api + "/cases/:id", api + "/lawsuits/:id"} {
 		h.allowBody(fiber.MethodPost, owner+"/files", h.uploadAllowance())
-		r.Staff(fiber.MethodPost, owner+"/files", web.Extended(h.UploadTimeout, h.apiUpload))
+		r.Action(fiber.MethodPost, owner+"/files", web.Extended(h.UploadTimeout, h.apiUpload), RuleUpload)
 		r.Staff(fiber.MethodGet, owner+"/files", h.apiList)
 		r.Staff(fiber.MethodGet, owner+"/files/:fid", web.Extended(h.UploadTimeout, h.download))
-		r.Staff(fiber.MethodPost, owner+"/files/:fid/withdrawal", h.apiWithdraw)
+		r.Action(fiber.MethodPost, owner+"/files/:fid/withdrawal", h.apiWithdraw, RuleWithdraw)
 	}
 	// the case page's forms
 	h.allowBody(fiber.MethodPost, "/cases/:id/files", h.uploadAllowance())
-	r.Staff(fiber.MethodPost, "/cases/:id/files", web.Extended(h.UploadTimeout, h.pageUpload))
+	r.Action(fiber.MethodPost, "/cases/:id/files", web.Extended(h.UploadTimeout, h.pageUpload), RuleUpload)
 	r.Staff(fiber.MethodGet, "/cases/:id/files/:fid", web.Extended(h.UploadTimeout, h.download))
-	r.Staff(fiber.MethodPost, "/cases/:id/files/:fid/withdrawal", h.pageWithdraw)
+	r.Action(fiber.MethodPost, "/cases/:id/files/:fid/withdrawal", h.pageWithdraw, RuleWithdraw)
 }
 
 // allowBody gives an upload route its body allowance through the server's per-route limits (AllowBody of
