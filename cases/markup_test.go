@@ -52,4 +52,3 @@ func TestTypedTextNeverBecomesLayout(t *testing.T) {
 		t.Errorf("the typed reason was read as markup:\n%s", text)
 	}
 }
-

@@ -15,7 +15,7 @@ func TestTemplateValuesAreText(t *testing.T) {
 	name, reason := "张三\n@title 伪造", "理由一\r\n@heading 伪造标题\n@blank"
 	text, err := set.Text("t", map[string]any{
 		"Organ": "某机关", "Name": name, "Start": "  @center 居中", "Reason": reason,
-		"Body":  "第一段\n@heading 第二段", "Party": Markup("申请人：某公司。\n@plain 法定代表人：李四。"), "Ptr": &reason,
+		"Body": "第一段\n@heading 第二段", "Party": Markup("申请人：某公司。\n@plain 法定代表人：李四。"), "Ptr": &reason,
 	})
 	if err != nil {
 		t.Fatal(err)

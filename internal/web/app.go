@@ -255,10 +255,10 @@ func dataException(err error) (*apperr.Error, int, bool) {
 // ConstraintErrors maps database constraint names to the message users see when that constraint refuses
 // a change. Features register their constraints here.
 var ConstraintErrors = map[string]*apperr.Error{
-	"team_size":            apperr.New(apperr.Invalid, "assignment.too_few_officers", "办案人员人数不足，未保存"),
-	"team_qualified":       apperr.New(apperr.Invalid, "assignment.unqualified", "办案人员须具备法律职业资格，未保存"),
-	"team_lead":            apperr.New(apperr.Invalid, "assignment.lead", "每个案件须有且只有一名主办人，未保存"),
-	"cases_number_unique":  apperr.New(apperr.Conflict, "case.number_conflict", "案号分配冲突，请重试"),
+	"team_size":           apperr.New(apperr.Invalid, "assignment.too_few_officers", "办案人员人数不足，未保存"),
+	"team_qualified":      apperr.New(apperr.Invalid, "assignment.unqualified", "办案人员须具备法律职业资格，未保存"),
+	"team_lead":           apperr.New(apperr.Invalid, "assignment.lead", "每个案件须有且只有一名主办人，未保存"),
+	"cases_number_unique": apperr.New(apperr.Conflict, "case.number_conflict", "案号分配冲突，请重试"),
 	"decision_four_eyes": apperr.New(apperr.Forbidden, "approval.four_eyes",
 		"不能批准自己起草或主办的决定（审批须由起草人、主办人以外的负责人作出），请由其他负责人批准或提交集体讨论"),
 	"case_extensions_pkey": apperr.New(apperr.Conflict, "extension.once", "审理期限只能延长一次（复议法第62条第1款）"),
