@@ -40,7 +40,8 @@ var (
 var pageActions = map[string]web.Rule{
 	"assignment": RuleAssign, "complexity": RuleComplexity, "reply": RuleReply, "suspension": RuleSuspend,
 	"resumption": RuleResume, "extension": RuleExtend, "procedure": RuleProcedure, "committee-opinion": RuleCommitteeOpinion,
-	"decision": RuleProposeDecision, "approval": RuleApproveDecision, "service": RuleServeDecision,
+	"decision": RuleProposeDecision, "decision-draft": RuleProposeDecision, "decision-preview": RuleProposeDecision,
+	"approval": RuleApproveDecision, "service": RuleServeDecision,
 	"performance": RulePerformance, "opinion-letter": RuleOpinionLetter, "opinion-report": RuleOpinionReport,
 }
 
