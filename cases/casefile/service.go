@@ -107,7 +107,7 @@ func (s *Service) UploadKeeping(ctx context.Context, u *auth.User, o Owner, body
 			f.CaseID = &o.ID
 		}
 		mr := multipart.NewReader(body, boundary)
-		seen := false
+		seen, supplement := false, ""
 		for {
 			p, err := mr.NextPart()
 			if err == io.EOF {
@@ -126,7 +126,7 @@ func (s *Service) UploadKeeping(ctx context.Context, u *auth.User, o Owner, body
 				if err := s.store(ctx, tx, f, p); err != nil {
 					return err
 				}
-			case "category", "title", "party", "purpose":
+			case "category", "title", "party", "purpose", "supplement_reason":
 				v, err := io.ReadAll(io.LimitReader(p, maxField+1))
 				if err != nil {
 					return apperr.New(apperr.BadRequest, "file.malformed", "上传的表单格式错误（multipart 不完整），请重新上传")
@@ -144,6 +144,8 @@ func (s *Service) UploadKeeping(ctx context.Context, u *auth.User, o Owner, body
 					f.Party = val
 				case "purpose":
 					f.Purpose = val
+				case "supplement_reason":
+					supplement = val
 				}
 			default:
 				if _, err := io.Copy(io.Discard, io.LimitReader(p, maxField)); err != nil {
@@ -172,10 +174,31 @@ func (s *Service) UploadKeeping(ctx context.Context, u *auth.User, o Owner, body
 		if err := fs.Err(); err != nil {
 			return err
 		}
+		archived := false
+		if !o.Lawsuit {
+			if _, err := st.GetArchive(ctx, o.ID); err == nil {
+				archived = true
+			} else if err != ErrNotArchived {
+				return err
+			}
+		}
+		if archived && supplement == "" {
+			return ErrSupplementReason
+		}
+		if utf8.RuneCountInString(supplement) > 500 {
+			return fieldErr("archive.supplement_reason", "supplement_reason", "补充归档理由不能超过500字")
+		}
 		if err := st.Insert(ctx, f); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, o, u.ID, "file.uploaded", fmt.Sprintf("上传材料（%s）：%s，%s", CategoryLabel(f.Category), f.Title, sizeText(f.Size)),
+		action, what := "file.uploaded", "上传材料"
+		if archived {
+			if _, err := tx.ExecContext(ctx, insertSupplement, o.ID, f.ID, supplement, u.ID); err != nil {
+				return fmt.Errorf("casefile: supplement %d: %w", f.ID, err)
+			}
+			action, what = "file.supplemented", "补充归档（"+supplement+"）"
+		}
+		if err := record(ctx, tx, o, u.ID, action, fmt.Sprintf("%s（%s）：%s，%s", what, CategoryLabel(f.Category), f.Title, sizeText(f.Size)),
 			nil, map[string]any{"file_id": f.ID, "category": f.Category, "size": f.Size, "sha256": fmt.Sprintf("%x", f.SHA256Bytes), "content_type": f.ContentType}); err != nil {
 			return err
 		}
@@ -352,5 +375,8 @@ func (s *Service) Withdraw(ctx context.Context, u *auth.User, o Owner, id int64,
 		out, err = st.Get(ctx, o, id)
 		return err
 	})
+	if cases.Archived(err) {
+		return nil, cases.ErrArchived
+	}
 	return out, err
 }

@@ -34,6 +34,7 @@ type item struct {
 	header   int  // table rows: index of the item holding the table's header rows (-1: none)
 	isHeader bool // the header rows of a table
 	row      bool // a table row (structure element TR)
+	brk      bool // a page break: what follows starts a new page
 }
 
 type layout struct {
@@ -138,6 +139,9 @@ func (l *layout) block(idx int, b Block) {
 		return
 	case Blank:
 		l.items = append(l.items, item{block: idx, h: g.pitch, blank: true, header: -1})
+		return
+	case PageBreak:
+		l.items = append(l.items, item{block: idx, brk: true, header: -1})
 		return
 	}
 	face := l.faceOf(b.Kind)
@@ -246,6 +250,12 @@ func (l *layout) paginate() [][]placed {
 	}
 	for i := 0; i < len(l.items); i++ {
 		it := l.items[i]
+		if it.brk {
+			if len(cur) > 0 {
+				newPage()
+			}
+			continue
+		}
 		if it.blank && len(cur) == 0 && !it.sigStart && len(pages) > 0 {
 			continue
 		}

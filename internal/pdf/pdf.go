@@ -14,6 +14,8 @@ package pdf
 import (
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -37,6 +39,7 @@ const (
 	Heading2             // 楷体 second-level heading (（一）…)
 	Sign                 // 发文机关署名: centred above the date, kept on a page with text
 	Date                 // 成文日期: 右空四字
+	PageBreak            // what follows starts on a new page (the parts of a 卷宗)
 )
 
 // Block is one paragraph or line of a document.
@@ -59,6 +62,18 @@ type Document struct {
 	PageNumbers bool
 	CreatedAt   time.Time // creation date written to the file (zero: a fixed date), shown in China time
 	Landscape   bool
+}
+
+var pageCountRe = regexp.MustCompile(`/Type /Pages /Kids \[[^\]]*\] /Count (\d+)`)
+
+// PageCount is the number of pages of a PDF this package rendered (0 when it cannot tell).
+func PageCount(b []byte) int {
+	m := pageCountRe.FindSubmatch(b)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
 }
 
 // Page geometry (mm), after GB/T 9704-2012.

@@ -125,6 +125,8 @@ func setExamples(a *testapp.App) {
 		"POST /cases/:id/files/:fid/withdrawal": {{form: form("reason", "重复上传", "confirm", "撤回")}},
 		"POST /cases/:id/documents/:did/service": {{form: form("method", "post", "recipient", "南京市栖霞区市场监督管理局", "served_on", day,
 			"consent", "on", "receipt_file_id", "", "version", "")}},
+		"POST /api/v1/cases/:id/archive": j(map[string]any{"retention": "30y"}),
+		"POST /cases/:id/archive":        {{form: form("retention", "30y", "confirm", "归档")}},
 		"POST /cases/:id/corrections": {{form: form("reason", "登记错误", "requests", "请求撤销", "facts", "事实", "respondent_agency_id", "1",
 			"act.title", "行政处罚决定书", "act.doc_no", "栖市监罚〔2026〕1号", "act.made_on", "2026-11-01", "act.known_on", "2026-11-05",
 			"act.matter", "行政处罚", "applicants[0].kind", "person", "applicants[0].name", "张叁", "applicants[0].id_number", "11010519491231002X",

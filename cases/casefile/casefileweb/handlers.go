@@ -186,8 +186,15 @@ func (h *Handler) PageData(ctx context.Context, u *auth.User, caseID int64) (map
 			receipts = append(receipts, f)
 		}
 	}
+	var archive *casefile.Archive
+	if a, err := casefile.NewStore(h.Service.DB).GetArchive(ctx, caseID); err == nil {
+		archive = a
+	} else if err != casefile.ErrNotArchived {
+		return nil, err
+	}
 	return map[string]any{"Files": fs, "Catalogue": casefile.Catalogue(fs), "FileCategories": casefile.Categories,
-		"EvidenceParties": casefile.Parties, "ReceiptFiles": receipts, "UploadLimit": h.Service.Limit >> 20}, nil
+		"EvidenceParties": casefile.Parties, "ReceiptFiles": receipts, "UploadLimit": h.Service.Limit >> 20,
+		"Archive": archive, "Retentions": casefile.Retentions}, nil
 }
 
 func (h *Handler) pageWithdraw(c *fiber.Ctx) error {

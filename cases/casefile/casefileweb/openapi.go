@@ -35,5 +35,14 @@ var API = func() []apidoc.Op {
 				Body: withdrawalInput{}, Example: map[string]any{"reason": "上传错误"}, Answer: casefile.File{}},
 		)
 	}
+	ops = append(ops,
+		apidoc.Op{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/archive", Summary: "归档：生成卷宗（正卷、副卷），此后案件只读",
+			Description: "仅限已办结（已决定或已终止）的案件，由复议机构负责人归档；保管期限 permanent 永久、30y 定期30年、10y 定期10年。",
+			Body:        archiveInput{}, Example: map[string]any{"retention": "30y"}, Status: fiber.StatusCreated, Answer: casefile.Archive{}},
+		apidoc.Op{Method: fiber.MethodGet, Path: "/api/v1/cases/:id/archive.pdf", Summary: "卷宗PDF（正卷；?volume=sub 为副卷）",
+			Answer: apidoc.File{"application/pdf"}},
+		apidoc.Op{Method: fiber.MethodGet, Path: "/api/v1/cases/:id/archive.zip", Summary: "卷宗ZIP：原件、文书、正副卷PDF与 manifest.json（SHA-256）",
+			Answer: apidoc.File{"application/zip"}},
+	)
 	return ops
 }()

@@ -5,6 +5,7 @@ package casefileweb
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"fuyi/internal/auth"
 	"fuyi/internal/web"
 )
 
@@ -25,6 +26,11 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Staff(fiber.MethodGet, owner+"/files/:fid", web.Extended(h.UploadTimeout, h.download))
 		r.Action(fiber.MethodPost, owner+"/files/:fid/withdrawal", h.apiWithdraw, RuleWithdraw)
 	}
+	// the 卷宗
+	r.Staff(fiber.MethodPost, api+"/cases/:id/archive", h.apiArchive, auth.RoleChief)
+	r.Staff(fiber.MethodGet, api+"/cases/:id/archive.pdf", h.archivePDF)
+	r.Staff(fiber.MethodGet, api+"/cases/:id/archive.zip", web.Extended(h.UploadTimeout, h.archiveZIP))
+	r.Staff(fiber.MethodPost, "/cases/:id/archive", h.pageArchive, auth.RoleChief)
 	// the case page's forms
 	h.allowBody(fiber.MethodPost, "/cases/:id/files", h.uploadAllowance())
 	r.Action(fiber.MethodPost, "/cases/:id/files", web.Extended(h.UploadTimeout, h.pageUpload), RuleUpload)
