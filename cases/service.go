@@ -293,7 +293,7 @@ func (s *Service) change(ctx context.Context, u *auth.User, id int64, version in
 // ErrArchived refuses a change to an archived case (its 卷宗 is read-only; the database refuses it).
 var ErrArchived = apperr.State("case.archived", "本案已归档，卷宗只读，不能再变更；后来收到的材料请以“补充归档”方式上传")
 
-// Archived reports whether err is the database's refusal to change an archived case (migration 0024).
+// Archived reports whether err is the database's refusal to change an archived case (migration 0025).
 func Archived(err error) bool {
 	var pe *pq.Error
 	return errors.As(err, &pe) && pe.Code == "42501" && strings.Contains(pe.Message, "is archived")
