@@ -20,8 +20,8 @@ type (
 
 var rangeQuery = []apidoc.Param{{Name: "from", Type: "date", Description: "起（默认本周一）"}, {Name: "to", Type: "date", Description: "止（默认起日后第6日，区间至多1年）"}}
 
-var exampleSchedule = map[string]any{"starts_at": "2026-12-10T09:00:00+08:00", "ends_at": "2026-12-10T11:00:00+08:00",
-	"notified_on": "2026-11-27", "location": "第二听证室", "host_id": 9, "panel_ids": []any{3, 4}, "clerk_id": 8}
+var exampleSchedule = map[string]any{"starts_at": "2026-09-20T09:00:00+08:00", "ends_at": "2026-09-20T11:00:00+08:00",
+	"notified_on": "2026-09-10", "location": "第二听证室", "host_id": 9, "panel_ids": []any{3, 4}, "clerk_id": 8}
 
 // API documents the routes of this package (TestOpenAPIMatchesRouteTable keeps it complete).
 var API = []apidoc.Op{
@@ -32,7 +32,7 @@ var API = []apidoc.Op{
 	{Method: fiber.MethodGet, Path: "/api/v1/hearings.ics", Summary: "听证日历（iCalendar，供日历软件订阅）",
 		Description: "以 Bearer 令牌，或以个人日历链接中的 token 参数调用。",
 		Params:      []apidoc.Param{{Name: "token", Description: "个人日历令牌（见网页“听证”页）"}},
-		Answer:      apidoc.File{"text/calendar"}, Errors: []int{fiber.StatusUnauthorized}},
+		Answer:      apidoc.File{"text/calendar"}, Login: true},
 	{Method: fiber.MethodGet, Path: "/api/v1/hearings/rate", Summary: "听证率（期间内审结案件中举行听证的比例）",
 		Params: []apidoc.Param{{Name: "from", Type: "date", Description: "起（默认今年1月1日）"}, {Name: "to", Type: "date", Description: "止（默认今天）"}},
 		Answer: hearings.Rate{}},

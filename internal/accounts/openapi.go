@@ -36,6 +36,16 @@ type officer struct {
 var roleEnum = apperr.NewEnum("角色", string(auth.RoleWindow), auth.RoleWindow.Label(), string(auth.RoleOfficer), auth.RoleOfficer.Label(),
 	string(auth.RoleChief), auth.RoleChief.Label(), string(auth.RoleBureau), auth.RoleBureau.Label())
 
+func listEnum(name string, list []string) apperr.Enum {
+	e := apperr.Enum{Name: name}
+	for _, v := range list {
+		e.Choices = append(e.Choices, apperr.Choice{Code: v, Label: v})
+	}
+	return e
+}
+
+var agencyEnums = map[string]apperr.Enum{"category": listEnum("行政管理类别", directory.Categories), "level": listEnum("层级", directory.Levels)}
+
 // API documents the routes of this package (TestOpenAPIMatchesRouteTable keeps it complete).
 var API = []apidoc.Op{
 	{Method: fiber.MethodPost, Path: "/api/v1/sessions", Summary: "登录，取得 Bearer 令牌",
@@ -59,11 +69,11 @@ var API = []apidoc.Op{
 	{Method: fiber.MethodPut, Path: "/api/v1/users/:id/contacts", Summary: "设置用户的电子邮箱与手机号（提醒发往此处）",
 		Description: "未给出的字段不变，空字符串删除该项。", Body: auth.Contacts{},
 		Example: map[string]any{"email": "officer1@example.gov.cn", "mobile": "13800138001"}, Answer: auth.User{}},
-	{Method: fiber.MethodPost, Path: "/api/v1/agencies", Summary: "新增被申请人（行政机关）", Body: directory.AgencyInput{},
-		Example: map[string]any{"name": "区教育局", "category": "教育", "level": "区县", "legal_rep": "赵某", "legal_rep_title": "局长", "address": "某路2号"},
+	{Method: fiber.MethodPost, Path: "/api/v1/agencies", Summary: "新增被申请人（行政机关）", Body: directory.AgencyInput{}, Enums: agencyEnums,
+		Example: map[string]any{"name": "区教育局", "category": "教育", "level": "县级部门", "legal_rep": "赵某", "legal_rep_title": "局长", "address": "某路2号"},
 		Status:  fiber.StatusCreated, Answer: directory.Agency{}},
 	{Method: fiber.MethodGet, Path: "/api/v1/agencies/:id", Summary: "被申请人详情", Answer: directory.Agency{}},
 	{Method: fiber.MethodPut, Path: "/api/v1/agencies/:id", Summary: "修改被申请人（全部字段，含上一级主管部门 superior_id，0 为无）",
-		Body: directory.AgencyInput{}, Example: map[string]any{"name": "区教育局", "category": "教育", "level": "区县", "legal_rep": "赵某", "legal_rep_title": "局长", "address": "某路2号", "superior_id": 0},
+		Body: directory.AgencyInput{}, Enums: agencyEnums, Example: map[string]any{"name": "区教育局", "category": "教育", "level": "县级部门", "legal_rep": "赵某", "legal_rep_title": "局长", "address": "某路2号", "superior_id": 0},
 		Answer: directory.Agency{}},
 }

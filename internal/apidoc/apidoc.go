@@ -36,6 +36,9 @@ type Op struct {
 	Also   File        // further content types of the same answer (a report as PDF, XLSX or CSV)
 	Other  map[int]any // answers of other statuses with their own shape (readiness: 503 with the checks)
 	Errors []int       // statuses beyond the ones every operation of its kind answers (see responses)
+	// Login: the route is public in the route table because it checks its own credentials (a feed token)
+	// but takes the bearer token too: documented with both.
+	Login bool
 	// Idempotent: the operation accepts an Idempotency-Key header (a retried request gets the first answer).
 	Idempotent bool
 }
@@ -259,7 +262,7 @@ func operation(op Op, route web.Route, in, out *reflector) (map[string]any, erro
 	}
 	o["tags"] = []string{tag}
 	desc := op.Description
-	staff := !route.Public
+	staff := !route.Public || op.Login
 	if staff {
 		who := "已登录的工作人员"
 		if len(route.Roles) > 0 {
@@ -312,20 +315,8 @@ func operation(op Op, route web.Route, in, out *reflector) (map[string]any, erro
 	}
 	resp := map[string]any{}
 	ok := map[string]any{"description": http.StatusText(status)}
-	switch a := op.Answer.(type) {
-	case nil:
-	case File:
-		content := map[string]any{}
-		for _, ct := range a {
-			content[ct] = map[string]any{"schema": Schema{"type": "string", "contentMediaType": ct}}
-		}
-		ok["content"] = content
-	default:
-		content := map[string]any{"application/json": map[string]any{"schema": out.schema(reflect.TypeOf(a))}}
-		for _, ct := range op.Also {
-			content[ct] = map[string]any{"schema": Schema{"type": "string", "contentMediaType": ct}}
-		}
-		ok["content"] = content
+	if op.Answer != nil {
+		ok["content"] = content(op.Answer, op.Also, out)
 	}
 	if status == http.StatusCreated {
 		ok["headers"] = map[string]any{"Location": map[string]any{"description": "新记录的地址",
@@ -359,11 +350,24 @@ func operation(op Op, route web.Route, in, out *reflector) (map[string]any, erro
 		resp[fmt.Sprint(s)] = map[string]any{"$ref": "#/components/responses/" + errorNames[s]}
 	}
 	for s, a := range op.Other {
-		resp[fmt.Sprint(s)] = map[string]any{"description": http.StatusText(s),
-			"content": map[string]any{"application/json": map[string]any{"schema": out.schema(reflect.TypeOf(a))}}}
+		resp[fmt.Sprint(s)] = map[string]any{"description": http.StatusText(s), "content": content(a, nil, out)}
 	}
 	o["responses"] = resp
 	return o, nil
+}
+
+// content is the content of an answer: JSON of a Go type (and further file types), or a File.
+func content(a any, also File, out *reflector) map[string]any {
+	c := map[string]any{}
+	f, isFile := a.(File)
+	if !isFile {
+		c["application/json"] = map[string]any{"schema": out.schema(reflect.TypeOf(a))}
+		f = also
+	}
+	for _, ct := range f {
+		c[ct] = map[string]any{"schema": Schema{"type": "string", "contentMediaType": ct}}
+	}
+	return c
 }
 
 func pathParamDescription(name string) string {

@@ -30,7 +30,7 @@ type Handler struct {
 // Ops are the operations of the document itself.
 var Ops = []Op{
 	{Method: fiber.MethodGet, Path: "/api/v1/openapi.json", Summary: "本接口文档（OpenAPI 3.1）",
-		Description: "可读版本见 /api/docs（无需联网）。", Answer: File{"application/json"}},
+		Description: "可读版本见 /api/docs（无需联网）。", Answer: Document{}},
 }
 
 // Routes registers the two addresses.

@@ -30,7 +30,7 @@ var API = func() []apidoc.Op {
 					Files: map[string]string{"file": "文件"}},
 				Status: fiber.StatusCreated, Answer: casefile.File{}},
 			apidoc.Op{Method: fiber.MethodGet, Path: o.path + "/files", Summary: o.what + "的材料（含已撤回的）", Answer: web.List[casefile.File]{}},
-			apidoc.Op{Method: fiber.MethodGet, Path: o.path + "/files/:fid", Summary: "下载材料（原样字节）", Answer: apidoc.File{"application/octet-stream"}},
+			apidoc.Op{Method: fiber.MethodGet, Path: o.path + "/files/:fid", Summary: "下载材料（原样字节）", Answer: apidoc.File{casefile.TypePDF, casefile.TypeJPEG, casefile.TypePNG, casefile.TypeTIFF, casefile.TypeOFD}},
 			apidoc.Op{Method: fiber.MethodPost, Path: o.path + "/files/:fid/withdrawal", Summary: "撤回材料（须说明理由，保留记录，不删除）",
 				Body: withdrawalInput{}, Example: map[string]any{"reason": "上传错误"}, Answer: casefile.File{}},
 		)

@@ -25,5 +25,5 @@ var API = []apidoc.Op{
 		Other: map[int]any{fiber.StatusServiceUnavailable: readyAnswer{}}},
 	{Method: fiber.MethodGet, Path: "/metrics", Summary: "Prometheus 指标",
 		Description: "须带 Authorization: Bearer <FUYI_METRICS_TOKEN>，否则答 404；或在 FUYI_METRICS_ADDR 的单独地址上无需令牌。",
-		Answer:      apidoc.File{"text/plain"}, Errors: []int{fiber.StatusNotFound}},
+		Answer:      apidoc.File{"text/plain"}, Other: map[int]any{fiber.StatusNotFound: apidoc.File{"text/html"}}},
 }
