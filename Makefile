@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/fuyi
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
 
-.PHONY: run test build vet clean stop-db bench faults e2e fuzz
+.PHONY: run test build vet clean stop-db bench faults e2e fuzz openapi-lint
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/fuyi
@@ -20,6 +20,10 @@ test:
 
 vet:
 	$(GO) vet ./...
+
+# The OpenAPI document (`fuyi openapi`) linted by @redocly/cli, pinned in tools/redocly (also part of make test).
+openapi-lint:
+	@bash scripts/openapi-lint.sh
 
 # Benchmarks against the limits (intake load + pgbench, report, alerts, search, case list, PDF); results in
 # test-output/bench/ and BENCHMARKS.md. Takes several minutes (1,000,000-case datasets are generated).

@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -126,6 +127,9 @@ func commands() []command {
     Issue, with their own dates and 文号, the documents that cases registered before documents were stored
     have produced but never issued (reading a document never issues it). Safe to run again: it issues only
     what is missing, one case per transaction, and prints how many documents it issued.`},
+		{name: "openapi", run: openapiCmd, noConfig: true, help: `fuyi openapi
+    Print the OpenAPI 3.1 document of the JSON API (the one served at /api/v1/openapi.json), without a
+    database: for client generators and the linter of make test (scripts/openapi-lint.sh).`},
 		{name: "version", run: versionCmd, noConfig: true, help: `fuyi version    (also fuyi --version)
     Print the version, the Go version and the newest schema migration this binary carries.`},
 	}
@@ -233,6 +237,34 @@ func versionCmd(_ context.Context, _ config.Config, sio stdio, args []string) er
 	}
 	_, _ = fmt.Fprintln(sio.out, versionString())
 	return nil
+}
+
+// openapiCmd prints the document of the routes that `fuyi serve` registers. The server is assembled on a
+// database handle that is never connected: building the routes and the document reads nothing.
+func openapiCmd(_ context.Context, _ config.Config, sio stdio, args []string) error {
+	if err := flags("openapi", args, func(*flag.FlagSet) {}); err != nil {
+		return err
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	db, err := sqlx.Open("postgres", "host=/nonexistent")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = db.Close() }()
+	srv, err := server.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		return err
+	}
+	doc, err := srv.API.Document()
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(sio.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
 }
 
 // flags parses a command's flags; a stray argument is refused (nothing is done with a mistyped line).

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -144,5 +145,24 @@ func TestUserCommands(t *testing.T) {
 	out, err = runCLI(t, "", "user", "list")
 	if err != nil || !strings.Contains(out, "li.si") || strings.Contains(out, "13912345678") {
 		t.Fatalf("user list (contacts shown only as set/unset): %v %q", err, out)
+	}
+}
+
+// fuyi openapi prints the document without any database (what the linter of make test reads).
+func TestOpenAPICommand(t *testing.T) {
+	t.Setenv("DATABASE_URL", "host=/nonexistent")
+	out, err := runCLI(t, "", "openapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if doc.OpenAPI != "3.1.0" || doc.Paths["/api/v1/sessions"] == nil || len(doc.Paths) < 80 {
+		t.Errorf("openapi %q with %d paths", doc.OpenAPI, len(doc.Paths))
 	}
 }
