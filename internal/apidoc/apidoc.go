@@ -291,10 +291,17 @@ func operation(op Op, route web.Route, in, out *reflector) (map[string]any, erro
 	for _, p := range op.Params {
 		params = append(params, param(p))
 	}
-	if op.Idempotent {
+	if op.Idempotent || route.Idempotent {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
-			"description": "同一键的重复请求（如网络中断后重试）得到第一次的应答，不会重复创建；键保留 24 小时",
-			"schema":      Schema{"type": "string", "maxLength": 200}})
+			"description": "同一用户以同一键重发同一请求（如网络中断后重试）时得到第一次的应答（Idempotent-Replayed: true），不会重复办理；" +
+				"同一键用于内容不同的请求答 409。被拒绝或失败的请求不占用该键。",
+			"schema": Schema{"type": "string", "minLength": 1, "maxLength": 200}})
+	}
+	versioned := op.Body != nil && hasVersion(reflect.TypeOf(op.Body))
+	if versioned {
+		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": false,
+			"description": "记录的 ETag（读取时应答头中的值，如 \"7\"），等同请求体中的 version：记录已被他人修改时答 412，不办理。不带则不检查。",
+			"schema":      Schema{"type": "string"}})
 	}
 	if len(params) > 0 {
 		o["parameters"] = params
@@ -318,9 +325,15 @@ func operation(op Op, route web.Route, in, out *reflector) (map[string]any, erro
 	if op.Answer != nil {
 		ok["content"] = content(op.Answer, op.Also, out)
 	}
+	headers := map[string]any{}
 	if status == http.StatusCreated {
-		ok["headers"] = map[string]any{"Location": map[string]any{"description": "新记录的地址",
-			"schema": Schema{"type": "string"}}}
+		headers["Location"] = map[string]any{"description": "新记录的地址", "schema": Schema{"type": "string"}}
+	}
+	if op.Answer != nil && hasVersion(reflect.TypeOf(op.Answer)) {
+		headers["ETag"] = map[string]any{"description": "记录的版本（version），供 If-Match 与 If-None-Match 使用", "schema": Schema{"type": "string"}}
+	}
+	if len(headers) > 0 {
+		ok["headers"] = headers
 	}
 	resp[fmt.Sprint(status)] = ok
 	errs := map[int]bool{http.StatusServiceUnavailable: true}
@@ -342,6 +355,9 @@ func operation(op Op, route web.Route, in, out *reflector) (map[string]any, erro
 	}
 	if op.Method != http.MethodGet {
 		errs[http.StatusConflict] = true
+	}
+	if versioned {
+		errs[http.StatusPreconditionFailed] = true
 	}
 	for _, s := range op.Errors {
 		errs[s] = true
@@ -368,6 +384,22 @@ func content(a any, also File, out *reflector) map[string]any {
 		c[ct] = map[string]any{"schema": Schema{"type": "string", "contentMediaType": ct}}
 	}
 	return c
+}
+
+// hasVersion reports whether a struct type (or pointer to one) has a top-level JSON field "version".
+func hasVersion(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := 0; i < t.NumField(); i++ {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name == "version" {
+			return true
+		}
+	}
+	return false
 }
 
 func pathParamDescription(name string) string {

@@ -22,6 +22,7 @@ const (
 	TooLarge                 // body too large (413)
 	TooMany                  // rate limited (429)
 	Unavailable              // a dependency is down (503)
+	Precondition             // If-Match names another version than the record's (412)
 )
 
 // Error is an error a user may read.

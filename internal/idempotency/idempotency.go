@@ -37,8 +37,10 @@ const queryKey = `SELECT request_hash, status, body FROM idempotency_keys WHERE 
 
 const storeAnswer = `UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`
 
+const releaseKey = `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL`
+
 // Statements lists the SQL of this package (checked against the schema by the statement test).
-func Statements() []string { return []string{claimKey, queryKey, storeAnswer} }
+func Statements() []string { return []string{claimKey, queryKey, storeAnswer, releaseKey} }
 
 // Claim reserves an Idempotency-Key inside tx. When the key was already used by a committed request it
 // returns that request's answer. A concurrent request with the same key waits on the unique index until
@@ -81,6 +83,17 @@ func Claim(ctx context.Context, tx sqlx.ExtContext, k Key) (*Replay, error) {
 		return nil, apperr.New(apperr.Conflict, "idempotency.in_progress", "相同 Idempotency-Key 的请求正在处理，请稍后重试")
 	}
 	return &Replay{Status: int(row.Status.Int64), Body: row.Body}, nil
+}
+
+// Release gives up a claim whose request did nothing (it was refused or failed), so that a retry runs again.
+func Release(ctx context.Context, db sqlx.ExecerContext, k Key) error {
+	if k.Key == "" {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, releaseKey, k.UserID, k.Key); err != nil {
+		return fmt.Errorf("idempotency: release: %w", err)
+	}
+	return nil
 }
 
 // Store saves the answer for a claimed key, in the same transaction as the work it answers.

@@ -161,7 +161,7 @@ func TestOpenAPIExamples(t *testing.T) {
 		RegistrationNo string `json:"registration_no"`
 		QueryCode      string `json:"query_code"`
 	}
-	succeeded, refused := 0, 0
+	succeeded, refused, retried := 0, 0, 0
 	for _, o := range ops {
 		k := o.key()
 		user := ""
@@ -210,7 +210,19 @@ func TestOpenAPIExamples(t *testing.T) {
 		if user != "" {
 			token = a.Login(user)
 		}
+		idempotent := hasParam(o.op, "Idempotency-Key")
+		if idempotent {
+			headers = append(headers, "Idempotency-Key", "walk-"+o.op["operationId"].(string))
+		}
 		r := a.Do(o.method, path, token, body, headers...)
+		if idempotent && r.Status >= 200 && r.Status < 300 {
+			// the client retries (its connection broke): the same answer, nothing done twice
+			again := a.Do(o.method, path, token, body, headers...)
+			if again.Status != r.Status || !bytes.Equal(again.Body, r.Body) {
+				t.Errorf("%s: retried with the same Idempotency-Key: %d %s, first %d %s", k, again.Status, snippet(again.Body), r.Status, snippet(r.Body))
+			}
+			retried++
+		}
 		status := fmt.Sprint(r.Status)
 		responses := o.op["responses"].(map[string]any)
 		resp, ok := responses[status].(map[string]any)
@@ -259,7 +271,17 @@ func TestOpenAPIExamples(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d operations called: %d succeeded, %d refused as expected", len(ops), succeeded, refused)
+	t.Logf("%d operations called: %d succeeded, %d refused as expected; %d retried with their Idempotency-Key", len(ops), succeeded, refused, retried)
+}
+
+func hasParam(op map[string]any, name string) bool {
+	ps, _ := op["parameters"].([]any)
+	for _, p := range ps {
+		if p.(map[string]any)["name"] == name {
+			return true
+		}
+	}
+	return false
 }
 
 func hasOp(ops []docOp, k string) bool {

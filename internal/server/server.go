@@ -124,6 +124,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 
 	s := &Server{App: app, Router: web.NewRouter(app, bodies), DB: db, Metrics: metrics}
+	s.Router.DB = db // the Idempotency-Keys of the POST routes
 	// reads that may lag go to the replica with the same statement limit as the primary's pool
 	if s.Replica, err = database.OpenReplica(db, cfg.ReplicaURL, database.Options{MaxConns: cfg.DBMaxConns,
 		StatementTimeout: cfg.ExportTimeout}, cfg.ReplicaMaxLag); err != nil {
@@ -132,6 +133,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	s.Sessions = auth.NewSessions(db, cfg.SessionTTL)
 	s.Calendar = calendar.NewProvider(db)
 	app.Use(web.Authenticate(s.Sessions))
+	app.Use(web.ETag) // ETag from the version of a record answered; If-None-Match
 
 	// the services: each owns its transactions
 	s.Cases = cases.NewService(db, s.Calendar, today, hearings.Lister{}, pdf.NewTemplates(templates.Docs))

@@ -165,6 +165,7 @@ var statusOf = map[apperr.Kind]int{
 	apperr.TooLarge:     fiber.StatusRequestEntityTooLarge,
 	apperr.TooMany:      fiber.StatusTooManyRequests,
 	apperr.Unavailable:  fiber.StatusServiceUnavailable,
+	apperr.Precondition: fiber.StatusPreconditionFailed,
 }
 
 // ErrUnavailable is shown when the database cannot be reached.
@@ -268,6 +269,10 @@ var ConstraintErrors = map[string]*apperr.Error{
 func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		e, status, ok := Classify(err)
+		if ok && e.Code == apperr.Stale.Code && c.Locals(ifMatchKey) != nil {
+			// the version came from If-Match: its failure is a failed precondition (RFC 9110 §13.1.1)
+			e, status = ErrPreconditionFailed, fiber.StatusPreconditionFailed
+		}
 		if !ok {
 			id, _ := c.Locals("request_id").(string)
 			log.Error("internal error", "request_id", id, "path", c.Path(), "error", err.Error())

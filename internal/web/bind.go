@@ -31,7 +31,10 @@ import (
 //   - a value its type parses itself (date.Date) and refuses, such as 2025-02-30, is 422;
 //   - nesting deeper than 32 levels, or anything after the JSON value, is 400.
 func BindJSON(c *fiber.Ctx, v any) error {
-	return DecodeJSON(c.Body(), v)
+	if err := DecodeJSON(c.Body(), v); err != nil {
+		return err
+	}
+	return ifMatch(c, v)
 }
 
 // DecodeJSON is BindJSON on a body already read.

@@ -19,6 +19,8 @@ type Route struct {
 	// carry the same Rule, so they cannot drift apart.
 	Rule  *Rule
 	Rules map[string]Rule
+	// Idempotent: the route takes an Idempotency-Key (every POST of the API; see idempotent)
+	Idempotent bool
 }
 
 // Rule is who may do one action, shared by every route that does it (the page form and the API).
@@ -73,6 +75,7 @@ type Router struct {
 	App    *fiber.App
 	Routes []Route
 	Bodies *BodyLimits // the body allowances the app's Gate enforces
+	DB     keysDB      // where the Idempotency-Keys of the POST routes are kept (nil: keys are ignored)
 }
 
 // NewRouter registers on app; bodies must be the BodyLimits given to New (nil: AllowBody panics).
@@ -90,10 +93,15 @@ var AllRoles = []auth.Role{auth.RoleWindow, auth.RoleOfficer, auth.RoleChief, au
 // Staff registers a route for logged-in staff with one of roles (all staff when none given). Unsafe
 // methods authenticated by cookie must carry the CSRF token.
 func (r *Router) Staff(method, path string, h fiber.Handler, roles ...auth.Role) {
-	r.Routes = append(r.Routes, Route{Method: method, Path: path, Roles: roles})
+	// uploads (routes allowed larger bodies, declared before their registration) stream their body: no key
+	idem := idempotentRoute(method, path) && (r.Bodies == nil || r.Bodies.For(method, path) <= r.Bodies.Default())
+	r.Routes = append(r.Routes, Route{Method: method, Path: path, Roles: roles, Idempotent: idem || OwnIdempotency[path] && method == fiber.MethodPost})
 	chain := []fiber.Handler{NoStore, RequireLogin}
 	if len(roles) > 0 {
 		chain = append(chain, Require(roles...))
+	}
+	if idem {
+		h = r.idempotent(h)
 	}
 	chain = append(chain, CSRF, h)
 	r.add(method, path, chain...)
