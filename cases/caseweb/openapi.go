@@ -176,7 +176,7 @@ var API = []apidoc.Op{
 		Enums: map[string]apperr.Enum{"type": cases.DecisionTypeEnum(),
 			"ground": cases.GroundEnum("终止情形（复议法第41条，仅终止时）", cases.TerminationGrounds)},
 		Example: map[string]any{"type": "order_perform", "decided_on": "2026-11-10", "articles": []any{"第六十六条"},
-			"sections": map[string]any{"facts": "经审理查明……", "reasoning": "本机关认为……", "ruling": "责令被申请人在三十日内履行法定职责。"},
+			"sections":       map[string]any{"facts": "经审理查明……", "reasoning": "本机关认为……", "ruling": "责令被申请人在三十日内履行法定职责。"},
 			"perform_due_on": "2026-11-25"},
 		Answer: cases.View{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/decision/approval", Summary: "批准或退回决定（复议法第61条）", Body: cases.ApprovalInput{},
