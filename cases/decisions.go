@@ -320,6 +320,9 @@ func (s *Service) RecordPerformance(ctx context.Context, u *auth.User, id int64,
 	})
 }
 
+// LetterKinds are the letters of 复议法第76条 and 条例第57条第2款 (为空时按 opinion).
+var LetterKinds = apperr.NewEnum("文书类别（为空时按 opinion）", "opinion", "行政复议意见书", "suggestion", "行政复议建议书")
+
 // OpinionLetterInput is the body of POST /cases/{id}/opinion-letters.
 type OpinionLetterInput struct {
 	Kind       string `json:"kind"`
@@ -339,9 +342,7 @@ func (s *Service) IssueOpinionLetter(ctx context.Context, u *auth.User, id int64
 	if in.Kind == "" {
 		in.Kind = "opinion"
 	}
-	if in.Kind != "opinion" && in.Kind != "suggestion" {
-		f.Add("kind", "类型须为 opinion（意见书）或 suggestion（建议书）")
-	}
+	LetterKinds.Add(f, "kind", in.Kind)
 	issued := checkDate(f, "issued_on", "制发日期", in.IssuedOn, true, s.Today())
 	received := checkDate(f, "received_on", "被申请人收到日期", in.ReceivedOn, false, s.Today())
 	if received.IsZero() {

@@ -124,8 +124,7 @@ func checkParty(f apperr.Fields, prefix, who string, p PartyInput, role string, 
 	if role == "agent" && out.Kind == "" {
 		out.Kind = "person"
 	}
-	if out.Kind != "person" && out.Kind != "org" {
-		f.Add(prefix+".kind", "%s类型须为 person（自然人）或 org（法人或其他组织）", who)
+	if !PartyKinds.Add(f, prefix+".kind", out.Kind) {
 		return out
 	}
 	out.Name = checkText(f, prefix+".name", who+"名称", p.Name, true, maxName)
@@ -142,9 +141,7 @@ func checkParty(f apperr.Fields, prefix, who string, p PartyInput, role string, 
 		if out.IDType == "" {
 			out.IDType = "resident_id"
 		}
-		if _, ok := idTypes[out.IDType]; !ok {
-			f.Add(prefix+".id_type", "证件类型须为 resident_id、passport、hk_macao_taiwan 或 other")
-		}
+		IDTypes.Add(f, prefix+".id_type", out.IDType)
 		num := strings.TrimSpace(p.IDNumber)
 		switch {
 		case num == "" && role == "applicant":
@@ -189,9 +186,7 @@ func checkParty(f apperr.Fields, prefix, who string, p PartyInput, role string, 
 		if out.AgentKind == "" {
 			out.AgentKind = "other"
 		}
-		if out.AgentKind != "lawyer" && out.AgentKind != "relative" && out.AgentKind != "other" {
-			f.Add(prefix+".agent_kind", "代理人类型须为 lawyer（律师）、relative（近亲属）或 other（其他）")
-		}
+		AgentKinds.Add(f, prefix+".agent_kind", out.AgentKind)
 		out.Firm = checkText(f, prefix+".firm", "所在单位", p.Firm, out.AgentKind == "lawyer", maxName)
 	}
 	return out
@@ -206,9 +201,7 @@ func (a Application) Validate(today date.Date) (Validated, error) {
 	if v.Channel == "" {
 		v.Channel = "window"
 	}
-	if _, ok := channelLabels[v.Channel]; !ok {
-		f.Add("channel", "申请方式须为 window（窗口递交）、mail（邮寄）、online（网上）或 other（其他）")
-	}
+	Channels.Add(f, "channel", v.Channel)
 	v.PostmarkedOn = checkPostmark(f, a.PostmarkedOn, v, today)
 	if len(a.Applicants) == 0 {
 		f.Add("applicants", "至少须有一名申请人")
@@ -293,5 +286,10 @@ func CheckDate(f apperr.Fields, field, label, v string, required bool, today dat
 	return checkDate(f, field, label, v, required, today)
 }
 
-// IDTypeLabels names the kinds of identity document (for the API document).
-func IDTypeLabels() map[string]string { return idTypes }
+// The enumerations of an application: a refusal lists every code with its label, as the API document does.
+var (
+	PartyKinds = apperr.NewEnum("当事人类别（申请人、第三人；代理人为空时按 person）", "person", "自然人", "org", "法人或者其他组织")
+	IDTypes    = apperr.EnumOf("证件类型（自然人；为空时按 resident_id）", idTypes)
+	AgentKinds = apperr.NewEnum("代理人类别（为空时按 other）", "lawyer", "律师", "relative", "近亲属", "other", "其他")
+	Channels   = apperr.EnumOf("申请方式（为空时按 window）", channelLabels)
+)

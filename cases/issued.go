@@ -300,6 +300,9 @@ var ServiceMethods = map[string]string{
 	"public":     "公告送达",
 }
 
+// ServiceMethodEnum is ServiceMethods as an enumeration (its refusal lists every code with its label).
+var ServiceMethodEnum = apperr.EnumOf("送达方式", ServiceMethods)
+
 // ServiceInput is the body of POST /cases/{id}/documents/{did}/service.
 type ServiceInput struct {
 	Method        string `json:"method"`
@@ -343,9 +346,7 @@ func serviceEffect(code string) string {
 // deadline, the date in the case (serviceEffect); the deadlines are recomputed in the same transaction.
 func (s *Service) RecordService(ctx context.Context, u *auth.User, id, docID int64, in ServiceInput) (*View, error) {
 	f := apperr.Fields{}
-	if _, ok := ServiceMethods[in.Method]; !ok {
-		f.Add("method", "请选择送达方式（直接送达、邮寄送达、电子送达、留置送达或公告送达）")
-	}
+	ServiceMethodEnum.Add(f, "method", in.Method)
 	if in.Method == "electronic" && !in.Consent {
 		f.Add("consent", "电子送达须经受送达人同意（复议法第88条第1款适用民事诉讼法第90条），请确认已取得同意")
 	}

@@ -12,7 +12,11 @@ import (
 	"fuyi/internal/calendar"
 )
 
-// ReviewInput is the body of POST /cases/{id}/review.
+// ReviewOutcomes are the outcomes of 受理审查 (复议法第30–31条).
+var ReviewOutcomes = apperr.NewEnum("审查结果", "accept", "受理", "correction", "通知补正", "reject", "不予受理",
+	"inform", "不属于本机关管辖，不予受理并告知有管辖权的机关")
+
+// ReviewInput is the body of POST /api/v1/cases/{id}/review.
 type ReviewInput struct {
 	Outcome           string   `json:"outcome"`
 	On                string   `json:"on"`
@@ -74,7 +78,7 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 			f.Add("reason", "不予受理须说明理由（复议法第30条第2款）")
 		}
 	default:
-		f.Add("outcome", "审查结果须为 accept（受理）、correction（补正）、reject（不予受理）或 inform（不属于本机关管辖，不予受理并告知有管辖权的机关）")
+		ReviewOutcomes.Add(f, "outcome", in.Outcome)
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

@@ -140,6 +140,9 @@ func (s *Service) Orders(ctx context.Context, caseID int64) ([]Order, error) {
 	return os, nil
 }
 
+// OrderDocuments are the documents a 责令履行 concerns (复议法第77条).
+var OrderDocuments = apperr.NewEnum("未履行的文书", "decision", "行政复议决定书（含调解书）", "opinion", "行政复议意见书")
+
 // OrderInput is the body of POST /api/v1/performance-orders.
 type OrderInput struct {
 	CaseID    int64  `json:"case_id"`
@@ -155,9 +158,7 @@ func (s *Service) OrderPerformance(ctx context.Context, u *auth.User, in OrderIn
 	today := s.Today()
 	on := checkDate(f, "ordered_on", "责令日期", in.OrderedOn, today)
 	due := checkFutureDate(f, "due_on", "限期履行日期", in.DueOn)
-	if in.Document != "decision" && in.Document != "opinion" {
-		f.Add("document", "未履行的文书须为 decision（决定书或调解书）或 opinion（意见书）")
-	}
+	OrderDocuments.Add(f, "document", in.Document)
 	if in.Document == "opinion" && in.LetterID <= 0 {
 		f.Add("letter_id", "请选择未落实的意见书")
 	}

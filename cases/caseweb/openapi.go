@@ -77,9 +77,9 @@ func docTypeEnum() apperr.Enum {
 
 var (
 	partyEnums = map[string]apperr.Enum{
-		"kind":       apperr.NewEnum("当事人类别（空为 person）", "person", "自然人", "org", "法人或者其他组织"),
-		"id_type":    apperr.EnumOf("证件类型（自然人，空为 resident_id）", cases.IDTypeLabels()),
-		"agent_kind": apperr.NewEnum("代理人类别（空为 other）", "lawyer", "律师", "relative", "近亲属", "other", "其他"),
+		"kind":       cases.PartyKinds,
+		"id_type":    cases.IDTypes,
+		"agent_kind": cases.AgentKinds,
 	}
 	procedureEnum = apperr.NewEnum("审理程序", string(cases.Ordinary), cases.Ordinary.Label(), string(cases.Simplified), cases.Simplified.Label())
 )
@@ -119,7 +119,7 @@ var exampleApplication = map[string]any{"received_on": "2026-09-01", "channel": 
 var API = []apidoc.Op{
 	{Method: fiber.MethodPost, Path: "/api/v1/cases", Summary: "登记行政复议申请",
 		Description: "答 201 与案件（与 GET /api/v1/cases/{id} 相同），含登记号、查询码与审查期限。",
-		Body:        cases.Application{}, Enums: with(applicationEnums(""), "channel", apperr.EnumOf("递交方式", cases.ChannelLabels())),
+		Body:        cases.Application{}, Enums: with(applicationEnums(""), "channel", cases.Channels),
 		Example: exampleApplication, Status: fiber.StatusCreated, Answer: cases.View{}, Idempotent: true},
 	{Method: fiber.MethodGet, Path: "/api/v1/cases", Summary: "调用者可见的案件",
 		Params: []apidoc.Param{{Name: "q", Description: "登记号、案号、当事人或被申请人"},
@@ -140,11 +140,11 @@ var API = []apidoc.Op{
 			{Name: "doc", Type: "integer", Description: "某一版本（含已被取代的）"}},
 		Answer: apidoc.File{"application/pdf", "text/plain"}},
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/documents/:did/service", Summary: "记录文书送达",
-		Body: cases.ServiceInput{}, Enums: map[string]apperr.Enum{"method": apperr.EnumOf("送达方式", cases.ServiceMethods)},
+		Body: cases.ServiceInput{}, Enums: map[string]apperr.Enum{"method": cases.ServiceMethodEnum},
 		Example: map[string]any{"method": "direct", "recipient": "张三", "served_on": "2026-09-03"}, Answer: cases.View{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/review", Summary: "受理审查：受理、通知补正或不予受理（复议法第30–31条）",
 		Body: cases.ReviewInput{}, Enums: map[string]apperr.Enum{
-			"outcome":            apperr.NewEnum("审查结果", "accept", "受理", "correction", "通知补正", "reject", "不予受理"),
+			"outcome":            cases.ReviewOutcomes,
 			"procedure":          procedureEnum,
 			"simplified_grounds": apperr.EnumOf("简易程序适用情形（复议法第53条）", cases.SimplifiedGrounds)},
 		Example: map[string]any{"outcome": "accept", "on": "2026-09-02", "procedure": "ordinary"}, Answer: cases.View{}},
@@ -187,7 +187,7 @@ var API = []apidoc.Op{
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/performance", Summary: "被申请人履行决定", Body: performanceInput{},
 		Example: map[string]any{"performed_on": "2026-11-30", "note": "已履行"}, Answer: cases.View{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/opinion-letters", Summary: "制发行政复议意见书或建议书（复议法第76条）", Body: cases.OpinionLetterInput{},
-		Enums:   map[string]apperr.Enum{"kind": apperr.NewEnum("类别", "opinion", "行政复议意见书", "suggestion", "行政复议建议书")},
+		Enums:   map[string]apperr.Enum{"kind": cases.LetterKinds},
 		Example: map[string]any{"kind": "opinion", "issued_on": "2026-11-27", "content": "请纠正……"}, Answer: cases.View{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/opinion-letters/:lid/report", Summary: "收到意见书的纠正情况报告", Body: opinionReportInput{},
 		Example: map[string]any{"reported_on": "2026-11-28", "content": "已纠正"}, Answer: cases.View{}},

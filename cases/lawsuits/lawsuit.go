@@ -46,6 +46,18 @@ var Outcomes = []Outcome{
 	{"mediated", "调解结案", "mediation", false, "行政诉讼法第60条"},
 }
 
+// OutcomeEnum is Outcomes as an enumeration (its refusal lists every code with its label and article).
+func OutcomeEnum() apperr.Enum {
+	e := apperr.Enum{Name: "裁判结果"}
+	for _, o := range Outcomes {
+		e.Choices = append(e.Choices, apperr.Choice{Code: o.Code, Label: o.Label + "（" + o.Basis + "）"})
+	}
+	return e
+}
+
+// JudgmentKinds are the kinds of the document that ends an instance (empty: the outcome's).
+var JudgmentKinds = apperr.NewEnum("裁判文书类别（为空时按裁判结果）", "judgment", "判决", "ruling", "裁定", "mediation", "调解")
+
 // OutcomeOf finds an outcome by code.
 func OutcomeOf(code string) (Outcome, bool) {
 	for _, o := range Outcomes {

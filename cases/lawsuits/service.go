@@ -278,14 +278,14 @@ func (s *Service) RecordJudgment(ctx context.Context, u *auth.User, id int64, in
 	f := apperr.Fields{}
 	o, ok := OutcomeOf(in.Outcome)
 	if !ok {
-		f.Add("outcome", "裁判结果须为 dismiss_claims、revoke、perform、pay、confirm_illegal、confirm_invalid、change、agreement_liability、compensation、dismiss_suit、withdrawn、mediated 之一")
+		OutcomeEnum().Add(f, "outcome", in.Outcome)
 	}
 	judged := cases.CheckDate(f, "judged_on", "裁判日期", in.JudgedOn, true, s.Today())
 	served := cases.CheckDate(f, "served_on", "送达日期", in.ServedOn, false, s.Today())
 	if in.Kind == "" {
 		in.Kind = o.Kind
 	}
-	if ok && in.Kind != o.Kind {
+	if JudgmentKinds.Add(f, "kind", in.Kind) && ok && in.Kind != o.Kind {
 		f.Add("kind", "“%s”应为%s", o.Label, map[string]string{"judgment": "判决（judgment）", "ruling": "裁定（ruling）", "mediation": "调解（mediation）"}[o.Kind])
 	}
 	if !served.IsZero() && !judged.IsZero() && served.Before(judged) {

@@ -33,6 +33,12 @@ var BlockReasons = map[string]string{
 	"other":           "其他不宜公开的情形",
 }
 
+// BlockReasonEnum is BlockReasons as an enumeration; TermKinds are the kinds of words to redact.
+var (
+	BlockReasonEnum = apperr.EnumOf("不予公开的理由", BlockReasons)
+	TermKinds       = apperr.NewEnum("需隐去内容的类别", "person", "人名（以代号替换）", "org", "企业名称（以代号替换）", "other", "其他（整体删除）")
+)
+
 // decisionDoc is the document that is published for a decision type.
 func decisionDoc(typ string) string {
 	switch typ {
@@ -298,9 +304,7 @@ func (s *Service) AddTerm(ctx context.Context, u *auth.User, id int64, term, kin
 	if len([]rune(term)) < 2 || len([]rune(term)) > 100 {
 		f.Add("term", "需隐去的内容须为2–100字")
 	}
-	if kind != "person" && kind != "org" && kind != "other" {
-		f.Add("kind", "类型须为 person（人名）、org（企业）或 other（其他，整体删除）")
-	}
+	TermKinds.Add(f, "kind", kind)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -313,7 +317,7 @@ func (s *Service) AddTerm(ctx context.Context, u *auth.User, id int64, term, kin
 // SetBlock marks a case not for publication (code "" lifts the mark); a published decision is withdrawn.
 func (s *Service) SetBlock(ctx context.Context, u *auth.User, id int64, code, note string) error {
 	if _, ok := BlockReasons[code]; !ok && code != "" {
-		return cases.FieldError("publication.block_reason", "reason", "不公开理由须为 state_secret、privacy、minor、party_objection 或 other")
+		return cases.FieldError("publication.block_reason", "reason", BlockReasonEnum.Message("reason"))
 	}
 	if code != "" && strings.TrimSpace(note) == "" && code == "party_objection" {
 		return cases.FieldError("publication.block_note", "note", "当事人反对公开的，请记录其理由")

@@ -33,9 +33,6 @@ type officer struct {
 	Qualified bool   `json:"qualified"`
 }
 
-var roleEnum = apperr.NewEnum("角色", string(auth.RoleWindow), auth.RoleWindow.Label(), string(auth.RoleOfficer), auth.RoleOfficer.Label(),
-	string(auth.RoleChief), auth.RoleChief.Label(), string(auth.RoleBureau), auth.RoleBureau.Label())
-
 func listEnum(name string, list []string) apperr.Enum {
 	e := apperr.Enum{Name: name}
 	for _, v := range list {
@@ -60,7 +57,7 @@ var API = []apidoc.Op{
 		Description: "qualified 为 true 的人员可担任主持人、听证员、办案人员；否则只能担任记录员。", Answer: web.List[officer]{}},
 	{Method: fiber.MethodGet, Path: "/api/v1/users", Summary: "全部用户", Answer: web.List[auth.User]{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/users", Summary: "新建用户", Body: userInput{},
-		Enums:   map[string]apperr.Enum{"role": roleEnum},
+		Enums:   map[string]apperr.Enum{"role": auth.RoleEnum},
 		Example: map[string]any{"username": "officer9", "name": "王九", "role": "officer", "qualified": true, "password": "a-long-password-9", "email": "wang9@example.gov.cn", "mobile": "13800138009"},
 		Status:  fiber.StatusCreated, Answer: auth.User{}},
 	{Method: fiber.MethodPut, Path: "/api/v1/users/:id/active", Summary: "停用或恢复用户",

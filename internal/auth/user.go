@@ -44,6 +44,10 @@ func (r Role) Label() string {
 	return string(r)
 }
 
+// RoleEnum is the roles as an enumeration (its refusal lists every code with its label).
+var RoleEnum = apperr.NewEnum("角色", string(RoleWindow), RoleWindow.Label(), string(RoleOfficer), RoleOfficer.Label(),
+	string(RoleChief), RoleChief.Label(), string(RoleBureau), RoleBureau.Label())
+
 func (r Role) Valid() bool {
 	return r == RoleWindow || r == RoleOfficer || r == RoleChief || r == RoleBureau
 }
@@ -190,7 +194,7 @@ func (n NewUser) validate() error {
 		f.Add("name", "姓名%s", msg)
 	}
 	if !n.Role.Valid() {
-		f.Add("role", "角色须为 window、officer、chief 或 bureau 之一")
+		f.Add("role", "%s", RoleEnum.Message("role"))
 	}
 	if n.Role == RoleWindow && n.WindowCode == "" {
 		f.Add("window", "窗口人员须指定所属司法所代码")

@@ -202,6 +202,9 @@ func TestOpenAPIExamples(t *testing.T) {
 		if o.path == "/metrics" {
 			headers = append(headers, "Authorization", "Bearer metrics-token")
 		}
+		if body != nil && user != "" {
+			checkEnums(t, a, o, path, a.Login(user), body, doc, headers)
+		}
 		if o.op["operationId"] == "deleteSessionsCurrent" {
 			headers = append(headers, "Authorization", "Bearer "+a.FreshLogin("chief1")) // not the token the walk goes on with
 			user = ""
@@ -465,6 +468,146 @@ func withIDs(ex any, ids map[string]string) any {
 		case "lawsuit_id":
 			out[k] = json.Number(ids["lawsuit"])
 		}
+	}
+	return out
+}
+
+// enumField is a body field restricted to codes: its path from the body ("applicants", "[0]", "kind").
+type enumField struct {
+	path   []string
+	codes  []string
+	labels map[string]string
+}
+
+// enumFields lists the enumerated fields of a request schema (following references; the first element of
+// arrays of objects).
+func enumFields(s map[string]any, schemas map[string]map[string]any, prefix []string) []enumField {
+	if ref, ok := s["$ref"].(string); ok {
+		s = schemas[strings.TrimPrefix(ref, "#/components/schemas/")]
+	}
+	var out []enumField
+	props, _ := s["properties"].(map[string]any)
+	for name, p := range props {
+		ps := p.(map[string]any)
+		path := append(append([]string{}, prefix...), name)
+		if labels, ok := ps["x-enumDescriptions"].(map[string]string); ok {
+			var codes []string
+			for _, c := range ps["enum"].([]any) {
+				if c, ok := c.(string); ok {
+					codes = append(codes, c)
+				}
+			}
+			out = append(out, enumField{path, codes, labels})
+			continue
+		}
+		if items, ok := ps["items"].(map[string]any); ok {
+			if labels, ok := items["x-enumDescriptions"].(map[string]string); ok {
+				var codes []string
+				for _, c := range items["enum"].([]any) {
+					codes = append(codes, c.(string))
+				}
+				out = append(out, enumField{append(path, "[0]"), codes, labels})
+				continue
+			}
+			out = append(out, enumFields(items, schemas, append(path, "[0]"))...)
+			continue
+		}
+		if _, ok := ps["properties"]; ok || ps["$ref"] != nil {
+			out = append(out, enumFields(ps, schemas, path)...)
+		}
+	}
+	return out
+}
+
+// withValue copies a JSON body with the value at path replaced (false when the example lacks the field).
+func withValue(v any, path []string, x any) (any, bool) {
+	if len(path) == 0 {
+		return x, true
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		cur, ok := t[path[0]]
+		if !ok {
+			return nil, false // only fields the example sends: others may not apply to it
+		}
+		nv, ok := withValue(cur, path[1:], x)
+		if !ok {
+			return nil, false
+		}
+		out := map[string]any{}
+		for k, e := range t {
+			out[k] = e
+		}
+		out[path[0]] = nv
+		return out, true
+	case []any:
+		if path[0] != "[0]" || len(t) == 0 {
+			return nil, false
+		}
+		nv, ok := withValue(t[0], path[1:], x)
+		if !ok {
+			return nil, false
+		}
+		return append([]any{nv}, t[1:]...), true
+	}
+	return nil, false
+}
+
+// checkEnums sends the example with each enumerated field set to a code that does not exist: the answer
+// must be 422 naming the field and listing every valid code with its label.
+func checkEnums(t *testing.T, a *testapp.App, o docOp, path, token string, body any, doc map[string]any, headers []string) {
+	t.Helper()
+	rb := o.op["requestBody"].(map[string]any)["content"].(map[string]any)
+	media, ok := rb["application/json"].(map[string]any)
+	if !ok {
+		return
+	}
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]map[string]any)
+	for _, f := range enumFields(media["schema"].(map[string]any), schemas, nil) {
+		b, ok := withValue(roundTripAny(t, body), f.path, "zz_no_such_code")
+		if !ok {
+			continue
+		}
+		r := a.Do(o.method, path, token, b, headers...)
+		field := strings.ReplaceAll(strings.Join(f.path, "."), ".[", "[")
+		if r.Status != 422 {
+			t.Errorf("%s with %s = zz_no_such_code: %d (want 422) %s", o.key(), field, r.Status, snippet(r.Body))
+			continue
+		}
+		msg := string(r.Body)
+		var missing []string
+		for _, c := range f.codes {
+			if !strings.Contains(msg, c) || !strings.Contains(msg, jsonEscapedSubstring(f.labels[c])) {
+				missing = append(missing, c+" "+f.labels[c])
+			}
+		}
+		if len(missing) > 0 || !strings.Contains(msg, `"`+field+`"`) {
+			t.Errorf("%s with %s = zz_no_such_code: the 422 must name the field and list every code with its label; lacks %v: %s",
+				o.key(), field, missing, snippet(r.Body))
+		}
+	}
+}
+
+// jsonEscapedSubstring is a label as it appears in a JSON answer (the first 8 characters: labels may be
+// shortened in messages, never changed).
+func jsonEscapedSubstring(label string) string {
+	r := []rune(label)
+	if len(r) > 8 {
+		r = r[:8]
+	}
+	return string(r)
+}
+
+func roundTripAny(t *testing.T, v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

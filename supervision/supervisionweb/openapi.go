@@ -56,7 +56,7 @@ var API = []apidoc.Op{
 	{Method: fiber.MethodGet, Path: "/api/v1/performance-orders/unperformed", Summary: "逾期未履行的决定与意见书",
 		Answer: web.List[supervision.Unperformed]{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/performance-orders", Summary: "责令被申请人限期履行（复议法第77条）", Body: supervision.OrderInput{},
-		Enums:   map[string]apperr.Enum{"document": apperr.NewEnum("须履行的文书", "decision", "行政复议决定书（含调解书）", "opinion", "行政复议意见书")},
+		Enums:   map[string]apperr.Enum{"document": supervision.OrderDocuments},
 		Example: map[string]any{"case_id": 1, "document": "decision", "ordered_on": "2026-11-27", "due_on": "2026-12-10"},
 		Status:  fiber.StatusCreated, Answer: supervision.Order{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/performance-orders/:id/interviews", Summary: "约谈", Body: supervision.InterviewInput{},

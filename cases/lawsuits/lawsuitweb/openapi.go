@@ -27,14 +27,6 @@ type (
 	}
 )
 
-func outcomeEnum() apperr.Enum {
-	e := apperr.Enum{Name: "裁判结果"}
-	for _, o := range lawsuits.Outcomes {
-		e.Choices = append(e.Choices, apperr.Choice{Code: o.Code, Label: o.Label + "（" + o.Basis + "）"})
-	}
-	return e
-}
-
 var statsParams = []apidoc.Param{{Name: "from", Type: "date", Description: "起（默认今年1月1日）"},
 	{Name: "to", Type: "date", Description: "止（默认今天）"}, {Name: "agency_id", Type: "integer", Description: "被告行政机关"}}
 
@@ -59,8 +51,7 @@ var API = []apidoc.Op{
 	{Method: fiber.MethodPost, Path: "/api/v1/lawsuits/:id/answer", Summary: "提交答辩状", Body: answerInput{},
 		Example: map[string]any{"filed_on": "2026-11-25"}, Answer: lawsuits.Lawsuit{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/lawsuits/:id/judgment", Summary: "记录裁判结果（败诉与上诉期限随之确定）", Body: lawsuits.JudgmentInput{},
-		Enums: map[string]apperr.Enum{"outcome": outcomeEnum(),
-			"kind": apperr.NewEnum("裁判文书类别", "judgment", "判决", "ruling", "裁定", "mediation", "调解")},
+		Enums:   map[string]apperr.Enum{"outcome": lawsuits.OutcomeEnum(), "kind": lawsuits.JudgmentKinds},
 		Example: map[string]any{"outcome": "dismiss_claims", "judged_on": "2026-11-26", "served_on": "2026-11-27", "kind": "judgment"},
 		Answer:  lawsuits.Lawsuit{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/lawsuits/:id/appeal-decision", Summary: "是否上诉", Body: appealInput{},

@@ -60,6 +60,13 @@ func (h *Handler) apiCalendarPut(c *fiber.Ctx) error {
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
+	f := apperr.Fields{}
+	for i, d := range in.Days {
+		dayKinds.Add(f, fmt.Sprintf("days[%d].kind", i), string(d.Kind))
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
 	csv := in.CSV
 	for _, d := range in.Days {
 		csv += fmt.Sprintf("\n%s,%s,%s", d.Date, d.Kind, d.Name)
