@@ -47,6 +47,7 @@ var lifecycle = []string{
 	"DELETE /api/v1/cases/{id}/publication", "POST /api/v1/cases/{id}/publication/block",
 	"GET /api/v1/copy-reports", "POST /api/v1/copy-reports/{id}/sent", "POST /api/v1/copy-reports/{id}/served",
 	"POST /api/v1/typical-cases", "GET /api/v1/typical-cases", "GET /api/v1/public/typical-cases", "DELETE /api/v1/typical-cases/{id}",
+	"POST /api/v1/cases/{id}/archive", "GET /api/v1/cases/{id}/archive.pdf", "GET /api/v1/cases/{id}/archive.zip",
 	"POST /api/v1/lawsuits", "GET /api/v1/lawsuits", "GET /api/v1/lawsuits/{id}", "POST /api/v1/lawsuits/{id}/answer",
 	"POST /api/v1/lawsuits/{id}/sessions", "POST /api/v1/lawsuits/{id}/judgment", "POST /api/v1/lawsuits/{id}/appeal-decision",
 	"POST /api/v1/lawsuits/{id}/suggestions", "GET /api/v1/lawsuits/stats", "POST /api/v1/lawsuits/appearance-bulletins",
