@@ -3,6 +3,8 @@
 package cases
 
 import (
+	"context"
+
 	"github.com/lib/pq"
 
 	"fuyi/internal/date"
@@ -145,6 +147,18 @@ type Case struct {
 	RejectReason      string         `db:"reject_reason"`
 	PostmarkedOn      date.Date      `db:"postmarked_on"` // an application sent by post: the postmark date
 	Version           int            `db:"version"`
+
+	// the 补正 notice as read with the case by a change (corrRead), so its body need not read it again
+	corr     *Correction
+	corrRead bool
+}
+
+// correction is the 补正 notice of case c: as read with it, or read now through st.
+func (c *Case) correction(ctx context.Context, st *Store) (*Correction, error) {
+	if c.corrRead {
+		return c.corr, nil
+	}
+	return st.Correction(ctx, c.ID)
 }
 
 // ProcedureValue is the procedure or "".

@@ -194,7 +194,10 @@ func (s *Service) Correct(ctx context.Context, u *auth.User, id int64, in Correc
 				}
 			}
 		}
-		reissued, err := s.reissue(ctx, tx, u, c.ID, reason)
+		if err := st.RefreshSearch(ctx, c.ID); err != nil {
+			return Change{}, err
+		}
+		reissued, frozen, err := s.reissue(ctx, tx, u, c.ID, reason)
 		if err != nil {
 			return Change{}, err
 		}
@@ -204,7 +207,7 @@ func (s *Service) Correct(ctx context.Context, u *auth.User, id int64, in Correc
 			n["documents_reissued"] = reissued
 		}
 		n["reason"] = reason
-		return Change{Action: "case.corrected", Summary: summary, Old: o, New: n}, nil
+		return Change{Action: "case.corrected", Summary: summary, Old: o, New: n, frozen: frozen}, nil
 	})
 }
 
@@ -212,21 +215,22 @@ var docSerialRe = regexp.MustCompile(`〔\d+〕(\d+)号$`)
 
 // reissue re-composes every current issued document of the case from the corrected data; one whose text
 // changed is issued again under the same 文号 and date, superseding the old version (kept) with the reason.
-func (s *Service) reissue(ctx context.Context, tx *sqlx.Tx, u *auth.User, caseID int64, reason string) ([]string, error) {
+func (s *Service) reissue(ctx context.Context, tx *sqlx.Tx, u *auth.User, caseID int64, reason string) ([]string, []FrozenDoc, error) {
 	st := NewStore(tx)
 	c, err := st.Get(ctx, caseID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v, err := s.View(ctx, tx, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	docs, err := st.IssuedDocs(ctx, caseID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []string
+	var frozen []FrozenDoc
 	for i := range docs {
 		d := &docs[i]
 		if d.SupersededBy != nil {
@@ -248,16 +252,18 @@ func (s *Service) reissue(ctx context.Context, tx *sqlx.Tx, u *auth.User, caseID
 			continue // no longer produced by the case (kept as issued)
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if comp.Text == d.Text {
 			continue
 		}
 		comp.IssuedOn = d.IssuedOn // the same document, corrected: its date stays
-		if _, err := s.issue(ctx, tx, u, caseID, comp, d, reason); err != nil {
-			return nil, err
+		f, err := s.issue(ctx, tx, u, caseID, comp, d, reason)
+		if err != nil {
+			return nil, nil, err
 		}
+		frozen = append(frozen, f)
 		out = append(out, comp.label())
 	}
-	return out, nil
+	return out, frozen, nil
 }

@@ -138,14 +138,23 @@ func PartyLine(role string, p Party) pdf.Markup {
 // BuildDocData assembles the data of a document of a case.
 func BuildDocData(ctx context.Context, db sqlx.ExtContext, v *View, today date.Date) (*DocData, error) {
 	st := NewStore(db)
-	organ, err := st.Organ(ctx)
-	if err != nil {
-		return nil, err
+	df := v.doc
+	if !df.loaded { // a view built without its snapshot
+		var err error
+		if df.Organ, err = st.Organ(ctx); err != nil {
+			return nil, err
+		}
+		if df.Respondent, err = st.Respondent(ctx, v.AgencyID); err != nil {
+			return nil, err
+		}
+		c, err := st.Get(ctx, v.ID)
+		if err != nil {
+			return nil, err
+		}
+		df.WindowName = c.WindowName
 	}
-	d := &DocData{Organ: organ, Case: v, Today: today, Channel: ChannelLabel(v.Channel)}
-	if d.Respondent, err = st.Respondent(ctx, v.AgencyID); err != nil {
-		return nil, err
-	}
+	d := &DocData{Organ: df.Organ, Case: v, Today: today, Channel: ChannelLabel(v.Channel), Respondent: df.Respondent,
+		WindowName: df.WindowName}
 	for _, p := range v.Applicants {
 		d.ApplicantText = append(d.ApplicantText, PartyLine("申请人", p))
 	}
@@ -188,11 +197,6 @@ func BuildDocData(ctx context.Context, db sqlx.ExtContext, v *View, today date.D
 		}
 		d.Extension = v.Handling.Extension
 	}
-	c, err := st.Get(ctx, v.ID)
-	if err != nil {
-		return nil, err
-	}
-	d.WindowName = c.WindowName
 	return d, nil
 }
 

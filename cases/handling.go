@@ -20,6 +20,7 @@ type Change struct {
 	Summary string
 	Old     map[string]any
 	New     map[string]any
+	frozen  []FrozenDoc // documents fn issued, rendered after the commit
 }
 
 // changeFn is the body of one state change (see Service.change); it runs inside the change's transaction.

@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"fuyi/internal/apperr"
 	"fuyi/internal/audit"
@@ -73,12 +76,21 @@ const queryIssuedCurrent = `SELECT ` + issuedColumns + ` WHERE d.case_id = $1 AN
 
 const queryIssuedByID = `SELECT ` + issuedColumns + ` WHERE d.case_id = $1 AND d.type = $2 AND d.id = $3`
 
-const queryIssuedPDF = `SELECT pdf FROM issued_documents WHERE id = $1`
+const queryIssuedPDF = `SELECT pdf, title, text, issued_on FROM issued_documents WHERE id = $1`
+
+const storeRenderings = `UPDATE issued_documents d SET pdf = x.pdf, sha256 = x.sum
+FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) AS x(id, pdf, sum) WHERE d.id = x.id AND d.pdf IS NULL`
 
 const queryIssuedKeys = `SELECT type || '/' || ref FROM issued_documents WHERE case_id = $1 AND superseded_by IS NULL`
 
-const insertIssued = `INSERT INTO issued_documents (id, case_id, type, ref, title, doc_no, issued_on, text, pdf, sha256, issued_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+const insertIssued = `INSERT INTO issued_documents (id, case_id, type, ref, title, doc_no, issued_on, text, issued_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
+// insertIssuedMany freezes the texts of several documents of a case ($2, a JSON array) in one statement.
+const insertIssuedMany = `INSERT INTO issued_documents (case_id, type, ref, title, doc_no, issued_on, text, issued_by)
+SELECT $1, x.type, x.ref, x.title, x.doc_no, x.issued_on, x.text, $3
+FROM jsonb_to_recordset($2::jsonb) AS x(type text, ref text, title text, doc_no text, issued_on date, text text)
+RETURNING id, type, ref`
 
 const supersedeIssued = `UPDATE issued_documents SET superseded_by = $2, supersede_reason = $3 WHERE id = $1 AND superseded_by IS NULL`
 
@@ -96,6 +108,29 @@ func (s *Store) IssuedDocs(ctx context.Context, caseID int64) ([]IssuedDoc, erro
 	var ds []IssuedDoc
 	if err := sqlx.SelectContext(ctx, s.db, &ds, queryIssuedDocs, caseID); err != nil {
 		return nil, fmt.Errorf("cases: issued documents: %w", err)
+	}
+	// a document frozen without its rendering yet (issued inside another feature's transaction, or left by
+	// a crash) is rendered now from its frozen text, so every listed document has its bytes and SHA-256
+	var missing []FrozenDoc
+	var at []int
+	for i := range ds {
+		if len(ds[i].SHA256Bytes) == 0 {
+			missing = append(missing, FrozenDoc{ID: ds[i].ID, Doc: &Composed{Title: ds[i].Title, Text: ds[i].Text, IssuedOn: ds[i].IssuedOn}})
+			at = append(at, i)
+		}
+	}
+	if len(missing) > 0 {
+		pdfs, err := renderFrozen(missing)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.storeRenderings(ctx, missing, pdfs); err != nil {
+			return nil, err
+		}
+		for k, i := range at {
+			h := sha256.Sum256(pdfs[k])
+			ds[i].SHA256Bytes = h[:]
+		}
 	}
 	var ss []ServiceRecord
 	if err := sqlx.SelectContext(ctx, s.db, &ss, queryServices, caseID); err != nil {
@@ -133,13 +168,79 @@ func (s *Store) IssuedDoc(ctx context.Context, caseID int64, code, ref string, i
 	return &d, nil
 }
 
-// IssuedPDF reads the stored bytes of an issued document.
+// IssuedPDF reads the stored bytes of an issued document. A document whose rendering was not stored yet
+// (its issuing request ended before it could) is rendered now from its frozen text and date, which gives
+// the bytes it would have had, and stored.
 func (s *Store) IssuedPDF(ctx context.Context, id int64) ([]byte, error) {
-	var b []byte
-	if err := sqlx.GetContext(ctx, s.db, &b, queryIssuedPDF, id); err != nil {
+	var row struct {
+		PDF      []byte    `db:"pdf"`
+		Title    string    `db:"title"`
+		Text     string    `db:"text"`
+		IssuedOn date.Date `db:"issued_on"`
+	}
+	if err := sqlx.GetContext(ctx, s.db, &row, queryIssuedPDF, id); err != nil {
 		return nil, fmt.Errorf("cases: issued pdf %d: %w", id, err)
 	}
-	return b, nil
+	if row.PDF != nil {
+		return row.PDF, nil
+	}
+	docs := []FrozenDoc{{ID: id, Doc: &Composed{Title: row.Title, Text: row.Text, IssuedOn: row.IssuedOn}}}
+	rs, err := renderFrozen(docs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.storeRenderings(ctx, docs, rs); err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// FrozenDoc is an issued document whose text is frozen and whose rendering may still have to be stored.
+type FrozenDoc struct {
+	ID  int64
+	Doc *Composed
+}
+
+// renderFrozen renders the frozen documents (deterministic: RenderIssued).
+func renderFrozen(docs []FrozenDoc) ([][]byte, error) {
+	out := make([][]byte, len(docs))
+	for i, d := range docs {
+		b, err := RenderIssued(d.Doc)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// storeRenderings stores the renderings of documents that have none yet (one statement; a rendering
+// already stored is kept: it has the same bytes).
+func (s *Store) storeRenderings(ctx context.Context, docs []FrozenDoc, pdfs [][]byte) error {
+	ids := make([]int64, len(docs))
+	sums := make([][]byte, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+		h := sha256.Sum256(pdfs[i])
+		sums[i] = h[:]
+	}
+	return s.exec(ctx, "store renderings", storeRenderings, pq.Array(ids), pq.ByteaArray(pdfs), pq.ByteaArray(sums))
+}
+
+// renderIssued renders and stores the documents a committed change froze, outside its transaction (so
+// no lock of the change, such as the year's case-number row, is held while PDFs are rendered). A failure
+// here loses nothing: IssuedPDF renders a missing rendering from the frozen text when it is fetched.
+func (s *Service) renderIssued(ctx context.Context, docs []FrozenDoc) {
+	if len(docs) == 0 {
+		return
+	}
+	pdfs, err := renderFrozen(docs)
+	if err == nil {
+		err = NewStore(s.DB).storeRenderings(ctx, docs, pdfs)
+	}
+	if err != nil {
+		slog.WarnContext(ctx, "cases: issued documents left for rendering on fetch", "err", err)
+	}
 }
 
 func (s *Store) docSerial(ctx context.Context, kind string, year int) (int, error) {
@@ -157,31 +258,27 @@ func RenderIssued(c *Composed) ([]byte, error) {
 	return pdf.RenderAt(c.Text, c.Title, at)
 }
 
-// issue renders and stores one composed document (superseding old, when given, with reason) inside the
-// caller's transaction and returns its id; the caller records the event.
-func (s *Service) issue(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64, c *Composed, old *IssuedDoc, reason string) (int64, error) {
-	b, err := RenderIssued(c)
-	if err != nil {
-		return 0, err
-	}
-	sum := sha256.Sum256(b)
+// issue freezes one composed document (superseding old, when given, with reason) inside the caller's
+// transaction and returns it; the caller records the event, and the rendering is stored after the commit
+// (renderIssued) or on first fetch.
+func (s *Service) issue(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64, c *Composed, old *IssuedDoc, reason string) (FrozenDoc, error) {
 	var id int64
 	if err := sqlx.GetContext(ctx, tx, &id, nextIssuedID); err != nil {
-		return 0, fmt.Errorf("cases: issued id: %w", err)
+		return FrozenDoc{}, fmt.Errorf("cases: issued id: %w", err)
 	}
 	if old != nil {
 		if _, err := tx.ExecContext(ctx, supersedeIssued, old.ID, id, reason); err != nil {
-			return 0, fmt.Errorf("cases: supersede %d: %w", old.ID, err)
+			return FrozenDoc{}, fmt.Errorf("cases: supersede %d: %w", old.ID, err)
 		}
 	}
 	var by any
 	if u != nil {
 		by = u.ID
 	}
-	if _, err := tx.ExecContext(ctx, insertIssued, id, caseID, c.Type, c.Ref, c.Title, c.DocNo, c.IssuedOn, c.Text, b, sum[:], by); err != nil {
-		return 0, fmt.Errorf("cases: issue %s: %w", c.Type, err)
+	if _, err := tx.ExecContext(ctx, insertIssued, id, caseID, c.Type, c.Ref, c.Title, c.DocNo, c.IssuedOn, c.Text, by); err != nil {
+		return FrozenDoc{}, fmt.Errorf("cases: issue %s: %w", c.Type, err)
 	}
-	return id, nil
+	return FrozenDoc{ID: id, Doc: c}, nil
 }
 
 // label names an issued document in an event: 《title》文号（date）.
@@ -190,37 +287,64 @@ func (c *Composed) label() string {
 }
 
 // issuePending issues, inside the caller's transaction, every document the case v has produced and that is
-// not issued yet (the receipt is printed, not issued). It names those it issued.
-func (s *Service) issuePending(ctx context.Context, tx sqlx.ExtContext, u *auth.User, v *View) ([]string, error) {
-	var have []string
-	if err := sqlx.SelectContext(ctx, tx, &have, queryIssuedKeys, v.ID); err != nil {
-		return nil, fmt.Errorf("cases: issued keys: %w", err)
-	}
-	done := map[string]bool{}
-	for _, k := range have {
-		done[k] = true
-	}
+// not issued yet (have: type/ref of the current issued documents; the receipt is printed, not issued): their
+// texts are frozen in one statement. It names those it issued and returns them for rendering.
+func (s *Service) issuePending(ctx context.Context, tx sqlx.ExtContext, u *auth.User, v *View, have map[string]bool) ([]string, []FrozenDoc, error) {
 	st := NewStore(tx)
+	name := ""
+	var by any
+	if u != nil {
+		name, by = u.Name, u.ID
+	}
 	var issued []string
+	var docs []*Composed
 	for _, ref := range AvailableDocs(v) {
-		if ref.Type == "receipt" || done[ref.Type+"/"+ref.Ref] {
+		if ref.Type == "receipt" || have[ref.Type+"/"+ref.Ref] {
 			continue
-		}
-		name := ""
-		if u != nil {
-			name = u.Name
 		}
 		c, err := s.composeDoc(ctx, tx, v, ref.Type, ref.Ref, name, func(kind string, year int) (int, error) { return st.docSerial(ctx, kind, year) })
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if _, err := s.issue(ctx, tx, u, v.ID, c, nil, ""); err != nil {
-			return nil, err
-		}
-		done[ref.Type+"/"+ref.Ref] = true
+		docs = append(docs, c)
 		issued = append(issued, c.label())
 	}
-	return issued, nil
+	if len(docs) == 0 {
+		return nil, nil, nil
+	}
+	type row struct {
+		Type     string    `json:"type"`
+		Ref      string    `json:"ref"`
+		Title    string    `json:"title"`
+		DocNo    string    `json:"doc_no"`
+		IssuedOn date.Date `json:"issued_on"`
+		Text     string    `json:"text"`
+	}
+	rows := make([]row, len(docs))
+	for i, c := range docs {
+		rows[i] = row{Type: c.Type, Ref: c.Ref, Title: c.Title, DocNo: c.DocNo, IssuedOn: c.IssuedOn, Text: c.Text}
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []struct {
+		ID   int64  `db:"id"`
+		Type string `db:"type"`
+		Ref  string `db:"ref"`
+	}
+	if err := sqlx.SelectContext(ctx, tx, &ids, insertIssuedMany, v.ID, string(b), by); err != nil {
+		return nil, nil, fmt.Errorf("cases: issue: %w", err)
+	}
+	frozen := make([]FrozenDoc, 0, len(docs))
+	for _, c := range docs {
+		for _, x := range ids {
+			if x.Type == c.Type && x.Ref == c.Ref {
+				frozen = append(frozen, FrozenDoc{ID: x.ID, Doc: c})
+			}
+		}
+	}
+	return issued, frozen, nil
 }
 
 // IssueProduced issues, inside the caller's transaction (one that changed the case, which it holds
@@ -228,15 +352,22 @@ func (s *Service) issuePending(ctx context.Context, tx sqlx.ExtContext, u *auth.
 // case outside Service.change (scheduling a hearing issues its 听证通知书). It names those it issued, for the
 // caller's event.
 func (s *Service) IssueProduced(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) ([]string, error) {
-	c, err := NewStore(tx).Get(ctx, caseID)
+	issued, _, err := s.issueProduced(ctx, tx, u, caseID)
+	return issued, err
+}
+
+// issueProduced is IssueProduced returning the documents it froze (their renderings are stored after the
+// commit by the caller, or on first fetch).
+func (s *Service) issueProduced(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) ([]string, []FrozenDoc, error) {
+	sn, err := NewStore(tx).snapshot(ctx, caseID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	v, err := s.View(ctx, tx, c)
-	if err != nil {
-		return nil, err
+	v := sn.view(s.Today())
+	if err := s.addHearings(ctx, tx, v); err != nil {
+		return nil, nil, err
 	}
-	return s.issuePending(ctx, tx, u, v)
+	return s.issuePending(ctx, tx, u, v, sn.Issued)
 }
 
 // IssueMissing issues what a case has produced but not issued — cases registered before documents were
@@ -244,12 +375,13 @@ func (s *Service) IssueProduced(ctx context.Context, tx sqlx.ExtContext, u *auth
 // `fuyi documents issue-pending`, never by a reading. It names those it issued.
 func (s *Service) IssueMissing(ctx context.Context, u *auth.User, caseID int64) ([]string, error) {
 	var issued []string
+	var frozen []FrozenDoc
 	err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if _, err := NewStore(tx).Lock(ctx, caseID); err != nil {
 			return err
 		}
 		var err error
-		if issued, err = s.IssueProduced(ctx, tx, u, caseID); err != nil || len(issued) == 0 {
+		if issued, frozen, err = s.issueProduced(ctx, tx, u, caseID); err != nil || len(issued) == 0 {
 			return err
 		}
 		var actor int64
@@ -259,7 +391,11 @@ func (s *Service) IssueMissing(ctx context.Context, u *auth.User, caseID int64) 
 		return audit.Record(ctx, tx, caseID, actor, "document.issued", "补充制发"+strings.Join(issued, "、"), nil,
 			map[string]any{"documents_issued": issued})
 	})
-	return issued, err
+	if err != nil {
+		return nil, err
+	}
+	s.renderIssued(ctx, frozen)
+	return issued, nil
 }
 
 const queryAllCaseIDs = `SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2`

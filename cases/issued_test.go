@@ -339,3 +339,52 @@ func TestReadingNeverIssues(t *testing.T) {
 		t.Fatalf("IssueMissing twice: %v %v", again, err)
 	}
 }
+
+// Acceptance freezes the text of its documents in its transaction and stores their renderings after it. A
+// rendering lost between the two (a crash) is produced on the first fetch from the frozen text and date:
+// the same bytes, stored once, whatever the case says meanwhile; a stored rendering never changes.
+func TestLostRenderingProducedFromFrozenText(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-09-30"))
+	id := a.Register("window1", "2025-09-26")
+	if r := a.Accept(id, "2025-09-30", "ordinary"); r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Body)
+	}
+	acc := issuedDocs(t, a, id)["acceptance"]
+	var stored []byte
+	if err := a.DB.Get(&stored, `SELECT pdf FROM issued_documents WHERE id = $1`, acc.ID); err != nil || stored == nil {
+		t.Fatalf("acceptance rendered after the commit: %v (pdf %d bytes)", err, len(stored))
+	}
+	// simulate the crash: the rendering is gone (the freezing trigger is lifted for that alone)
+	for _, q := range []string{`ALTER TABLE issued_documents DISABLE TRIGGER issued_documents_frozen`,
+		`UPDATE issued_documents SET pdf = NULL, sha256 = NULL WHERE id = ` + fmt.Sprint(acc.ID),
+		`ALTER TABLE issued_documents ENABLE TRIGGER issued_documents_frozen`,
+		// the case changes meanwhile: the document must not
+		`UPDATE case_parties SET name = '王五' WHERE case_id = ` + fmt.Sprint(id) + ` AND role = 'applicant' AND position = 0`} {
+		if _, err := a.DB.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := a.Do("GET", fmt.Sprintf("/cases/%d/documents/acceptance.pdf?doc=%d", id, acc.ID), a.Login("chief1"), nil)
+	if r.Status != 200 {
+		t.Fatalf("fetch: %d %s", r.Status, r.Body)
+	}
+	if !bytes.Equal(r.Body, stored) {
+		t.Fatalf("the rendering produced on fetch (%d bytes) differs from the one first stored (%d bytes)", len(r.Body), len(stored))
+	}
+	var again []byte
+	var sum []byte
+	if err := a.DB.QueryRow(`SELECT pdf, sha256 FROM issued_documents WHERE id = $1`, acc.ID).Scan(&again, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if h := sha256.Sum256(stored); !bytes.Equal(again, stored) || !bytes.Equal(sum, h[:]) {
+		t.Error("the rendering produced on fetch was not stored with its SHA-256")
+	}
+	text := pdftext.Extract(t, r.Body)
+	if !strings.Contains(text, "张三") || strings.Contains(text, "王五") {
+		t.Errorf("the rendering must come from the frozen text, not the case as it is now:\n%s", text)
+	}
+	// once stored, a rendering is frozen
+	if _, err := a.DB.Exec(`UPDATE issued_documents SET pdf = $2 WHERE id = $1`, acc.ID, append([]byte("%PDF-"), 'x')); err == nil {
+		t.Error("a stored rendering was replaced")
+	}
+}

@@ -85,7 +85,7 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 	}
 	return s.change(ctx, u, id, in.Version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (Change, error) {
 		st := NewStore(tx)
-		corr, err := st.Correction(ctx, c.ID)
+		corr, err := c.correction(ctx, st)
 		if err != nil {
 			return Change{}, err
 		}
@@ -138,15 +138,11 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 		if lapsed {
 			acceptedOn, deemed = reviewDue.Date, true
 		}
-		serial, err := st.NextCaseSerial(ctx, acceptedOn.Year())
+		serial, prefix, err := st.NextCaseSerial(ctx, acceptedOn.Year())
 		if err != nil {
 			return Change{}, err
 		}
-		organ, err := st.Organ(ctx)
-		if err != nil {
-			return Change{}, err
-		}
-		caseNo := fmt.Sprintf("%s〔%d〕%d号", organ.DocPrefix, acceptedOn.Year(), serial)
+		caseNo := fmt.Sprintf("%s〔%d〕%d号", prefix, acceptedOn.Year(), serial)
 		grounds := in.SimplifiedGrounds
 		if in.Procedure != string(Simplified) {
 			grounds = nil
@@ -180,7 +176,7 @@ func (s *Service) CorrectionReceived(ctx context.Context, u *auth.User, id int64
 	}
 	return s.change(ctx, u, id, version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (Change, error) {
 		st := NewStore(tx)
-		corr, err := st.Correction(ctx, c.ID)
+		corr, err := c.correction(ctx, st)
 		if err != nil {
 			return Change{}, err
 		}
@@ -217,7 +213,7 @@ func (s *Service) CorrectionServed(ctx context.Context, u *auth.User, id int64, 
 	}
 	return s.change(ctx, u, id, version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (Change, error) {
 		st := NewStore(tx)
-		corr, err := st.Correction(ctx, c.ID)
+		corr, err := c.correction(ctx, st)
 		if err != nil {
 			return Change{}, err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"strings"
@@ -86,9 +87,19 @@ type Intake struct {
 	Key         idempotency.Key
 }
 
-// AnswerFunc builds the answer to a registration inside its transaction (db is that transaction), so the
-// answer a retry replays is committed together with the case it describes.
-type AnswerFunc func(ctx context.Context, db sqlx.ExtContext, id int64) (status int, body []byte, err error)
+// AnswerFunc builds the answer to a registration inside its transaction, so the answer a retry replays is
+// committed together with the case it describes. r.View gives the case as the transaction wrote it.
+type AnswerFunc func(ctx context.Context, r *Registered) (status int, body []byte, err error)
+
+// Registered is a case just registered, as its transaction wrote it.
+type Registered struct {
+	ID   int64
+	view func(ctx context.Context) (*View, error)
+}
+
+// View is the view of the new case, built from what the transaction wrote (no re-reading) and the other
+// applications contesting the same act (one read).
+func (r *Registered) View(ctx context.Context) (*View, error) { return r.view(ctx) }
 
 // Register stores a validated application in one transaction with its parties, deadlines, audit event and
 // the answer kept for its Idempotency-Key; a retried request gets the first answer. Window staff register
@@ -109,11 +120,11 @@ func (s *Service) Register(ctx context.Context, u *auth.User, in Intake, answer 
 			out = *replay
 			return nil
 		}
-		id, err := s.register(ctx, tx, cal, u, in.Application, in.RealEstate)
+		r, err := s.register(ctx, tx, cal, u, in.Application, in.RealEstate)
 		if err != nil {
 			return err
 		}
-		if out.Status, out.Body, err = answer(ctx, tx, id); err != nil {
+		if out.Status, out.Body, err = answer(ctx, r); err != nil {
 			return err
 		}
 		return idempotency.Store(ctx, tx, in.Key, out.Status, out.Body)
@@ -121,41 +132,80 @@ func (s *Service) Register(ctx context.Context, u *auth.User, in Intake, answer 
 	return out, err
 }
 
-func (s *Service) register(ctx context.Context, tx *sqlx.Tx, cal *calendar.Calendar, u *auth.User, v Validated, realEstate bool) (int64, error) {
+// register writes the case, its parties, deadlines and event: three statements. The deadlines are computed
+// from the facts in hand (a new case has no correction, acceptance or handling yet).
+func (s *Service) register(ctx context.Context, tx *sqlx.Tx, cal *calendar.Calendar, u *auth.User, v Validated, realEstate bool) (*Registered, error) {
 	st := NewStore(tx)
-	active, err := st.AgencyActive(ctx, v.AgencyID)
-	if err != nil {
-		return 0, err
-	}
-	if !active {
-		return 0, &apperr.Error{Kind: apperr.Invalid, Code: ErrAgencyUnknown.Code, Message: ErrAgencyUnknown.Message,
-			Fields: map[string]string{"respondent_agency_id": ErrAgencyUnknown.Message}}
-	}
 	lastDay, note := ApplicationPeriod(cal, v.ActKnownOn, v.ActMadeOn, v.ReceivedOn, v.PostmarkedOn, realEstate)
 	prefix := "FYJG"
 	if u.WindowID != nil {
 		prefix = u.WindowCode
 	}
-	year := v.ReceivedOn.Year()
-	serial, err := st.NextRegistrationSerial(ctx)
-	if err != nil {
-		return 0, err
+	c := &Case{QueryCode: newQueryCode(), WindowID: u.WindowID, RegisteredBy: u.ID, Channel: v.Channel, ReceivedOn: v.ReceivedOn,
+		AgencyID: v.AgencyID, ActTitle: v.ActTitle, ActDocNo: v.ActDocNo, ActMadeOn: v.ActMadeOn, ActKnownOn: v.ActKnownOn,
+		Matter: v.Matter, Requests: v.Requests, Facts: v.Facts, Materials: nonNil(v.Materials), ApplyLastDay: lastDay,
+		LateNote: note, Status: StatusRegistered, ReviewFrom: v.ReceivedOn, SimplifiedGrounds: []string{},
+		PostmarkedOn: v.PostmarkedOn}
+	if u.WindowID != nil {
+		c.WindowCode = u.WindowCode
 	}
-	regNo := fmt.Sprintf("%s-%d-%06d", prefix, year, serial)
-	id, err := st.Insert(ctx, regNo, newQueryCode(), u, v, lastDay, note)
+	ins, ok, err := st.insertApplication(ctx, fmt.Sprintf("%s-%d-", prefix, v.ReceivedOn.Year()), c.QueryCode, u, v, lastDay, note)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	due, err := s.recompute(ctx, tx, cal, id)
+	if !ok {
+		return nil, &apperr.Error{Kind: apperr.Invalid, Code: ErrAgencyUnknown.Code, Message: ErrAgencyUnknown.Message,
+			Fields: map[string]string{"respondent_agency_id": ErrAgencyUnknown.Message}}
+	}
+	c.ID, c.RegistrationNo, c.Version, c.AgencyName, c.AgencyCategory = ins.ID, ins.RegistrationNo, ins.Version, ins.AgencyName, ins.AgencyCategory
+	ds, err := Compute(cal, Facts{ReceivedOn: c.ReceivedOn})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	summary := fmt.Sprintf("登记行政复议申请 %s（%s）", regNo, ChannelLabel(v.Channel))
+	if err := st.insertDeadlines(ctx, c.ID, ds); err != nil {
+		return nil, err
+	}
+	due := dueMap(ds)
+	summary := fmt.Sprintf("登记行政复议申请 %s（%s）", c.RegistrationNo, ChannelLabel(v.Channel))
 	if note != "" {
 		summary += "；提示：" + note
 	}
-	return id, audit.Record(ctx, tx, id, u.ID, "case.registered", summary, nil,
-		map[string]any{"status": StatusRegistered, "registration_no": regNo, "deadlines": due})
+	ev, err := audit.RecordReturning(ctx, tx, c.ID, u.ID, u.Name, "case.registered", summary, nil,
+		map[string]any{"status": StatusRegistered, "registration_no": c.RegistrationNo, "deadlines": due})
+	if err != nil {
+		return nil, err
+	}
+	var ids []struct {
+		ID       int64  `json:"id"`
+		Role     string `json:"role"`
+		Position int    `json:"position"`
+	}
+	if err := json.Unmarshal(ins.Parties, &ids); err != nil {
+		return nil, fmt.Errorf("cases: inserted parties: %w", err)
+	}
+	return &Registered{ID: c.ID, view: func(ctx context.Context) (*View, error) {
+		view := newView(c)
+		for _, g := range [][]Party{v.Applicants, v.ThirdParties, v.Agents} {
+			for i, p := range g {
+				p.CaseID, p.Position = c.ID, i
+				for _, x := range ids {
+					if x.Role == p.Role && x.Position == i {
+						p.ID = x.ID
+					}
+				}
+				view.addParty(p)
+			}
+		}
+		view.setDeadlines(ds, s.Today())
+		view.Assignment = &Assignment{Officers: []Officer{}, Required: Staffing{Min: ins.MinOfficers}.Required(false)}
+		view.Handling = emptyHandling()
+		view.Events = []audit.Event{ev}
+		var err error
+		if view.Series, err = NewStore(tx).Series(ctx, c.ID, c.ActDocNo); err != nil {
+			return nil, err
+		}
+		return view, nil
+	}}, nil
 }
 
 // facts gathers everything the clock depends on.
@@ -179,23 +229,35 @@ func (s *Service) facts(ctx context.Context, st *Store, c *Case) (Facts, error) 
 
 // recompute derives and stores the deadlines of a case; it returns the due dates by kind for the audit trail.
 func (s *Service) recompute(ctx context.Context, tx sqlx.ExtContext, cal *calendar.Calendar, id int64) (map[string]string, error) {
-	st := NewStore(tx)
-	c, err := st.Get(ctx, id)
+	sn, err := NewStore(tx).snapshot(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.facts(ctx, st, c)
+	ds, err := s.recomputeSnapshot(ctx, tx, cal, sn)
 	if err != nil {
-		return nil, err
-	}
-	ds, err := Compute(cal, f)
-	if err != nil {
-		return nil, err
-	}
-	if err := st.SaveDeadlines(ctx, id, ds); err != nil {
 		return nil, err
 	}
 	return dueMap(ds), nil
+}
+
+// recomputeSnapshot derives the deadlines of the case sn from its facts, stores them (one statement) and
+// leaves them in sn as stored (the deadlines of other features kept as they were).
+func (s *Service) recomputeSnapshot(ctx context.Context, tx sqlx.ExtContext, cal *calendar.Calendar, sn *snapshot) ([]Deadline, error) {
+	ds, err := Compute(cal, sn.facts())
+	if err != nil {
+		return nil, err
+	}
+	if err := NewStore(tx).SaveDeadlines(ctx, sn.Case.ID, ds); err != nil {
+		return nil, err
+	}
+	kept := append([]Deadline(nil), ds...)
+	for _, d := range sn.Deadlines {
+		if containsString(ForeignDeadlineKinds, d.Kind) {
+			kept = append(kept, d)
+		}
+	}
+	sn.Deadlines = kept
+	return ds, nil
 }
 
 // DueMap gives the due date (or the state, when there is none) of each open deadline by kind, for the
@@ -218,42 +280,49 @@ func dueMap(ds []Deadline) map[string]string {
 }
 
 // change runs fn on a locked case inside a transaction, recomputes the deadlines, records the event that
-// fn describes with the due dates before and after, and returns the case as it now is, read inside the same
+// fn describes with the due dates before and after, and returns the case as it now is, built inside the same
 // transaction (so an answer never fails after the change was committed). It is the one path every state
-// change takes.
+// change takes. The documents the change produced are issued (their text frozen) in the transaction and
+// rendered after it, without holding its locks (see renderIssued).
+//
+// Statements: the lock (which also checks visibility and bumps the version), a snapshot of the case before
+// fn and one after it, the deadlines, the hearings, the issued documents and the event, plus what fn runs.
 func (s *Service) change(ctx context.Context, u *auth.User, id int64, version int, fn changeFn) (*View, error) {
 	cal, err := s.Calendar.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var v *View
+	var docs []FrozenDoc
 	err = database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		st := NewStore(tx)
-		c, err := st.Lock(ctx, id)
+		old, err := st.lockVisible(ctx, id, u)
 		if err != nil {
 			return err
 		}
-		if _, err := st.GetVisible(ctx, id, u); err != nil {
-			return err
-		}
-		if version > 0 && version != c.Version {
+		if version > 0 && version != old {
 			return apperr.Stale
 		}
-		before, err := st.Deadlines(ctx, id)
+		sn, err := st.snapshot(ctx, id)
 		if err != nil {
 			return err
 		}
+		before := sn.Deadlines
+		c := sn.Case
+		c.Version = old // fn sees the case as it was
+		c.corr, c.corrRead = sn.Correction, true
 		ch, err := fn(tx, c, cal)
 		if err != nil {
 			return err
 		}
-		if err := st.bumpVersion(ctx, id); err != nil {
+		if sn, err = st.snapshot(ctx, id); err != nil {
 			return err
 		}
-		after, err := s.recompute(ctx, tx, cal, id)
+		ds, err := s.recomputeSnapshot(ctx, tx, cal, sn)
 		if err != nil {
 			return err
 		}
+		after := dueMap(ds)
 		if ch.Old == nil {
 			ch.Old = map[string]any{}
 		}
@@ -261,33 +330,42 @@ func (s *Service) change(ctx context.Context, u *auth.User, id int64, version in
 			ch.New = map[string]any{}
 		}
 		ch.Old["deadlines"], ch.New["deadlines"] = dueMap(before), after
-		c, err = st.Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if v, err = s.View(ctx, tx, c); err != nil {
+		v = sn.view(s.Today())
+		if err := s.addHearings(ctx, tx, v); err != nil {
 			return err
 		}
 		// the documents this change produced are issued now, frozen with their own dates, and named in
 		// the change's event
-		issued, err := s.issuePending(ctx, tx, u, v)
+		issued, ids, err := s.issuePending(ctx, tx, u, v, sn.Issued)
 		if err != nil {
 			return err
 		}
+		docs = append(ch.frozen, ids...)
 		if len(issued) > 0 {
 			ch.Summary += "；制发" + strings.Join(issued, "、")
 			ch.New["documents_issued"] = issued
 		}
-		if err := audit.Record(ctx, tx, id, u.ID, ch.Action, ch.Summary, ch.Old, ch.New); err != nil {
+		name := ""
+		if u != nil {
+			name = u.Name
+		}
+		ev, err := audit.RecordReturning(ctx, tx, id, u.ID, name, ch.Action, ch.Summary, ch.Old, ch.New)
+		if err != nil {
 			return err
 		}
-		v, err = s.View(ctx, tx, c)
-		return err
+		v.Events = append(v.Events, ev)
+		return nil
 	})
 	if Archived(err) {
 		return nil, ErrArchived
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	// committed: the issued documents are rendered now, outside the transaction and its locks; a rendering
+	// lost here (crash, error) is produced from the frozen text when the document is first fetched
+	s.renderIssued(ctx, docs)
+	return v, nil
 }
 
 // ErrArchived refuses a change to an archived case (its 卷宗 is read-only; the database refuses it).
@@ -300,21 +378,31 @@ func Archived(err error) bool {
 }
 
 // View builds the answer for a case from db (the pool, or the transaction of a change): the case with
-// its parties, deadlines, team, handling, audit trail and, from the hearings feature, its hearings.
+// its parties, deadlines, team, handling, audit trail and series in one statement and, from the hearings
+// feature, its hearings.
 func (s *Service) View(ctx context.Context, db sqlx.ExtContext, c *Case) (*View, error) {
-	v, err := BuildView(ctx, db, c, s.Today())
+	sn, err := NewStore(db).snapshot(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	if s.Hearings != nil {
-		if v.Hearings, err = s.Hearings.CaseHearings(ctx, db, c.ID); err != nil {
-			return nil, err
-		}
-	}
-	if v.Series, err = NewStore(db).Series(ctx, c.ID, c.ActDocNo); err != nil {
+	v := sn.view(s.Today())
+	if err := s.addHearings(ctx, db, v); err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// addHearings adds the hearings of the case from the hearings feature (if any).
+func (s *Service) addHearings(ctx context.Context, db sqlx.ExtContext, v *View) error {
+	if s.Hearings == nil {
+		return nil
+	}
+	hs, err := s.Hearings.CaseHearings(ctx, db, v.ID)
+	if err != nil {
+		return err
+	}
+	v.Hearings = hs
+	return nil
 }
 
 func hasOrg(ps []Party) bool {

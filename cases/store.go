@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
 	"fuyi/internal/date"
 )
@@ -42,16 +44,6 @@ func (s *Store) Get(ctx context.Context, id int64) (*Case, error) {
 	return &c, nil
 }
 
-const bumpCaseVersion = `UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1`
-
-// bumpVersion marks a change of the case (stale edits based on the old version answer 409).
-func (s *Store) bumpVersion(ctx context.Context, id int64) error {
-	if _, err := s.db.ExecContext(ctx, bumpCaseVersion, id); err != nil {
-		return fmt.Errorf("cases: version %d: %w", id, err)
-	}
-	return nil
-}
-
 const lockCase = `SELECT id FROM cases WHERE id = $1 FOR UPDATE`
 
 // Lock takes the row lock of a case for the rest of the transaction and returns it fresh.
@@ -64,6 +56,22 @@ func (s *Store) Lock(ctx context.Context, id int64) (*Case, error) {
 		return nil, fmt.Errorf("cases: lock %d: %w", id, err)
 	}
 	return s.Get(ctx, id)
+}
+
+// lockVisible takes the row lock of a case the user may see and marks it changed (version + 1) in one
+// statement; it returns the version before (ErrNotFound when there is no such case or the user may not see
+// it: the transaction is then rolled back by the caller, as on any error).
+func (s *Store) lockVisible(ctx context.Context, id int64, u *auth.User) (int, error) {
+	cond, args := visibility(u, 2)
+	var old int
+	q := `UPDATE cases c SET version = c.version + 1, updated_at = now() WHERE c.id = $1 AND ` + cond + ` RETURNING c.version - 1`
+	if err := sqlx.GetContext(ctx, s.db, &old, q, append([]any{id}, args...)...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, ErrNotFound
+		}
+		return 0, fmt.Errorf("cases: lock %d: %w", id, err)
+	}
+	return old, nil
 }
 
 // visibility returns the SQL condition (on alias c) under which user u may see a case, using placeholder $n.
@@ -105,15 +113,35 @@ func (s *Store) GetVisible(ctx context.Context, id int64, u *auth.User) (*Case, 
 // Filter of the case list.
 type Filter struct {
 	Status       []Status
-	Query        string
+	Query        string // searched through the index of identifiers and names (cases_search)
 	Window       int
-	ReviewQueue  bool // registered, or 补正 materials received: ordered by review due date
-	ByDue        bool // order by the nearest open deadline
-	OnlyDue      bool // only cases with an open deadline
-	Understaffed bool // open cases whose team is below the minimum
+	AgencyID     int       // respondent
+	OfficerID    int64     // on the case's team
+	ReceivedFrom date.Date // received on or after
+	ReceivedTo   date.Date // received on or before
+	Overdue      bool      // with a deadline overdue on Today
+	Today        date.Date // for Overdue
+	ReviewQueue  bool      // registered, or 补正 materials received: ordered by review due date
+	ByDue        bool      // order by the nearest open deadline
+	OnlyDue      bool      // only cases with an open deadline
+	Understaffed bool      // open cases whose team is below the minimum
+	Sort         string    // "" or "received": newest received first; "received_asc"; "due": nearest deadline first
+	After        string    // keyset cursor (Page.Next of the page before); with the received sorts only
 	Limit        int
 	Offset       int
 }
+
+// Sorts of the case list.
+const (
+	SortReceived    = "received"
+	SortReceivedAsc = "received_asc"
+	SortDue         = "due"
+)
+
+// CountCap bounds the count of the case list: beyond it the list says "more than CountCap" (counting every
+// case of a large organ on every first page would read them all). Pages by number reach the capped count;
+// the keyset cursor (Page.Next) reaches every page beyond.
+const CountCap = 10000
 
 // ListItem is a row of a case list.
 type ListItem struct {
@@ -125,6 +153,7 @@ type ListItem struct {
 	Applicants     string    `db:"applicants" json:"applicants"`
 	AgencyName     string    `db:"agency_name" json:"respondent_agency"`
 	ActTitle       string    `db:"act_title" json:"act_title"`
+	ActDocNo       string    `db:"act_doc_no" json:"act_doc_no"`
 	WindowCode     string    `db:"window_code" json:"window_code"`
 	NextKind       *string   `db:"next_kind" json:"next_deadline_kind"`
 	NextDue        date.Date `db:"next_due" json:"next_deadline_due_on"`
@@ -139,8 +168,11 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// List returns the cases the user may see, with the total count.
-func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, int, error) {
+// ErrBadCursor answers a keyset cursor that this list did not give.
+var ErrBadCursor = apperr.New(apperr.BadRequest, "request.query", "查询参数 after 无效：请从列表的“下一页”链接进入")
+
+// where is the condition of the filter for user u, with its arguments.
+func (f Filter) where(u *auth.User) (string, []any) {
 	cond, args := visibility(u, 1)
 	where := []string{cond}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -158,6 +190,10 @@ func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, i
 	if f.OnlyDue {
 		where = append(where, `EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open')`)
 	}
+	if f.Overdue {
+		where = append(where, `EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND (d.status = 'breached'
+			OR d.status = 'open' AND d.due_on < `+arg(f.Today)+`))`)
+	}
 	if f.Understaffed {
 		where = append(where, `c.status IN ('accepted', 'suspended') AND (SELECT count(*) FROM case_assignments x
 			WHERE x.case_id = c.id AND x.removed_at IS NULL) < (SELECT CASE WHEN c.complex THEN min_officers_complex ELSE min_officers END FROM organ WHERE id = c.organ_id)`)
@@ -165,41 +201,140 @@ func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, i
 	if f.Window > 0 {
 		where = append(where, "c.window_id = "+arg(f.Window))
 	}
+	if f.AgencyID > 0 {
+		where = append(where, "c.respondent_agency_id = "+arg(f.AgencyID))
+	}
+	if f.OfficerID > 0 {
+		where = append(where, "c.id IN (SELECT t.case_id FROM case_assignments t WHERE t.user_id = "+arg(f.OfficerID)+" AND t.removed_at IS NULL)")
+	}
+	if !f.ReceivedFrom.IsZero() {
+		where = append(where, "c.received_on >= "+arg(f.ReceivedFrom))
+	}
+	if !f.ReceivedTo.IsZero() {
+		where = append(where, "c.received_on <= "+arg(f.ReceivedTo))
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		p := arg("%" + likeEscape(q) + "%")
-		where = append(where, fmt.Sprintf(`(c.registration_no ILIKE %[1]s OR c.case_no ILIKE %[1]s OR c.act_doc_no ILIKE %[1]s
-			OR c.act_title ILIKE %[1]s OR EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.name ILIKE %[1]s))`, p))
+		// the bigram index (cases_search); a text without letters, digits or Han characters finds nothing
+		where = append(where, "c.search @@ search_query("+arg(q)+")")
 	}
-	w := strings.Join(where, " AND ")
-	var total int
-	if err := sqlx.GetContext(ctx, s.db, &total, `SELECT count(*) FROM cases c WHERE `+w, args...); err != nil {
-		return nil, 0, fmt.Errorf("cases: count: %w", err)
-	}
-	order := "c.id DESC"
-	if f.ReviewQueue || f.ByDue {
-		order = "next_due NULLS LAST, c.id"
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	q := fmt.Sprintf(`SELECT c.id, c.registration_no, c.case_no, c.status, c.received_on, c.act_title, c.late_note, c.complex,
+	return strings.Join(where, " AND "), args
+}
+
+const listColumns = `SELECT c.id, c.registration_no, c.case_no, c.status, c.received_on, c.act_title, c.act_doc_no, c.late_note, c.complex,
 		a.name AS agency_name, coalesce(wi.code, '') AS window_code,
 		coalesce((SELECT string_agg(p.name, '、' ORDER BY p.position) FROM case_parties p
 			WHERE p.case_id = c.id AND p.role = 'applicant'), '') AS applicants,
 		nd.kind AS next_kind, nd.due_on AS next_due
 	FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id LEFT JOIN windows wi ON wi.id = c.window_id
 	LEFT JOIN LATERAL (SELECT d.kind, d.due_on FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open'
-		ORDER BY d.due_on LIMIT 1) nd ON true
-	WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit, f.Offset)
+		ORDER BY d.due_on LIMIT 1) nd ON true`
+
+// listExample is the list statement as completed for a search (for the statement test).
+const listExample = listColumns + ` WHERE c.search @@ search_query($1) AND (c.received_on, c.id) < ($2, $3)
+	ORDER BY c.received_on DESC, c.id DESC LIMIT 21 OFFSET 0`
+
+// order is the ORDER BY of the filter and the keyset condition of its cursor (received sorts only).
+func (f Filter) order(args *[]any) (string, string, error) {
+	arg := func(v any) string { *args = append(*args, v); return fmt.Sprintf("$%d", len(*args)) }
+	sort := f.Sort
+	if f.ReviewQueue || f.ByDue {
+		sort = SortDue
+	}
+	var order, op string
+	switch sort {
+	case SortDue:
+		if f.After != "" {
+			return "", "", ErrBadCursor
+		}
+		return "next_due NULLS LAST, c.id", "", nil
+	case SortReceivedAsc:
+		order, op = "c.received_on, c.id", ">"
+	default:
+		order, op = "c.received_on DESC, c.id DESC", "<"
+	}
+	if f.After == "" {
+		return order, "", nil
+	}
+	day, id, ok := strings.Cut(f.After, "_")
+	d, err := date.Parse(day)
+	n, nerr := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || nerr != nil || n <= 0 {
+		return "", "", ErrBadCursor
+	}
+	return order, fmt.Sprintf("(c.received_on, c.id) %s (%s, %s)", op, arg(d), arg(n)), nil
+}
+
+// List returns the cases the user may see, with the total count.
+func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, int, error) {
+	w, args := f.where(u)
+	var total int
+	if err := sqlx.GetContext(ctx, s.db, &total, `SELECT count(*) FROM cases c WHERE `+w, args...); err != nil {
+		return nil, 0, fmt.Errorf("cases: count: %w", err)
+	}
+	items, _, err := s.rows(ctx, f, w, args)
+	return items, total, err
+}
+
+// Page is a page of the case list.
+type Page struct {
+	Items []ListItem `json:"items"`
+	// Total counts the matching cases up to CountCap; beyond, it is CountCap and More is true.
+	Total int  `json:"total"`
+	More  bool `json:"total_is_lower_bound"`
+	// Next is the keyset cursor of the following page (?after=), "" on the last page or with the due sort.
+	Next string `json:"next,omitempty"`
+}
+
+// ListPage returns a page of the cases the user may see with the count capped at CountCap: its cost does not
+// grow with the number of cases.
+func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
+	w, args := f.where(u)
+	var total int
+	if err := sqlx.GetContext(ctx, s.db, &total, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT %d) m`, w, CountCap+1), args...); err != nil {
+		return nil, fmt.Errorf("cases: count: %w", err)
+	}
+	p := &Page{Total: total}
+	if total > CountCap {
+		p.Total, p.More = CountCap, true
+	}
+	items, more, err := s.rows(ctx, f, w, args)
+	if err != nil {
+		return nil, err
+	}
+	p.Items = items
+	if more && len(items) > 0 && f.Sort != SortDue && !f.ReviewQueue && !f.ByDue {
+		last := items[len(items)-1]
+		p.Next = fmt.Sprintf("%s_%d", last.ReceivedOn, last.ID)
+	}
+	return p, nil
+}
+
+// rows reads one page (limit+1 rows, to know whether another follows).
+func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]ListItem, bool, error) {
+	order, after, err := f.order(&args)
+	if err != nil {
+		return nil, false, err
+	}
+	if after != "" {
+		w += " AND " + after
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	q := fmt.Sprintf(listColumns+` WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit+1, f.Offset)
 	var items []ListItem
 	if err := sqlx.SelectContext(ctx, s.db, &items, q, args...); err != nil {
-		return nil, 0, fmt.Errorf("cases: list: %w", err)
+		return nil, false, fmt.Errorf("cases: list: %w", err)
+	}
+	more := len(items) > limit
+	if more {
+		items = items[:limit]
 	}
 	if items == nil {
 		items = []ListItem{}
 	}
-	return items, total, nil
+	return items, more, nil
 }
 
 const queryParties = `SELECT id, case_id, role, position, kind, name, id_type, id_number, credit_code, legal_rep, legal_rep_title, phone,
@@ -241,31 +376,32 @@ func (s *Store) Deadlines(ctx context.Context, caseID int64) ([]Deadline, error)
 	return ds, nil
 }
 
-const upsertDeadline = `INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status, met_on)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (case_id, kind, ref) WHERE case_id IS NOT NULL DO UPDATE SET due_on = EXCLUDED.due_on,
-	basis = EXCLUDED.basis, status = EXCLUDED.status, met_on = EXCLUDED.met_on, updated_at = now(),
-	alerted = CASE WHEN deadlines.due_on IS DISTINCT FROM EXCLUDED.due_on THEN NULL ELSE deadlines.alerted END
-WHERE (deadlines.due_on, deadlines.basis, deadlines.status, deadlines.met_on)
-	IS DISTINCT FROM (EXCLUDED.due_on, EXCLUDED.basis, EXCLUDED.status, EXCLUDED.met_on)`
-
-const cancelDeadlines = `UPDATE deadlines SET status = 'cancelled', due_on = coalesce(due_on, '1970-01-01'), met_on = NULL,
-	updated_at = now() WHERE case_id = $1 AND status <> 'cancelled' AND NOT ((kind || '/' || ref) = ANY($2)) AND NOT (kind = ANY($3))`
+// saveDeadlines upserts the derived deadlines ($2, a JSON array) and cancels those of the case no longer
+// derived (not the kinds $3 that other features keep), in one statement: the two sets are disjoint.
+const saveDeadlines = `WITH x AS (
+	SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(kind text, ref text, due_on date, basis text, status text, met_on date)
+), up AS (
+	INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status, met_on)
+	SELECT $1, x.kind, x.ref, x.due_on, x.basis, x.status, x.met_on FROM x
+	ON CONFLICT (case_id, kind, ref) WHERE case_id IS NOT NULL DO UPDATE SET due_on = EXCLUDED.due_on,
+		basis = EXCLUDED.basis, status = EXCLUDED.status, met_on = EXCLUDED.met_on, updated_at = now(),
+		alerted = CASE WHEN deadlines.due_on IS DISTINCT FROM EXCLUDED.due_on THEN NULL ELSE deadlines.alerted END
+	WHERE (deadlines.due_on, deadlines.basis, deadlines.status, deadlines.met_on)
+		IS DISTINCT FROM (EXCLUDED.due_on, EXCLUDED.basis, EXCLUDED.status, EXCLUDED.met_on)
+	RETURNING 1
+)
+UPDATE deadlines SET status = 'cancelled', due_on = coalesce(due_on, '1970-01-01'), met_on = NULL, updated_at = now()
+WHERE case_id = $1 AND status <> 'cancelled' AND NOT ((kind || '/' || ref) IN (SELECT x.kind || '/' || x.ref FROM x))
+	AND NOT (kind = ANY($3))`
 
 // SaveDeadlines replaces the derived deadlines of a case with ds; kinds no longer present are cancelled (not
 // the ForeignDeadlineKinds, which their feature keeps).
 func (s *Store) SaveDeadlines(ctx context.Context, caseID int64, ds []Deadline) error {
-	keep := make([]string, 0, len(ds))
-	for _, d := range ds {
-		if _, err := s.db.ExecContext(ctx, upsertDeadline, caseID, d.Kind, d.Ref, d.DueOn, d.Basis, d.Status, d.MetOn); err != nil {
-			return fmt.Errorf("cases: save deadline %s: %w", d.Kind, err)
-		}
-		keep = append(keep, d.Kind+"/"+d.Ref)
+	b, err := deadlineRows(ds)
+	if err != nil {
+		return err
 	}
-	if _, err := s.db.ExecContext(ctx, cancelDeadlines, caseID, pq.Array(keep), pq.Array(ForeignDeadlineKinds)); err != nil {
-		return fmt.Errorf("cases: cancel deadlines: %w", err)
-	}
-	return nil
+	return s.exec(ctx, "save deadlines", saveDeadlines, caseID, string(b), pq.Array(ForeignDeadlineKinds))
 }
 
 // Organ is the reconsideration organ of this installation.
@@ -290,6 +426,38 @@ func (s *Store) Organ(ctx context.Context) (Organ, error) {
 }
 
 const queryAgencies = `SELECT id, name, category FROM agencies WHERE active ORDER BY category, name`
+
+// Option is a choice of a list filter (windows, officers).
+type Option struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+}
+
+const queryListOptions = `SELECT 'window' AS kind, id, code || ' ' || name AS name FROM windows WHERE active
+UNION ALL SELECT 'officer', id, name FROM users WHERE active AND role IN ('officer', 'chief') ORDER BY 1, 3`
+
+// ListOptions gives the windows and officers the case list can be filtered by.
+func (s *Store) ListOptions(ctx context.Context) (windows, officers []Option, err error) {
+	var rows []struct {
+		Kind string `db:"kind"`
+		Option
+	}
+	if err := sqlx.SelectContext(ctx, s.db, &rows, queryListOptions); err != nil {
+		return nil, nil, fmt.Errorf("cases: list options: %w", err)
+	}
+	for _, r := range rows {
+		if r.Kind == "window" {
+			windows = append(windows, r.Option)
+		} else {
+			officers = append(officers, r.Option)
+		}
+	}
+	return windows, officers, nil
+}
+
+// StatusOrder lists the statuses in the order of the procedure (for filters).
+var StatusOrder = []Status{StatusRegistered, StatusCorrection, StatusAccepted, StatusSuspended, StatusDecided,
+	StatusTerminated, StatusRejected, StatusAbandoned}
 
 // Agencies lists the active respondent agencies (for forms).
 func (s *Store) Agencies(ctx context.Context) ([]AgencyRef, error) {

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"sort"
 
 	"github.com/jmoiron/sqlx"
 
@@ -49,6 +50,8 @@ type View struct {
 	Series            []SeriesRef    `json:"series"` // 系列案: other applications contesting the same 文号
 	Version           int            `json:"version"`
 	Extra             map[string]any `json:"-"`
+
+	doc docFacts // what its documents need beyond the view, when read with it
 }
 
 // AgencyRef names an agency.
@@ -104,9 +107,8 @@ type Assignment struct {
 	Understaffed  bool      `json:"understaffed"`
 }
 
-// BuildView loads everything a case page or API answer shows.
-func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date) (*View, error) {
-	st := NewStore(db)
+// newView is the view of case c alone (no parties, deadlines, team, handling or events yet).
+func newView(c *Case) *View {
 	v := &View{ID: c.ID, RegistrationNo: c.RegistrationNo, QueryCode: c.QueryCode, Status: c.Status,
 		StatusLabel: c.Status.Label(), CaseNo: c.CaseNo, ReceivedOn: c.ReceivedOn, Channel: c.Channel, PostmarkedOn: c.PostmarkedOn,
 		WindowCode: c.WindowCode, AgencyID: c.AgencyID,
@@ -119,45 +121,64 @@ func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date
 	if c.LateNote != "" {
 		v.LateFiling = &LateFiling{LastDay: c.ApplyLastDay, Note: c.LateNote}
 	}
-	ps, err := st.Parties(ctx, c.ID)
-	if err != nil {
-		return nil, err
+	return v
+}
+
+// addParty files a party under its role.
+func (v *View) addParty(p Party) {
+	switch p.Role {
+	case "applicant":
+		v.Applicants = append(v.Applicants, p)
+	case "third_party":
+		v.ThirdParties = append(v.ThirdParties, p)
+	case "agent":
+		v.Agents = append(v.Agents, p)
 	}
-	for _, p := range ps {
-		switch p.Role {
-		case "applicant":
-			v.Applicants = append(v.Applicants, p)
-		case "third_party":
-			v.ThirdParties = append(v.ThirdParties, p)
-		case "agent":
-			v.Agents = append(v.Agents, p)
+}
+
+// setDeadlines shows the deadlines ds (cancelled ones left out) in the order of queryDeadlines.
+func (v *View) setDeadlines(ds []Deadline, today date.Date) {
+	rank := func(kind string) int {
+		switch kind {
+		case "review":
+			return 1
+		case "correction":
+			return 2
+		case "copy":
+			return 3
+		case "reply":
+			return 4
+		case "decision":
+			return 5
+		}
+		return 6
+	}
+	sorted := make([]Deadline, 0, len(ds))
+	for _, d := range ds {
+		if d.Status != DeadlineCancelled {
+			sorted = append(sorted, d)
 		}
 	}
-	if v.Correction, err = st.Correction(ctx, c.ID); err != nil {
-		return nil, err
-	}
-	ds, err := st.Deadlines(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	v.Deadlines = make([]DeadlineView, 0, len(ds))
-	for _, d := range ds {
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if ri, rj := rank(sorted[i].Kind), rank(sorted[j].Kind); ri != rj {
+			return ri < rj
+		}
+		return sorted[i].Ref < sorted[j].Ref
+	})
+	v.Deadlines = make([]DeadlineView, 0, len(sorted))
+	for _, d := range sorted {
 		v.Deadlines = append(v.Deadlines, d.View(today))
 		if d.Kind == DeadlineReview {
 			v.ReviewDueOn = d.DueOn
 		}
 	}
-	if v.Assignment, err = st.Assignment(ctx, c); err != nil {
+}
+
+// BuildView loads everything a case page or API answer shows (hearings aside: see Service.View).
+func BuildView(ctx context.Context, db sqlx.ExtContext, c *Case, today date.Date) (*View, error) {
+	sn, err := NewStore(db).snapshot(ctx, c.ID)
+	if err != nil {
 		return nil, err
 	}
-	if v.Handling, err = st.Handling(ctx, c.ID); err != nil {
-		return nil, err
-	}
-	if v.Events, err = audit.ForCase(ctx, db, c.ID); err != nil {
-		return nil, err
-	}
-	if v.Events == nil {
-		v.Events = []audit.Event{}
-	}
-	return v, nil
+	return sn.view(today), nil
 }

@@ -145,7 +145,7 @@ FROM opinion_letters WHERE case_id = $1 ORDER BY id`
 
 // Handling loads the handling part of a case view.
 func (s *Store) Handling(ctx context.Context, caseID int64) (*Handling, error) {
-	h := &Handling{Pauses: []PauseView{}, CommitteeOpinions: []CommitteeOpinion{}, Decisions: []DecisionView{}, OpinionLetters: []OpinionLetter{}}
+	h := emptyHandling()
 	if err := sqlx.GetContext(ctx, s.db, h, queryHandlingDates, caseID); err != nil {
 		return nil, fmt.Errorf("cases: handling: %w", err)
 	}
@@ -182,4 +182,9 @@ func (s *Store) Handling(ctx context.Context, caseID int64) (*Handling, error) {
 		return nil, fmt.Errorf("cases: opinion letters: %w", err)
 	}
 	return h, nil
+}
+
+// emptyHandling is the handling of a case that has none yet.
+func emptyHandling() *Handling {
+	return &Handling{Pauses: []PauseView{}, CommitteeOpinions: []CommitteeOpinion{}, Decisions: []DecisionView{}, OpinionLetters: []OpinionLetter{}}
 }

@@ -126,6 +126,9 @@ func (s *Store) list(ctx context.Context, where string, args ...any) ([]Hearing,
 	if err := sqlx.SelectContext(ctx, s.db, &hs, `SELECT `+hearingColumns+hearingFrom+` WHERE `+where+` ORDER BY h.starts_at, h.id`, args...); err != nil {
 		return nil, fmt.Errorf("hearings: list: %w", err)
 	}
+	if len(hs) == 0 {
+		return []Hearing{}, nil // no panels to read
+	}
 	ids := make([]int64, len(hs))
 	for i := range hs {
 		ids[i] = hs[i].ID

@@ -7,10 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
-	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
 	"fuyi/internal/idempotency"
 	"fuyi/internal/web"
@@ -72,12 +70,8 @@ func (h *Handler) apiCreate(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	key := idempotency.Key{UserID: u.ID, Key: strings.TrimSpace(c.Get("Idempotency-Key")), Body: c.Body()}
 	ans, err := h.Service.Register(c.UserContext(), u, cases.Intake{Application: v, RealEstate: in.Act.RealEstate, Key: key},
-		func(ctx context.Context, db sqlx.ExtContext, id int64) (int, []byte, error) {
-			cs, err := cases.NewStore(db).Get(ctx, id)
-			if err != nil {
-				return 0, nil, err
-			}
-			view, err := h.Service.View(ctx, db, cs)
+		func(ctx context.Context, r *cases.Registered) (int, []byte, error) {
+			view, err := r.View(ctx)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -95,29 +89,6 @@ func (h *Handler) apiCreate(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderLocation, fmt.Sprintf("/api/v1/cases/%d", created.ID)) // a replayed answer too
 	}
 	return c.Status(ans.Status).Send(ans.Body)
-}
-
-func (h *Handler) apiList(c *fiber.Ctx) error {
-	p, err := web.PageParams(c)
-	if err != nil {
-		return err
-	}
-	f := cases.Filter{Query: c.Query("q"), Limit: p.PerPage, Offset: p.Offset()}
-	if s := c.Query("status"); s != "" {
-		for _, x := range strings.Split(s, ",") {
-			st := cases.Status(strings.TrimSpace(x))
-			if !st.Valid() {
-				return apperr.New(apperr.BadRequest, "request.query", "查询参数 status 无效："+x)
-			}
-			f.Status = append(f.Status, st)
-		}
-	}
-	f.ReviewQueue = c.Query("queue") == "review"
-	items, total, err := h.store().List(c.UserContext(), web.CurrentUser(c), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(web.List[cases.ListItem]{Items: items, Total: total})
 }
 
 func (h *Handler) caseID(c *fiber.Ctx) (int64, error) { return web.ParamID(c, "id", cases.ErrNotFound) }

@@ -3,11 +3,12 @@ package caseweb
 import (
 	"context"
 	"fmt"
+	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jmoiron/sqlx"
 
 	"fuyi/cases"
 	"fuyi/internal/apperr"
@@ -17,38 +18,70 @@ import (
 )
 
 func (h *Handler) pageList(c *fiber.Ctx) error {
-	p, err := web.PageParams(c)
+	f, keep, err := h.listQuery(c)
 	if err != nil {
 		return err
 	}
-	f := cases.Filter{Query: c.Query("q"), Limit: p.PerPage, Offset: p.Offset()}
-	if s := cases.Status(c.Query("status")); s != "" && s.Valid() {
-		f.Status = []cases.Status{s}
+	u := web.CurrentUser(c)
+	p, err := h.store().ListPage(c.UserContext(), u, f)
+	if err != nil {
+		return err
 	}
-	items, total, err := h.store().List(c.UserContext(), web.CurrentUser(c), f)
+	as, err := h.store().Agencies(c.UserContext())
+	if err != nil {
+		return err
+	}
+	windows, officers, err := h.store().ListOptions(c.UserContext())
 	if err != nil {
 		return err
 	}
 	title := "案件列表"
-	if web.CurrentUser(c).Role == auth.RoleWindow {
+	if u.Role == auth.RoleWindow {
 		title = "本所登记的申请"
 	}
-	return web.Render(c, "cases/list", fiber.Map{"Title": title, "Items": items, "Total": total, "Page": p,
-		"Q": c.Query("q"), "StatusFilter": c.Query("status"), "Statuses": cases.StatusLabels(), "Today": h.Service.Today(),
-		"Pages": web.PageNumbers(total, p)})
+	paging, _ := web.PageParams(c) // already checked by listQuery
+	statuses := make([]fiber.Map, len(cases.StatusOrder))
+	for i, s := range cases.StatusOrder {
+		statuses[i] = fiber.Map{"Value": string(s), "Label": s.Label()}
+	}
+	// the pager: numbered pages up to the (capped) count, and the keyset cursor beyond
+	next := ""
+	if p.Next != "" {
+		nv := url.Values{}
+		for k, v := range keep {
+			nv[k] = v
+		}
+		nv.Set("after", p.Next)
+		if paging.PerPage != 20 {
+			nv.Set("per_page", strconv.Itoa(paging.PerPage))
+		}
+		next = "?" + nv.Encode()
+	}
+	pages := web.PageWindow(p.Total, paging)
+	if f.After != "" {
+		pages = nil // a page reached by the cursor has no number
+	}
+	return web.Render(c, "cases/list", fiber.Map{"Title": title, "Items": p.Items, "Total": p.Total, "More": p.More,
+		"Page": paging, "Q": f.Query, "Filter": keep, "Query": template.URL(keep.Encode()), // encoded here: safe in the links "Statuses": statuses, "Today": h.Service.Today(),
+		"Pages": pages, "Next": next, "Agencies": as, "Windows": windows, "Officers": officers})
 }
 
 func (h *Handler) pageReviewQueue(c *fiber.Ctx) error {
+	p, err := web.PageParams(c)
+	if err != nil {
+		return err
+	}
 	items, total, err := h.store().List(c.UserContext(), web.CurrentUser(c), cases.Filter{ReviewQueue: true, Limit: 200})
 	if err != nil {
 		return err
 	}
-	under, _, err := h.store().List(c.UserContext(), web.CurrentUser(c), cases.Filter{Understaffed: true, ByDue: true, Limit: 200})
+	under, nunder, err := h.store().List(c.UserContext(), web.CurrentUser(c), cases.Filter{Understaffed: true, ByDue: true,
+		Limit: p.PerPage, Offset: p.Offset()})
 	if err != nil {
 		return err
 	}
 	return web.Render(c, "cases/review_queue", fiber.Map{"Title": "受理审查队列", "Items": items, "Total": total,
-		"Understaffed": under, "Today": h.Service.Today()})
+		"Understaffed": under, "UnderTotal": nunder, "Page": p, "Pages": web.PageWindow(nunder, p), "Today": h.Service.Today()})
 }
 
 func (h *Handler) intakeData(c *fiber.Ctx, in cases.Application, fields map[string]string) (fiber.Map, error) {
@@ -131,8 +164,8 @@ func (h *Handler) pageIntakeSubmit(c *fiber.Ctx) error {
 	key := c.FormValue("form_key")
 	ans, err := h.Service.Register(c.UserContext(), u, cases.Intake{Application: v, RealEstate: in.Act.RealEstate,
 		Key: idempotency.Key{UserID: u.ID, Key: key, Body: []byte(key)}},
-		func(_ context.Context, _ sqlx.ExtContext, id int64) (int, []byte, error) {
-			return fiber.StatusSeeOther, []byte(strconv.FormatInt(id, 10)), nil
+		func(_ context.Context, r *cases.Registered) (int, []byte, error) {
+			return fiber.StatusSeeOther, []byte(strconv.FormatInt(r.ID, 10)), nil
 		})
 	if err != nil {
 		return web.FormError(c, err, rerender)

@@ -82,6 +82,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/", h.pageHome)
 	r.Staff(fiber.MethodGet, "/cases", h.pageList)
 	r.Staff(fiber.MethodGet, "/cases/new", h.pageIntake, W, C, O)
+	r.Staff(fiber.MethodGet, "/cases/export", h.pageExport)
 	r.Action(fiber.MethodPost, "/cases/new", h.pageIntakeSubmit, RuleRegister)
 	r.Staff(fiber.MethodGet, "/review", h.pageReviewQueue, C)
 	r.Staff(fiber.MethodGet, "/cases/:id", h.pageDetail)

@@ -56,6 +56,41 @@ func Record(ctx context.Context, db sqlx.ExecerContext, caseID int64, actorID in
 	return nil
 }
 
+const insertEventReturning = insertEvent + ` RETURNING id, at`
+
+// RecordReturning appends an event of a case and returns it as ForCase would list it (actor is the name of
+// the actor, "系统" when actorID is 0).
+func RecordReturning(ctx context.Context, db sqlx.QueryerContext, caseID, actorID int64, actor, action, summary string, old, new any) (Event, error) {
+	e := Event{Actor: actor, Action: action, Summary: summary, Old: json.RawMessage("null"), New: json.RawMessage("null")}
+	o, err := raw(old)
+	if err != nil {
+		return e, err
+	}
+	n, err := raw(new)
+	if err != nil {
+		return e, err
+	}
+	var cid, aid any
+	if caseID > 0 {
+		cid, e.CaseID = caseID, &caseID
+	}
+	if actorID > 0 {
+		aid, e.ActorID = actorID, &actorID
+	} else {
+		e.Actor = "系统"
+	}
+	if o != nil {
+		e.Old = o
+	}
+	if n != nil {
+		e.New = n
+	}
+	if err := db.QueryRowxContext(ctx, insertEventReturning, cid, aid, action, summary, o, n).Scan(&e.ID, &e.At); err != nil {
+		return e, fmt.Errorf("audit: record %s: %w", action, err)
+	}
+	return e, nil
+}
+
 const queryCaseEvents = `SELECT e.id, e.case_id, e.actor_id, coalesce(u.name, '系统') AS actor, e.at, e.action, e.summary,
 	coalesce(e.old, 'null'::jsonb) AS old, coalesce(e.new, 'null'::jsonb) AS new
 FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.id`

@@ -5,6 +5,7 @@ package audit
 func Statements() []string {
 	return []string{
 		insertEvent,
+		insertEventReturning,
 		queryCaseEvents,
 		insertLawsuitEvent,
 		queryLawsuitEvents,

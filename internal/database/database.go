@@ -28,6 +28,8 @@ type Options struct {
 	// IdleInTransactionTimeout ends a session whose transaction sits idle longer
 	// (idle_in_transaction_session_timeout): a second guard behind the request deadlines; 0: no limit.
 	IdleInTransactionTimeout time.Duration
+	// Wrap, when set, wraps the driver's connector (tests count the statements a request sends).
+	Wrap func(driver.Connector) driver.Connector
 }
 
 // Open connects and pings.
@@ -63,7 +65,11 @@ func pool(url string, o Options) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database: open: %w", err)
 	}
-	db := sqlx.NewDb(sql.OpenDB(connector{pq: pc}), "postgres")
+	var inner driver.Connector = pc
+	if o.Wrap != nil {
+		inner = o.Wrap(pc) // inside the organ binding: its statements are seen too
+	}
+	db := sqlx.NewDb(sql.OpenDB(connector{pq: inner}), "postgres")
 	db.SetMaxOpenConns(o.MaxConns)
 	db.SetMaxIdleConns(o.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)

@@ -5,8 +5,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strconv"
-
-	"github.com/lib/pq"
 )
 
 // Organ binding. Every row of an organ's work carries organ_id, and row-level security (migration
@@ -58,7 +56,7 @@ type pqConn interface {
 }
 
 // connector opens lib/pq connections wrapped in organConn.
-type connector struct{ pq *pq.Connector }
+type connector struct{ pq driver.Connector }
 
 func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn, err := c.pq.Connect(ctx)

@@ -150,8 +150,16 @@ func SyntheticSpan(ctx context.Context, db *sqlx.DB, n int, today date.Date, spa
 			Cases int `db:"cases"`
 			Other int `db:"other"`
 		}
+		var last int64
+		if err := db.GetContext(ctx, &last, queryLastCase); err != nil {
+			return fmt.Errorf("demo: synthetic batch at %d: %w", done, err)
+		}
 		if err := db.GetContext(ctx, &res, synthBatch, today, base+done, size, chief, officer, spanDays); err != nil {
 			return fmt.Errorf("demo: synthetic batch at %d: %w", done, err)
+		}
+		// what the staff search finds them by (migration 0027)
+		if _, err := db.ExecContext(ctx, indexSynthetic, last); err != nil {
+			return fmt.Errorf("demo: synthetic batch at %d: search: %w", done, err)
 		}
 		done += res.Cases
 		if w != nil {
@@ -178,4 +186,6 @@ const (
 	queryDemoUser  = `SELECT id FROM users WHERE username = $1`
 	countSynthetic = `SELECT count(*) FROM cases WHERE registration_no LIKE 'SYN-%'`
 	vacuumAnalyze  = `VACUUM ANALYZE`
+	queryLastCase  = `SELECT coalesce(max(id), 0) FROM cases`
+	indexSynthetic = `UPDATE cases SET search = search_tokens(case_search_doc(id)) WHERE id > $1`
 )

@@ -52,7 +52,18 @@ func Seed(ctx context.Context, db *sqlx.DB) error {
 // New starts the app on a new database. today fixes the server's clock.
 func New(t testing.TB, today date.Date) *App {
 	t.Helper()
-	db := testdb.New(t, "demo-v1", Seed)
+	return onDB(t, today, testdb.New(t, "demo-v1", Seed))
+}
+
+// NewCounted is New on a pool whose statements the returned counter counts.
+func NewCounted(t testing.TB, today date.Date) (*App, *testdb.Counter) {
+	t.Helper()
+	db, c := testdb.NewCounted(t, "demo-v1", Seed)
+	return onDB(t, today, db), c
+}
+
+func onDB(t testing.TB, today date.Date, db *sqlx.DB) *App {
+	t.Helper()
 	cfg, err := config.Load()
 	if err != nil {
 		t.Fatal(err)

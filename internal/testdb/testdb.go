@@ -117,6 +117,11 @@ const (
 // New returns a new migrated database (seeded by seed, if given, identified by tag) dropped after the test.
 func New(t testing.TB, tag string, seed Seeder) *sqlx.DB {
 	t.Helper()
+	return newDB(t, tag, seed, database.Options{MaxConns: 20})
+}
+
+func newDB(t testing.TB, tag string, seed Seeder, o database.Options) *sqlx.DB {
+	t.Helper()
 	ctx := context.Background()
 	admin := URL(t)
 	adm, err := sqlx.Open("postgres", admin)
@@ -155,7 +160,7 @@ func New(t testing.TB, tag string, seed Seeder) *sqlx.DB {
 	if err != nil {
 		t.Fatalf("testdb: create: %v", err)
 	}
-	db, err := database.Open(ctx, withDB(admin, name), 20)
+	db, err := database.OpenWith(ctx, withDB(admin, name), o)
 	if err != nil {
 		t.Fatalf("testdb: open: %v", err)
 	}
