@@ -45,7 +45,7 @@ func (h *Handler) apiLogin(c *fiber.Ctx) error {
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
-	s, err := h.Sessions.Login(c.UserContext(), strings.TrimSpace(in.Username), in.Password, c.IP(), "api")
+	s, err := h.Sessions.Login(c.UserContext(), strings.TrimSpace(in.Username), in.Password, web.ClientIP(c), "api")
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (h *Handler) pageLoginSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	username := strings.TrimSpace(c.FormValue("username"))
-	s, err := h.Sessions.Login(c.UserContext(), username, c.FormValue("password"), c.IP(), "web")
+	s, err := h.Sessions.Login(c.UserContext(), username, c.FormValue("password"), web.ClientIP(c), "web")
 	if err != nil {
 		if _, status, ok := web.Classify(err); ok && (status == fiber.StatusUnauthorized || status == fiber.StatusTooManyRequests) {
 			e, _, _ := web.Classify(err)

@@ -2,6 +2,8 @@
 package config
 
 import (
+	"fuyi/internal/web"
+
 	"fmt"
 	"net/url"
 	"os"
@@ -39,6 +41,9 @@ type Config struct {
 	WebhookFormat     string // FUYI_WEBHOOK_FORMAT: fuyi (signed JSON), wecom or dingtalk (group robots)
 	SMTPTLS           string // FUYI_SMTP_TLS: starttls, tls (implicit, port 465) or none; default by port
 	PublicURL         string // FUYI_PUBLIC_URL: the site's address as the public sees it (Atom links and ids)
+	// TrustedProxies is FUYI_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For names the client (login delays, audit); empty: the connection's peer
+	TrustedProxies string
 }
 
 func env(key, def string) string {
@@ -158,6 +163,10 @@ func Load() (Config, error) {
 	c.MetricsAddr, c.MetricsToken = os.Getenv("FUYI_METRICS_ADDR"), os.Getenv("FUYI_METRICS_TOKEN")
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		return c, fmt.Errorf("config: FUYI_METRICS_TOKEN must be at least 16 characters")
+	}
+	c.TrustedProxies = os.Getenv("FUYI_TRUSTED_PROXIES")
+	if _, err := web.ParseProxies(c.TrustedProxies); err != nil {
+		return c, fmt.Errorf("config: FUYI_TRUSTED_PROXIES: %v", err)
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("config: FUYI_LOG_FORMAT must be json or text, got %q", c.LogFormat)

@@ -6,6 +6,7 @@ package server
 
 import (
 	"crypto/rand"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -107,7 +108,12 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	}
 	bodies := web.NewBodyLimits(cfg.BodyLimit)
 	metrics := ops.NewMetrics()
+	proxies, err := web.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("FUYI_TRUSTED_PROXIES: %w", err)
+	}
 	app := web.New(web.Options{Logger: log, Views: views, Bodies: bodies, BodyLimit: cfg.BodyLimit, CookieSecure: cfg.CookieSecure,
+		TrustedProxies: proxies,
 		RequestTimeout: cfg.RequestTimeout, Observe: func(c *fiber.Ctx, took time.Duration) {
 			route := c.Route().Path
 			if unmatched, _ := c.Locals("unmatched").(bool); unmatched {

@@ -30,6 +30,8 @@ type Options struct {
 	Bodies       *BodyLimits
 	BodyLimit    int
 	CookieSecure bool
+	// TrustedProxies (FUYI_TRUSTED_PROXIES) are believed about the client's address (X-Forwarded-For).
+	TrustedProxies Proxies
 	// RequestTimeout is the deadline of every request, database work included (default 5 s).
 	RequestTimeout time.Duration
 	// Observe, when set, is told of every finished request (the metrics).
@@ -67,7 +69,7 @@ func New(o Options) *fiber.App {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 5 * time.Second
 	}
-	app.Use(recoverer(o.Logger), requestLog(o.Logger, o.RequestTimeout, o.Observe), o.Bodies.Gate, CheckInput)
+	app.Use(recoverer(o.Logger), clientAddr(o.TrustedProxies), requestLog(o.Logger, o.RequestTimeout, o.Observe), o.Bodies.Gate, CheckInput)
 	return app
 }
 
