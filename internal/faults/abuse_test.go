@@ -117,9 +117,11 @@ func TestPublicSearchAbuse(t *testing.T) {
 	for _, q := range []string{
 		`ALTER TABLE publications DROP CONSTRAINT publications_case_id_fkey, DROP CONSTRAINT publications_decision_id_fkey`,
 		`DROP INDEX publications_one_live`,
-		`INSERT INTO publications (case_id, decision_id, version, status, title, doc_no, agency_id, agency_name,
+		// the synthetic decisions have no cases: their organ is given, not taken from a parent case
+		`DROP TRIGGER organ_from_parent ON publications`,
+		`INSERT INTO publications (organ_id, case_id, decision_id, version, status, title, doc_no, agency_id, agency_name,
 			decision_type, decided_on, year, body, pdf, redactions, search, published_by)
-		SELECT g, g, 1, 'published', '行政复议决定书', '某政复决〔2025〕' || g || '号', (SELECT min(id) FROM agencies), '某区人民政府',
+		SELECT (SELECT min(id) FROM organ), g, g, 1, 'published', '行政复议决定书', '某政复决〔2025〕' || g || '号', (SELECT min(id) FROM agencies), '某区人民政府',
 			'maintain', date '2020-01-01' + (g % 2000), 2020 + (g % 2000) / 366, repeat('本机关决定维持被申请人作出的行政行为。', 20),
 			'\x25'::bytea, '[]', array_to_tsvector(ARRAY['决','定','决定','维','持','维持','行','政','行政', 'w' || (g % 97)]),
 			(SELECT min(id) FROM users)
