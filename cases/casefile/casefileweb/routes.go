@@ -14,6 +14,8 @@ import (
 var (
 	RuleUpload   = web.NewRule("casefile.upload")
 	RuleWithdraw = web.NewRule("casefile.withdraw")
+	// RuleArchive: the chief closes the file into the 卷宗.
+	RuleArchive = web.NewRule("casefile.archive", auth.RoleChief)
 )
 
 // Routes lists every URL of the case file.
@@ -27,10 +29,10 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Action(fiber.MethodPost, owner+"/files/:fid/withdrawal", h.apiWithdraw, RuleWithdraw)
 	}
 	// the 卷宗
-	r.Staff(fiber.MethodPost, api+"/cases/:id/archive", h.apiArchive, auth.RoleChief)
+	r.Action(fiber.MethodPost, api+"/cases/:id/archive", h.apiArchive, RuleArchive)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/archive.pdf", h.archivePDF)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/archive.zip", web.Extended(h.UploadTimeout, h.archiveZIP))
-	r.Staff(fiber.MethodPost, "/cases/:id/archive", h.pageArchive, auth.RoleChief)
+	r.Action(fiber.MethodPost, "/cases/:id/archive", h.pageArchive, RuleArchive)
 	// the case page's forms
 	h.allowBody(fiber.MethodPost, "/cases/:id/files", h.uploadAllowance())
 	r.Action(fiber.MethodPost, "/cases/:id/files", web.Extended(h.UploadTimeout, h.pageUpload), RuleUpload)
