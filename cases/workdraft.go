@@ -44,7 +44,7 @@ func SplitArticles(s string) []string {
 const (
 	upsertWorkDraft = `INSERT INTO decision_workdrafts (case_id, fields, saved_by) VALUES ($1, $2, $3)
 ON CONFLICT (case_id) DO UPDATE SET fields = EXCLUDED.fields, saved_by = EXCLUDED.saved_by, saved_at = now() RETURNING saved_at`
-	queryWorkDraft = `SELECT w.fields, w.saved_at, u.name FROM decision_workdrafts w JOIN users u ON u.id = w.saved_by WHERE w.case_id = $1`
+	queryWorkDraft  = `SELECT w.fields, w.saved_at, u.name FROM decision_workdrafts w JOIN users u ON u.id = w.saved_by WHERE w.case_id = $1`
 	deleteWorkDraft = `DELETE FROM decision_workdrafts WHERE case_id = $1`
 )
 

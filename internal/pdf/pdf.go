@@ -28,18 +28,18 @@ const Missing = '〓'
 type Kind int
 
 const (
-	Para     Kind = iota // body paragraph, justified, first line indented two characters
-	Plain                // left-aligned lines without indent (labels, lists)
-	Title                // centred, 2号 小标宋
-	Center               // centred, body size
-	Right                // right-aligned (文号)
-	Blank                // an empty line
-	Heading              // 黑体 first-level heading (一、…)
-	Table                // a grid: Rows of cells, the first HeaderRows repeated on every page
-	Heading2             // 楷体 second-level heading (（一）…)
-	Sign                 // 发文机关署名: centred above the date, kept on a page with text
-	Date                 // 成文日期: 右空四字
-	PageBreak            // what follows starts on a new page (the parts of a 卷宗)
+	Para      Kind = iota // body paragraph, justified, first line indented two characters
+	Plain                 // left-aligned lines without indent (labels, lists)
+	Title                 // centred, 2号 小标宋
+	Center                // centred, body size
+	Right                 // right-aligned (文号)
+	Blank                 // an empty line
+	Heading               // 黑体 first-level heading (一、…)
+	Table                 // a grid: Rows of cells, the first HeaderRows repeated on every page
+	Heading2              // 楷体 second-level heading (（一）…)
+	Sign                  // 发文机关署名: centred above the date, kept on a page with text
+	Date                  // 成文日期: 右空四字
+	PageBreak             // what follows starts on a new page (the parts of a 卷宗)
 )
 
 // Block is one paragraph or line of a document.
