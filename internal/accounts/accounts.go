@@ -150,8 +150,10 @@ func (h *Handler) pageLoginSubmit(c *fiber.Ctx) error {
 	username := strings.TrimSpace(c.FormValue("username"))
 	s, err := h.Sessions.Login(c.UserContext(), username, c.FormValue("password"), web.ClientIP(c), "web")
 	if err != nil {
-		if _, status, ok := web.Classify(err); ok && (status == fiber.StatusUnauthorized || status == fiber.StatusTooManyRequests) {
-			e, _, _ := web.Classify(err)
+		if e, status, ok := web.Classify(err); ok && (status == fiber.StatusUnauthorized || status == fiber.StatusTooManyRequests) {
+			if status == fiber.StatusTooManyRequests {
+				web.SetRetryAfter(c, e)
+			}
 			c.Status(status)
 			return web.Render(c, "login", fiber.Map{"Title": "登录", "Error": e.Message, "Username": username, "Next": SafeNext(c.FormValue("next"))})
 		}

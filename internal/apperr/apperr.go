@@ -31,6 +31,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter is, for TooMany, the seconds after which a new try may succeed (0: the transport's default).
+	RetryAfter int
 }
 
 func (e *Error) Error() string {

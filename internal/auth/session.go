@@ -19,15 +19,50 @@ import (
 var (
 	ErrBadLogin    = apperr.New(apperr.Unauthorized, "auth.bad_credentials", "用户名或密码错误")
 	ErrNotLoggedIn = apperr.New(apperr.Unauthorized, "auth.required", "请先登录")
-	ErrTooMany     = apperr.New(apperr.TooMany, "auth.rate_limited", "登录失败次数过多，请15分钟后再试")
+	ErrTooMany     = apperr.New(apperr.TooMany, "auth.rate_limited", "登录失败次数过多，请稍后再试")
 )
 
-// Rate limits: failures within the window per username and per client address.
+// Login throttling: progressive delays, never a lockout. Failures are counted per username and client
+// address together: after FreeFailures failures since the pair's last success, each further try must wait
+// LoginDelay since the pair's last failure (1 s, 2 s, 4 s … at most MaxLoginDelay). Someone guessing
+// another person's password from their own address therefore slows only themselves: the owner logs in
+// from their address at once. An address is also limited as a whole (limitPerIP failures over
+// addressWindow, any usernames), which stops one address trying many accounts. A refused try is not
+// counted and answers 429 with Retry-After. A try must wait even with the right password, or the
+// delay would not slow guessing.
 const (
-	limitWindow      = 15 * time.Minute
-	limitPerUsername = 5
-	limitPerIP       = 30
+	FreeFailures  = 3
+	MaxLoginDelay = 15 * time.Minute
+	pairWindow    = 24 * time.Hour // failures older than this are forgotten (and purged)
+	addressWindow = 15 * time.Minute
+	limitPerIP    = 30
 )
+
+// LoginDelay is the wait required after n failures of one username from one address.
+func LoginDelay(n int) time.Duration {
+	if n < FreeFailures {
+		return 0
+	}
+	if n-FreeFailures >= 10 {
+		return MaxLoginDelay
+	}
+	return min(time.Second<<(n-FreeFailures), MaxLoginDelay)
+}
+
+// tooMany is the 429 of a throttled login, saying in Chinese how long to wait.
+func tooMany(wait time.Duration, byAddress bool) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	secs = max(secs, 1)
+	when := fmt.Sprintf("%d秒", secs)
+	if secs >= 60 {
+		when = fmt.Sprintf("%d分钟", (secs+59)/60)
+	}
+	msg := "该账号在本机登录失败次数较多，为防止密码被猜测，请" + when + "后再试（账号未被锁定，其他电脑登录不受影响）"
+	if byAddress {
+		msg = "本机所在网络地址登录失败次数过多，请" + when + "后再试"
+	}
+	return &apperr.Error{Kind: apperr.TooMany, Code: ErrTooMany.Code, Message: msg, RetryAfter: secs}
+}
 
 // Session is a logged-in user with its CSRF token.
 type Session struct {
@@ -54,10 +89,18 @@ func randomToken(n int) string {
 
 func hashToken(t string) []byte { h := sha256.Sum256([]byte(t)); return h[:] }
 
-const countFailures = `SELECT
-	count(*) FILTER (WHERE username = $1),
-	count(*) FILTER (WHERE ip = $2)
-FROM login_attempts WHERE NOT ok AND at > now() - $3::interval AND (username = $1 OR ip = $2)`
+// countFailures: the pair's failures since its last success (and within pairWindow) with the seconds since
+// the last of them, and the address's failures within addressWindow with the seconds until the oldest
+// leaves the window.
+const countFailures = `WITH pair AS (
+	SELECT count(*) AS n, coalesce(extract(epoch FROM now() - max(at)), 0)::float8 AS since
+	FROM login_attempts WHERE username = $1 AND ip = $2 AND NOT ok AND at > now() - $3::interval
+	AND at > coalesce((SELECT max(at) FROM login_attempts WHERE username = $1 AND ip = $2 AND ok), '-infinity')
+), addr AS (
+	SELECT count(*) AS n, coalesce(extract(epoch FROM min(at) + $4::interval - now()), 0)::float8 AS left
+	FROM login_attempts WHERE ip = $2 AND NOT ok AND at > now() - $4::interval
+)
+SELECT pair.n, pair.since, addr.n, addr.left FROM pair, addr`
 
 const queryLogin = `SELECT id, password_hash FROM users WHERE username = $1 AND active`
 
@@ -71,18 +114,24 @@ VALUES ($1, $2, $3, $4, now() + $5::interval)`
 	purgeAttempts     = `DELETE FROM login_attempts WHERE at < now() - interval '1 day'`
 )
 
+func seconds(d time.Duration) string { return fmt.Sprintf("%d seconds", int(d.Seconds())) }
+
 // dummyHash makes failed lookups cost as much as a real comparison, so timing does not reveal usernames.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("fuyi-dummy-password"), bcrypt.DefaultCost)
 
 // Login checks the credentials under the rate limit and opens a session of the given kind ("web" or "api").
 func (s *Sessions) Login(ctx context.Context, username, password, ip, kind string) (*Session, error) {
-	var byUser, byIP int
-	interval := fmt.Sprintf("%d seconds", int(limitWindow.Seconds()))
-	if err := s.db.QueryRowxContext(ctx, countFailures, username, ip, interval).Scan(&byUser, &byIP); err != nil {
+	var byPair, byIP int
+	var since, left float64
+	if err := s.db.QueryRowxContext(ctx, countFailures, username, ip, seconds(pairWindow), seconds(addressWindow)).
+		Scan(&byPair, &since, &byIP, &left); err != nil {
 		return nil, fmt.Errorf("auth: count failures: %w", err)
 	}
-	if byUser >= limitPerUsername || byIP >= limitPerIP {
-		return nil, ErrTooMany
+	if byIP >= limitPerIP {
+		return nil, tooMany(time.Duration(left*float64(time.Second)), true)
+	}
+	if wait := LoginDelay(byPair) - time.Duration(since*float64(time.Second)); wait > 0 {
+		return nil, tooMany(wait, false)
 	}
 	var row struct {
 		ID   int64  `db:"id"`

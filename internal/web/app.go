@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -180,9 +181,18 @@ var ErrBusy = apperr.New(apperr.Unavailable, "service.busy", "系统繁忙，请
 // RetryAfterSeconds is the Retry-After of every 503 answer.
 const RetryAfterSeconds = "2"
 
-// RetryAfterTooMany is the Retry-After of a 429 that did not set its own: the login limit counts failures
-// over 15 minutes.
+// RetryAfterTooMany is the Retry-After of a 429 that names no delay of its own.
 const RetryAfterTooMany = "900"
+
+// SetRetryAfter sets the Retry-After of a 429: the seconds the error names, else RetryAfterTooMany unless
+// the handler set its own.
+func SetRetryAfter(c *fiber.Ctx, e *apperr.Error) {
+	if e.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(e.RetryAfter))
+	} else if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+		c.Set(fiber.HeaderRetryAfter, RetryAfterTooMany)
+	}
+}
 
 // Classify maps any error to a user-facing *apperr.Error and the HTTP status.
 func Classify(err error) (*apperr.Error, int, bool) {
@@ -283,9 +293,7 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			log.Warn("database unavailable", "request_id", c.Locals("request_id"), "error", err.Error())
 			c.Set(fiber.HeaderRetryAfter, RetryAfterSeconds)
 		} else if status == fiber.StatusTooManyRequests {
-			if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
-				c.Set(fiber.HeaderRetryAfter, RetryAfterTooMany)
-			}
+			SetRetryAfter(c, e)
 		} else if status == fiber.StatusUnauthorized {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="fuyi"`)
 		} else if status == fiber.StatusMethodNotAllowed {
