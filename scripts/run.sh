@@ -12,6 +12,9 @@ else
 	echo "使用 DATABASE_URL 指定的数据库"
 fi
 bash scripts/fonts.sh # warns when the fallback fonts for rare name characters are missing
+if ! command -v pdftoppm >/dev/null 2>&1; then
+	echo "注意：未安装 poppler-utils（pdftoppm），归档时 PDF 扫描件不能绘入卷宗 PDF（sudo apt-get install poppler-utils）" >&2
+fi
 export FUYI_LOG_FORMAT=${FUYI_LOG_FORMAT:-text}
 addr=${FUYI_ADDR:-127.0.0.1:8080}
 

@@ -110,6 +110,7 @@ func (s *Store) ArchivePDF(ctx context.Context, caseID int64, sub bool) ([]byte,
 type part struct {
 	title, no, on string
 	blocks        []pdf.Block
+	scan          []*pdf.Image // pages of a scanned file, each drawn on a page of its own after the blocks
 	pages         int
 	when          date.Date
 	rank          int
@@ -158,7 +159,13 @@ func (s *Service) Archive(ctx context.Context, u *auth.User, caseID int64, reten
 		if err != nil {
 			return err
 		}
-		main, sub := volumes(v, docs, files)
+		scans := map[int64]scan{}
+		for _, f := range files {
+			if !f.Withdrawn() {
+				scans[f.ID] = s.readScan(ctx, tx, f)
+			}
+		}
+		main, sub := volumes(v, docs, files, scans)
 		today := date.Today()
 		mainPDF, mainPages, err := renderVolume(v, "正卷", retention, u.Name, today, main)
 		if err != nil {
@@ -188,7 +195,7 @@ func internalCategory(c string) bool { return c == "committee_opinion" }
 
 // volumes sorts the record of the case into the 正卷 and the 副卷, each in procedural order (by date; on
 // the same day documents before files, files in the order of Categories).
-func volumes(v *cases.View, docs []cases.IssuedDoc, files []File) (main, sub []part) {
+func volumes(v *cases.View, docs []cases.IssuedDoc, files []File, scans map[int64]scan) (main, sub []part) {
 	for _, d := range docs {
 		p := part{title: d.Title, no: d.DocNo, on: d.IssuedOn.String(), when: d.IssuedOn, blocks: trimBlank(pdf.ParseMarkup(d.Text))}
 		if d.SupersededBy != nil {
@@ -207,7 +214,8 @@ func volumes(v *cases.View, docs []cases.IssuedDoc, files []File) (main, sub []p
 			}
 		}
 		on := date.Of(f.UploadedAt.In(date.Shanghai))
-		p := part{title: f.Title, no: f.CategoryLabel, on: on.String(), when: on, rank: rank, blocks: fileSheet(f)}
+		sc := scans[f.ID]
+		p := part{title: f.Title, no: f.CategoryLabel, on: on.String(), when: on, rank: rank, blocks: fileSheet(f, sc.note), scan: sc.pages}
 		if internalCategory(f.Category) {
 			sub = append(sub, p)
 		} else {
@@ -261,8 +269,9 @@ func trimBlank(bs []pdf.Block) []pdf.Block {
 	return bs
 }
 
-// fileSheet is the page of a file in the 卷宗: what it is and its hash; the original bytes are in the ZIP.
-func fileSheet(f File) []pdf.Block {
+// fileSheet is the first page of a file in the 卷宗: what it is, its hash, and whether its pages follow
+// (note); the original bytes are in the ZIP.
+func fileSheet(f File, note string) []pdf.Block {
 	rows := [][]string{{"项目", "内容"}, {"材料名称", f.Title}, {"类别", f.CategoryLabel}}
 	if f.PartyLabel != "" {
 		rows = append(rows, []string{"提交人", f.PartyLabel})
@@ -274,7 +283,16 @@ func fileSheet(f File) []pdf.Block {
 		[]string{"SHA-256", f.SHA256}, []string{"上传", f.UploadedBy + "，" + f.UploadedAt.In(date.Shanghai).Format("2006-01-02 15:04")})
 	return []pdf.Block{{Kind: pdf.Title, Text: "卷内材料：" + f.Title},
 		{Kind: pdf.Table, Rows: rows, Widths: []float64{1, 3}, HeaderRows: 1},
-		{Kind: pdf.Para, Text: "本材料的原件（扫描件）按原始字节保存在本卷宗的ZIP包中（files目录），可按上列SHA-256核对。"}}
+		{Kind: pdf.Para, Text: note}}
+}
+
+// scanBlocks are the pages of a scanned file, each captioned with the file's title and its page number.
+func scanBlocks(title string, pages []*pdf.Image) []pdf.Block {
+	var out []pdf.Block
+	for i, im := range pages {
+		out = append(out, pdf.Block{Kind: pdf.Figure, Image: im, Text: fmt.Sprintf("卷内材料：%s（原件第%d页，共%d页）", title, i+1, len(pages))})
+	}
+	return out
 }
 
 func partyList(ps []cases.Party) string {
@@ -323,7 +341,7 @@ func renderVolume(v *cases.View, volume, retention, archivist string, today date
 		if err != nil {
 			return nil, 0, err
 		}
-		parts[i].pages = n
+		parts[i].pages = n + len(parts[i].scan) // a scanned page fills a page of its own
 	}
 	toc := func(start int) []pdf.Block {
 		rows := [][]string{{"序号", "题名", "文号或类别", "日期", "页号"}}
@@ -359,6 +377,7 @@ func renderVolume(v *cases.View, volume, retention, archivist string, today date
 	for _, x := range parts {
 		all = append(all, pdf.Block{Kind: pdf.PageBreak})
 		all = append(all, x.blocks...)
+		all = append(all, scanBlocks(x.title, x.scan)...)
 	}
 	all = append(all, pdf.Block{Kind: pdf.PageBreak})
 	all = append(all, note...)

@@ -7,14 +7,21 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"io"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"golang.org/x/image/tiff"
+
 	"fuyi/internal/date"
+	"fuyi/internal/pdf"
 	"fuyi/internal/testapp"
 )
 
@@ -30,7 +37,7 @@ func pageText(t *testing.T, b []byte, page int) string {
 	return string(out)
 }
 
-var tocRowRe = regexp.MustCompile(`(?m)^\s*(\d+)\s+(\S+)\s.*?\s(\d+)(?:–\d+)?\s*$`)
+var tocRowRe = regexp.MustCompile(`(?m)^\s*(\d+)\s+(\S+)\s.*?\s(\d+)(?:–(\d+))?\s*$`)
 
 // The 卷宗 of a concluded case: the chief archives it; the 正卷's cover names the case, its 卷内目录's page
 // numbers are the pages where each document and file begins (checked page by page with pdftotext), the
@@ -44,6 +51,7 @@ func TestArchiveVolumes(t *testing.T) {
 	scan := randomBytes(t, []byte("%PDF-1.7\n"), 3000)
 	photo := randomBytes(t, []byte{0xFF, 0xD8, 0xFF, 0xE0}, 2000)
 	internal := randomBytes(t, []byte("%PDF-1.7\n"), 1000)
+	sc := scanFixtures(t)
 	for _, u := range []struct {
 		name    string
 		content []byte
@@ -52,6 +60,11 @@ func TestArchiveVolumes(t *testing.T) {
 		{"申请书.pdf", scan, []string{"category", "application", "title", "行政复议申请书"}},
 		{"合同.jpg", photo, []string{"category", "evidence", "party", "applicant", "title", "买卖合同", "purpose", "证明交易"}},
 		{"委员会.pdf", internal, []string{"category", "committee_opinion", "title", "委员会讨论记录"}},
+		{"身份证.jpg", sc.jpeg, []string{"category", "identity", "title", "申请人身份证扫描件"}},
+		{"处罚决定.png", sc.png, []string{"category", "contested_act", "title", "行政处罚决定书照片"}},
+		{"收据.tif", sc.tiff, []string{"category", "evidence", "party", "applicant", "title", "缴款收据"}},
+		{"答复书.pdf", sc.pdf, []string{"category", "reply", "title", "被申请人答复书"}},
+		{"电子证照.ofd", ofdFile(t, "OFD.xml"), []string{"category", "other", "title", "电子营业执照"}},
 	} {
 		if r := upload(a, "officer1", base+"/files", u.name, u.content, u.fields...); r.Status != 201 {
 			t.Fatalf("upload %s: %d %s", u.name, r.Status, r.Body)
@@ -111,10 +124,36 @@ func TestArchiveVolumes(t *testing.T) {
 			t.Fatalf("目录 says %q begins on page %d, which reads:\n%s", title, n, got)
 		}
 		titles[title] = true
+		// a scanned file: its sheet, then one page per page of the original, captioned
+		if want, ok := sc.pages[title]; ok {
+			last, _ := strconv.Atoi(m[4])
+			if last-n != want {
+				t.Fatalf("目录 row %q: pages %d–%d, want the sheet and %d scanned pages", m[0], n, last, want)
+			}
+			for k := 1; k <= want; k++ {
+				if got := pageText(t, main.Body, n+k); !strings.Contains(got, fmt.Sprintf("卷内材料：%s（原件第%d页，共%d页）", title, k, want)) {
+					t.Fatalf("page %d is not page %d of %q:\n%s", n+k, k, title, got)
+				}
+			}
+		}
 	}
-	for _, want := range []string{"行政复议受理通知书", "提出答复通知书", "行政复议申请书", "买卖合同"} {
+	for _, want := range []string{"行政复议受理通知书", "提出答复通知书", "行政复议申请书", "买卖合同", "申请人身份证扫描件", "行政处罚决定书照片",
+		"缴款收据", "被申请人答复书", "电子营业执照"} {
 		if !titles[want] {
 			t.Fatalf("目录 lacks %q (rows %q):\n%s", want, rows, toc)
+		}
+	}
+	// the pictures are drawn (pdfimages: one image per scanned page), the broken and the OFD files say why not
+	if n := countImages(t, main.Body); n != 5 {
+		t.Fatalf("正卷 holds %d images, want 5 (jpeg, png, tiff, two pdf pages)", n)
+	}
+	whole0 := ""
+	for p := 3; p <= ar.MainPages; p++ {
+		whole0 += pageText(t, main.Body, p)
+	}
+	for _, want := range []string{"JPEG图像无法解码", "PDF无法读取", "本系统尚不能绘制OFD版式文件", "由PDF逐页转为150dpi图像"} {
+		if !strings.Contains(squashText(whole0), want) {
+			t.Fatalf("正卷 lacks the note %q", want)
 		}
 	}
 	if !strings.Contains(pageText(t, main.Body, ar.MainPages), "备考表") {
@@ -205,4 +244,63 @@ func TestArchiveVolumes(t *testing.T) {
 		SELECT case_id, category, title, name, content_type, 0, sha256, uploaded_by FROM case_files WHERE case_id = $1 LIMIT 1`, id); err == nil {
 		t.Fatal("a file added to an archived case without a 补充归档 record committed")
 	}
+}
+
+type scans struct {
+	jpeg, png, tiff, pdf []byte
+	pages                map[string]int // by title: pages of the original drawn into the 卷宗
+}
+
+// scanFixtures makes real scans: a colour JPEG, a gray PNG, a bilevel TIFF and a two-page PDF.
+func scanFixtures(t *testing.T) scans {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 320, 200))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var j, p, f bytes.Buffer
+	if err := jpeg.Encode(&j, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	g := image.NewGray(image.Rect(0, 0, 300, 420))
+	for i := range g.Pix {
+		g.Pix[i] = byte(i % 251)
+	}
+	if err := png.Encode(&p, g); err != nil {
+		t.Fatal(err)
+	}
+	bw := image.NewGray(image.Rect(0, 0, 200, 280))
+	for i := range bw.Pix {
+		if i%3 == 0 {
+			bw.Pix[i] = 255
+		}
+	}
+	if err := tiff.Encode(&f, bw, &tiff.Options{Compression: tiff.Deflate}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := pdf.Render(pdf.Document{Title: "答复书", Blocks: []pdf.Block{{Kind: pdf.Title, Text: "行政复议答复书"}, {Kind: pdf.Para, Text: "第一页"},
+		{Kind: pdf.PageBreak}, {Kind: pdf.Para, Text: "第二页"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scans{jpeg: j.Bytes(), png: p.Bytes(), tiff: f.Bytes(), pdf: doc,
+		pages: map[string]int{"申请人身份证扫描件": 1, "行政处罚决定书照片": 1, "缴款收据": 1, "被申请人答复书": 2}}
+}
+
+// countImages counts the images of a PDF with pdfimages -list.
+func countImages(t *testing.T, b []byte) int {
+	t.Helper()
+	f := t.TempDir() + "/v.pdf"
+	if err := os.WriteFile(f, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfimages", "-list", f).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v %s", err, out)
+	}
+	return len(strings.Split(strings.TrimSpace(string(out)), "\n")) - 2
+}
+
+func squashText(s string) string {
+	return strings.Join(strings.Fields(s), "")
 }

@@ -35,6 +35,7 @@ type item struct {
 	isHeader bool // the header rows of a table
 	row      bool // a table row (structure element TR)
 	brk      bool // a page break: what follows starts a new page
+	figure   *Image
 }
 
 type layout struct {
@@ -142,6 +143,9 @@ func (l *layout) block(idx int, b Block) {
 		return
 	case PageBreak:
 		l.items = append(l.items, item{block: idx, brk: true, header: -1})
+		return
+	case Figure:
+		l.figure(idx, b)
 		return
 	}
 	face := l.faceOf(b.Kind)
@@ -259,6 +263,14 @@ func (l *layout) paginate() [][]placed {
 		if it.blank && len(cur) == 0 && !it.sigStart && len(pages) > 0 {
 			continue
 		}
+		if it.figure != nil {
+			if len(cur) > 0 {
+				newPage()
+			}
+			cur = append(cur, placed{item: i})
+			newPage()
+			continue
+		}
 		if it.sigStart {
 			need := 0.0
 			for k := i; k < i+it.sigLen && k < len(l.items); k++ {
@@ -323,4 +335,23 @@ func (l *layout) paginate() [][]placed {
 		pages = append(pages, cur)
 	}
 	return pages
+}
+
+// figure lays out a page holding an image: its caption in small type at the head of the page (one line,
+// shortened with … when too long); the image itself is placed when the page is written.
+func (l *layout) figure(idx int, b Block) {
+	const size = 10.5
+	g := l.g
+	measure := g.pageW - 2*figSide
+	rs := []rune(b.Text)
+	text := b.Text
+	for len(rs) > 0 && l.lineWidth(FaceBody, text, size, false) > measure {
+		rs = rs[:len(rs)-1]
+		text = string(rs) + "…"
+	}
+	gl := l.place(FaceBody, line{text: text, last: true}, size, figSide, measure, false, false)
+	for i := range gl {
+		gl[i].y = capTop - g.top
+	}
+	l.items = append(l.items, item{block: idx, h: g.height, runs: []run{{role: "Caption", glyphs: gl}}, header: -1, figure: b.Image})
 }

@@ -19,6 +19,7 @@ type selem struct {
 	parent *selem
 	kids   []*selem
 	mcrs   []mcr
+	alt    string // Figure: alternate text
 }
 
 type mcr struct{ page, mcid int }
@@ -33,6 +34,8 @@ func roleOf(k Kind) string {
 		return "H3"
 	case Table:
 		return "Table"
+	case Figure:
+		return "Figure"
 	}
 	return "P"
 }
@@ -70,10 +73,40 @@ func (l *layout) write(d Document, blocks []Block, pages [][]placed) ([]byte, er
 	}
 	parentTree := make([][]*selem, len(pages)) // per page, by MCID
 	pageRes := make([]string, len(pages))
+	images := map[*Image]string{} // resource entry "/ImN N 0 R"
+	var colorSpaces [2]int        // ICC-based gray and sRGB, written once when an image needs them
+	colorSpace := func(gray bool) int {
+		i, n, prof := 1, 3, iccSRGB
+		if gray {
+			i, n, prof = 0, 1, iccGray
+		}
+		if colorSpaces[i] == 0 {
+			colorSpaces[i] = w.alloc()
+			w.stream(colorSpaces[i], fmt.Sprintf(" /N %d", n), prof(), true)
+		}
+		return colorSpaces[i]
+	}
+	imageRes := func(im *Image) string {
+		if r, ok := images[im]; ok {
+			return r
+		}
+		n := w.alloc()
+		dict := fmt.Sprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace [/ICCBased %d 0 R] /BitsPerComponent %d",
+			im.W, im.H, colorSpace(im.Gray), im.Bits)
+		if im.DCT {
+			w.stream(n, dict+" /Filter /DCTDecode", im.Data, false)
+		} else {
+			w.stream(n, dict, im.Data, true)
+		}
+		r := fmt.Sprintf("/Im%d %d 0 R", len(images)+1, n)
+		images[im] = r
+		return r
+	}
 	g := l.g
 	for pi, page := range pages {
 		var c bytes.Buffer
 		pageFonts := map[string]bool{}
+		var pageImages []string
 		text := func(gl []glyph, yTop float64) {
 			// one BT…ET per run of glyphs in the same font, with TJ adjustments to the exact positions
 			c.WriteString("BT\n")
@@ -123,6 +156,17 @@ func (l *layout) write(d Document, blocks []Block, pages [][]placed) ([]byte, er
 				continue
 			}
 			parent := elemOf(it.block)
+			if im := it.figure; im != nil {
+				res := imageRes(im)
+				pageImages = append(pageImages, res)
+				parent.alt = blocks[it.block].Text
+				mcid := len(parentTree[pi])
+				parentTree[pi] = append(parentTree[pi], parent)
+				parent.mcrs = append(parent.mcrs, mcr{pi, mcid})
+				m := placeFigure(im, g.pageW, g.pageH)
+				fmt.Fprintf(&c, "/Figure <</MCID %d>> BDC\nq %s %s %s %s %s %s cm %s Do Q\nEMC\n", mcid,
+					num(m[0]), num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), strings.Fields(res)[0])
+			}
 			if it.row {
 				tr := &selem{role: "TR", parent: parent}
 				parent.kids = append(parent.kids, tr)
@@ -155,7 +199,10 @@ func (l *layout) write(d Document, blocks []Block, pages [][]placed) ([]byte, er
 			}
 		}
 		w.stream(contentObjs[pi], "", c.Bytes(), true)
-		pageRes[pi] = res.String()
+		pageRes[pi] = "/Font <<" + strings.TrimSpace(res.String()) + ">>"
+		if len(pageImages) > 0 {
+			pageRes[pi] += " /XObject <<" + strings.Join(pageImages, " ") + ">>"
+		}
 	}
 	// fonts
 	fontNums := map[string]int{}
@@ -173,8 +220,8 @@ func (l *layout) write(d Document, blocks []Block, pages [][]placed) ([]byte, er
 		for r, n := range fontNums {
 			res = strings.ReplaceAll(res, "%"+r+"%", fmt.Sprintf("%d 0 R", n))
 		}
-		w.obj(pageObjs[pi], fmt.Sprintf("<</Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Contents %d 0 R /Resources <</Font <<%s>>>> /StructParents %d /Tabs /S>>",
-			pagesObj, num(g.pageW*mmToPt), num(g.pageH*mmToPt), contentObjs[pi], strings.TrimSpace(res), pi))
+		w.obj(pageObjs[pi], fmt.Sprintf("<</Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Contents %d 0 R /Resources <<%s>> /StructParents %d /Tabs /S>>",
+			pagesObj, num(g.pageW*mmToPt), num(g.pageH*mmToPt), contentObjs[pi], res, pi))
 		fmt.Fprintf(&kids, "%d 0 R ", pageObjs[pi])
 	}
 	w.obj(pagesObj, fmt.Sprintf("<</Type /Pages /Kids [%s] /Count %d>>", strings.TrimSpace(kids.String()), len(pages)))
@@ -197,7 +244,11 @@ func (l *layout) write(d Document, blocks []Block, pages [][]placed) ([]byte, er
 		for _, kid := range e.kids {
 			fmt.Fprintf(&k, "%d 0 R ", kid.n)
 		}
-		w.obj(e.n, fmt.Sprintf("<</Type /StructElem /S /%s /P %d 0 R /K [%s]>>", e.role, parent, strings.TrimSpace(k.String())))
+		alt := ""
+		if e.alt != "" {
+			alt = " /Alt " + textString(e.alt)
+		}
+		w.obj(e.n, fmt.Sprintf("<</Type /StructElem /S /%s /P %d 0 R /K [%s]%s>>", e.role, parent, strings.TrimSpace(k.String()), alt))
 		for _, kid := range e.kids {
 			emit(kid, e.n)
 		}

@@ -40,6 +40,7 @@ const (
 	Sign                  // 发文机关署名: centred above the date, kept on a page with text
 	Date                  // 成文日期: 右空四字
 	PageBreak             // what follows starts on a new page (the parts of a 卷宗)
+	Figure                // Image on a page of its own, scaled to fit; Text is its caption (one line) and alternate text
 )
 
 // Block is one paragraph or line of a document.
@@ -50,6 +51,7 @@ type Block struct {
 	Widths     []float64  // Table: relative column widths (equal when nil)
 	HeaderRows int        // Table: header rows; equal neighbours merge across, an empty cell merges up
 	FontSize   float64    // Table: points (default 10.5, never below 9)
+	Image      *Image     // Figure
 }
 
 // Document is what gets rendered.
@@ -174,6 +176,9 @@ func Render(d Document) ([]byte, error) {
 	}
 	blocks := make([]Block, len(d.Blocks))
 	for i, b := range d.Blocks {
+		if b.Kind == Figure && b.Image == nil {
+			return nil, fmt.Errorf("pdf: figure %d without an image", i)
+		}
 		blocks[i] = b
 		blocks[i].Text = Sanitize(b.Text)
 		blocks[i].Rows = make([][]string, len(b.Rows))
