@@ -7,7 +7,7 @@ func Statements() []string {
 		queryConflicts,
 		queryStaffOptions,
 		queryCalendarToken,
-		setCalendarToken,
+		setCalendarToken, rotateCalendarToken,
 		queryTokenUser,
 		queryMyDeadlines,
 		insertHearing,

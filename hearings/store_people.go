@@ -61,6 +61,17 @@ func (s *Store) CalendarToken(ctx context.Context, userID int64) (string, error)
 	return *tok, nil
 }
 
+const rotateCalendarToken = `UPDATE users SET calendar_token = $2 WHERE id = $1`
+
+// RotateCalendarToken gives the user a new feed token: the old link stops working at once.
+func (s *Store) RotateCalendarToken(ctx context.Context, userID int64) (string, error) {
+	tok := newToken()
+	if _, err := s.db.ExecContext(ctx, rotateCalendarToken, userID, tok); err != nil {
+		return "", fmt.Errorf("hearings: rotate calendar token: %w", err)
+	}
+	return tok, nil
+}
+
 // newToken is 48 hex digits of randomness.
 func newToken() string {
 	b := make([]byte, 24)

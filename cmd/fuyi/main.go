@@ -110,7 +110,8 @@ func commands() []command {
     chief (复议机构负责人) or bureau (司法局). The password is asked for twice without echo on a terminal;
     otherwise the first line of standard input is the password.`},
 		{name: "user passwd", run: userPasswdCmd, help: `fuyi user passwd --username U
-    Set a new password (asked twice without echo on a terminal, else the first line of standard input).`},
+    Set a new password (asked twice without echo on a terminal, else the first line of standard input);
+    every session of the user ends.`},
 		{name: "user email", run: userEmailCmd, help: `fuyi user email --username U --email E
     Set the e-mail address the alerts go to; --email "" removes it.`},
 		{name: "user mobile", run: userMobileCmd, help: `fuyi user mobile --username U --mobile M

@@ -33,6 +33,8 @@ var API = []apidoc.Op{
 		Description: "以 Bearer 令牌，或以个人日历链接中的 token 参数调用。",
 		Params:      []apidoc.Param{{Name: "token", Description: "个人日历令牌（见网页“听证”页）"}},
 		Answer:      apidoc.File{"text/calendar"}, Login: true},
+	{Method: fiber.MethodPost, Path: "/api/v1/me/calendar-token", Summary: "更换本人的日历订阅地址（原地址立即失效）",
+		Description: "地址泄露时使用；答新的订阅地址。窗口人员无日历订阅。", Answer: feedAnswer{}},
 	{Method: fiber.MethodGet, Path: "/api/v1/hearings/rate", Summary: "听证率（期间内审结案件中举行听证的比例）",
 		Params: []apidoc.Param{{Name: "from", Type: "date", Description: "起（默认今年1月1日）"}, {Name: "to", Type: "date", Description: "止（默认今天）"}},
 		Answer: hearings.Rate{}},

@@ -16,6 +16,8 @@ var (
 	RuleReschedule = web.NewRule("hearing.reschedule", auth.RoleChief, auth.RoleOfficer)
 	RuleCancel     = web.NewRule("hearing.cancel", auth.RoleChief, auth.RoleOfficer)
 	RuleAddRoom    = web.NewRule("hearing.room_add", auth.RoleChief, auth.RoleBureau)
+	// RuleFeedToken: the owner of a calendar feed replaces its secret link (window staff have no feed).
+	RuleFeedToken = web.NewRule("hearing.feed_token", auth.RoleOfficer, auth.RoleChief, auth.RoleBureau)
 )
 
 // Routes lists every URL of the hearings feature.
@@ -26,6 +28,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Action(fiber.MethodPost, api+"/cases/:id/hearings", h.apiSchedule, RuleSchedule)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/hearings", h.apiCaseHearings)
 	r.Public(fiber.MethodGet, api+"/hearings.ics", h.ics) // bearer token or the user's feed token
+	r.Action(fiber.MethodPost, api+"/me/calendar-token", h.apiRotateFeed, RuleFeedToken)
 	r.Staff(fiber.MethodGet, api+"/hearings/rate", h.apiRate, C, B)
 	r.Staff(fiber.MethodGet, api+"/hearings", h.apiList)
 	r.Staff(fiber.MethodGet, api+"/hearings/:id", h.apiGet)
@@ -40,6 +43,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Action(fiber.MethodPost, "/hearings/rooms", h.pageAddRoom, RuleAddRoom)
 	r.Staff(fiber.MethodPost, "/hearings/rooms/:rid", h.pageRenameRoom, C, B)
 	r.Staff(fiber.MethodPost, "/hearings/rooms/:rid/retire", h.pageRetireRoom, C, B)
+	r.Action(fiber.MethodPost, "/hearings/feed-token", h.pageRotateFeed, RuleFeedToken)
 	r.Staff(fiber.MethodGet, "/hearings/:id", h.pageHearing)
 	r.Action(fiber.MethodPost, "/cases/:id/hearings", h.pageSchedule, RuleSchedule)
 	r.Action(fiber.MethodPost, "/hearings/:id/record", h.pageRecord, RuleRecord)

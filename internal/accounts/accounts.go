@@ -23,6 +23,9 @@ type Handler struct {
 	CookieSecure bool
 }
 
+// RuleOwnPassword: every staff member changes their own password (page and API).
+var RuleOwnPassword = web.NewRule("account.password")
+
 // Routes lists the URLs of this feature.
 func (h *Handler) Routes(r *web.Router) {
 	const api = "/api/v1"
@@ -35,6 +38,9 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Public(fiber.MethodGet, "/login", h.pageLogin)
 	r.Public(fiber.MethodPost, "/login", h.pageLoginSubmit)
 	r.Staff(fiber.MethodPost, "/logout", h.pageLogout)
+	r.Action(fiber.MethodPut, api+"/me/password", h.apiOwnPassword, RuleOwnPassword)
+	r.Staff(fiber.MethodGet, "/account/password", h.pageOwnPassword)
+	r.Action(fiber.MethodPost, "/account/password", h.pageOwnPasswordSubmit, RuleOwnPassword)
 }
 
 func (h *Handler) apiLogin(c *fiber.Ctx) error {
@@ -171,4 +177,31 @@ func (h *Handler) pageLogout(c *fiber.Ctx) error {
 	}
 	web.ClearSessionCookie(c)
 	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+// apiOwnPassword changes the caller's password; their other sessions end, this token stays valid.
+func (h *Handler) apiOwnPassword(c *fiber.Ctx) error {
+	var in passwordInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Sessions.ChangeOwnPassword(c.UserContext(), web.CurrentSession(c), in.CurrentPassword, in.NewPassword, web.ClientIP(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) pageOwnPassword(c *fiber.Ctx) error {
+	return web.Render(c, "account_password", fiber.Map{"Title": "修改密码"})
+}
+
+func (h *Handler) pageOwnPasswordSubmit(c *fiber.Ctx) error {
+	err := h.Sessions.ChangeOwnPassword(c.UserContext(), web.CurrentSession(c), c.FormValue("current_password"), c.FormValue("new_password"), web.ClientIP(c))
+	if err != nil {
+		return web.FormError(c, err, func(_ map[string]string, msg string) error {
+			return web.Render(c, "account_password", fiber.Map{"Title": "修改密码", "Error": msg})
+		})
+	}
+	web.Flash(c, "密码已修改，您在其他地方的登录已全部失效")
+	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -14,6 +14,9 @@ import (
 	"fuyi/internal/web"
 )
 
+// RuleResetPassword: the bureau sets a user's password anew (page and API).
+var RuleResetPassword = web.NewRule("user.password_reset", auth.RoleBureau)
+
 // AdminRoutes lists the bureau's administration URLs.
 func (h *Handler) AdminRoutes(r *web.Router) {
 	B := auth.RoleBureau
@@ -23,6 +26,8 @@ func (h *Handler) AdminRoutes(r *web.Router) {
 	r.Staff(fiber.MethodPut, "/api/v1/users/:id/contacts", h.apiUserContacts, B)
 	r.Staff(fiber.MethodPost, "/admin/users/:id/contacts", h.pageUserContacts, B)
 	r.Staff(fiber.MethodPost, "/admin/users/:id/active", h.pageUserActive, B)
+	r.Action(fiber.MethodPut, "/api/v1/users/:id/password", h.apiUserPassword, RuleResetPassword)
+	r.Action(fiber.MethodPost, "/admin/users/:id/password", h.pageUserPassword, RuleResetPassword)
 	r.Staff(fiber.MethodPost, "/api/v1/agencies", h.apiAddAgency, B)
 	r.Staff(fiber.MethodGet, "/admin/users", h.pageUsers, B)
 	r.Staff(fiber.MethodPost, "/admin/users", h.pageAddUser, B)
@@ -140,6 +145,39 @@ func (h *Handler) pageUserActive(c *fiber.Ctx) error {
 		msg = "已恢复启用"
 	}
 	return h.rowResult(c, auth.SetActive(c.UserContext(), h.DB, id, active), msg)
+}
+
+// resetPassword sets a user's password: every session of the user ends (the bureau's own current one
+// stays when it resets its own).
+func (h *Handler) resetPassword(c *fiber.Ctx, id int64, pw string) error {
+	keep := ""
+	if s := web.CurrentSession(c); s != nil && s.User.ID == id {
+		keep = s.Token
+	}
+	return auth.NewStore(h.DB).SetPasswordExcept(c.UserContext(), id, pw, keep)
+}
+
+func (h *Handler) apiUserPassword(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", auth.ErrUserNotFound)
+	if err != nil {
+		return err
+	}
+	var in resetInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.resetPassword(c, id, in.Password); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) pageUserPassword(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", auth.ErrUserNotFound)
+	if err != nil {
+		return err
+	}
+	return h.rowResult(c, h.resetPassword(c, id, c.FormValue("password")), "密码已重置，该用户的登录已全部失效")
 }
 
 func (h *Handler) apiUsers(c *fiber.Ctx) error {

@@ -22,6 +22,17 @@ type loginAnswer struct {
 	User  *auth.User `json:"user"`
 }
 
+// passwordInput is the body of PUT /api/v1/me/password.
+type passwordInput struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// resetInput is the body of PUT /api/v1/users/{id}/password.
+type resetInput struct {
+	Password string `json:"password"`
+}
+
 type activeInput struct {
 	Active bool `json:"active"`
 }
@@ -51,6 +62,10 @@ var API = []apidoc.Op{
 		Status: fiber.StatusCreated, Answer: loginAnswer{}, Errors: []int{fiber.StatusUnauthorized, fiber.StatusTooManyRequests}},
 	{Method: fiber.MethodDelete, Path: "/api/v1/sessions/current", Summary: "退出登录（令牌作废）", Status: fiber.StatusNoContent},
 	{Method: fiber.MethodGet, Path: "/api/v1/me", Summary: "当前用户", Answer: auth.User{}},
+	{Method: fiber.MethodPut, Path: "/api/v1/me/password", Summary: "修改本人密码",
+		Description: "须给出当前密码（错误答 422，连续错误按登录的延迟答 429）；成功后本人的其他登录全部失效，本令牌保留。",
+		Body:        passwordInput{}, Example: map[string]any{"current_password": "fuyi-demo-2025", "new_password": "a-new-long-password"},
+		Status: fiber.StatusNoContent, Errors: []int{fiber.StatusTooManyRequests}},
 	{Method: fiber.MethodGet, Path: "/api/v1/windows", Summary: "司法所窗口", Answer: web.List[directory.Window]{}},
 	{Method: fiber.MethodGet, Path: "/api/v1/agencies", Summary: "被申请人（行政机关），仅在用的", Answer: web.List[directory.Agency]{}},
 	{Method: fiber.MethodGet, Path: "/api/v1/officers", Summary: "复议人员（角色 officer 的全部用户）",
@@ -63,6 +78,9 @@ var API = []apidoc.Op{
 	{Method: fiber.MethodPut, Path: "/api/v1/users/:id/active", Summary: "停用或恢复用户",
 		Description: "停用后该用户的全部登录立即失效；不能停用自己。", Body: activeInput{}, Example: map[string]any{"active": false},
 		Status: fiber.StatusNoContent},
+	{Method: fiber.MethodPut, Path: "/api/v1/users/:id/password", Summary: "重置用户密码",
+		Description: "该用户的全部登录立即失效（重置本人密码时保留本次登录）。", Body: resetInput{},
+		Example: map[string]any{"password": "a-reset-long-password"}, Status: fiber.StatusNoContent},
 	{Method: fiber.MethodPut, Path: "/api/v1/users/:id/contacts", Summary: "设置用户的电子邮箱与手机号（提醒发往此处）",
 		Description: "未给出的字段不变，空字符串删除该项。", Body: auth.Contacts{},
 		Example: map[string]any{"email": "officer1@example.gov.cn", "mobile": "13800138001"}, Answer: auth.User{}},

@@ -119,48 +119,85 @@ func seconds(d time.Duration) string { return fmt.Sprintf("%d seconds", int(d.Se
 // dummyHash makes failed lookups cost as much as a real comparison, so timing does not reveal usernames.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("fuyi-dummy-password"), bcrypt.DefaultCost)
 
-// Login checks the credentials under the rate limit and opens a session of the given kind ("web" or "api").
-func (s *Sessions) Login(ctx context.Context, username, password, ip, kind string) (*Session, error) {
+// throttle refuses a try of username from ip while the pair's delay or the address limit runs.
+func (s *Sessions) throttle(ctx context.Context, username, ip string) error {
 	var byPair, byIP int
 	var since, left float64
 	if err := s.db.QueryRowxContext(ctx, countFailures, username, ip, seconds(pairWindow), seconds(addressWindow)).
 		Scan(&byPair, &since, &byIP, &left); err != nil {
-		return nil, fmt.Errorf("auth: count failures: %w", err)
+		return fmt.Errorf("auth: count failures: %w", err)
 	}
 	if byIP >= limitPerIP {
-		return nil, tooMany(time.Duration(left*float64(time.Second)), true)
+		return tooMany(time.Duration(left*float64(time.Second)), true)
 	}
 	if wait := LoginDelay(byPair) - time.Duration(since*float64(time.Second)); wait > 0 {
-		return nil, tooMany(wait, false)
+		return tooMany(wait, false)
+	}
+	return nil
+}
+
+// verify checks a password under the throttle and records the attempt; id is the active user's when ok.
+func (s *Sessions) verify(ctx context.Context, username, password, ip string) (id int64, ok bool, err error) {
+	if err := s.throttle(ctx, username, ip); err != nil {
+		return 0, false, err
 	}
 	var row struct {
 		ID   int64  `db:"id"`
 		Hash string `db:"password_hash"`
 	}
-	err := s.db.GetContext(ctx, &row, queryLogin, username)
+	err = s.db.GetContext(ctx, &row, queryLogin, username)
 	if errors.Is(err, sql.ErrNoRows) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password)) // only to spend the same time: it always fails
 	} else if err != nil {
-		return nil, fmt.Errorf("auth: login: %w", err)
+		return 0, false, fmt.Errorf("auth: login: %w", err)
 	}
-	ok := err == nil && bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) == nil
+	ok = err == nil && bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) == nil
 	if _, err := s.db.ExecContext(ctx, insertAttempt, username, ip, ok); err != nil {
-		return nil, fmt.Errorf("auth: record attempt: %w", err)
+		return 0, false, fmt.Errorf("auth: record attempt: %w", err)
+	}
+	return row.ID, ok, nil
+}
+
+// Login checks the credentials under the throttle and opens a session of the given kind ("web" or "api").
+func (s *Sessions) Login(ctx context.Context, username, password, ip, kind string) (*Session, error) {
+	id, ok, err := s.verify(ctx, username, password, ip)
+	if err != nil {
+		return nil, err
 	}
 	if !ok {
 		return nil, ErrBadLogin
 	}
 	token, csrf := randomToken(32), randomToken(24)
-	_, err = s.db.ExecContext(ctx, insertSession, hashToken(token), row.ID, kind, csrf,
+	_, err = s.db.ExecContext(ctx, insertSession, hashToken(token), id, kind, csrf,
 		fmt.Sprintf("%d seconds", int(s.TTL.Seconds())))
 	if err != nil {
 		return nil, fmt.Errorf("auth: create session: %w", err)
 	}
-	u, err := NewStore(s.db).ByID(ctx, row.ID)
+	u, err := NewStore(s.db).ByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	return &Session{User: u, Token: token, CSRF: csrf}, nil
+}
+
+// ChangeOwnPassword sets the password of the session's user, who gives the current one (checked under the
+// login throttle, so a borrowed session cannot guess it); the user's other sessions end, this one stays.
+func (s *Sessions) ChangeOwnPassword(ctx context.Context, cur *Session, current, next, ip string) error {
+	if msg := CheckPassword(next); msg != "" {
+		f := apperr.Fields{}
+		f.Add("new_password", "%s", msg)
+		return f.Err()
+	}
+	_, ok, err := s.verify(ctx, cur.User.Username, current, ip)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		f := apperr.Fields{}
+		f.Add("current_password", "当前密码不正确")
+		return f.Err()
+	}
+	return NewStore(s.db).setPassword(ctx, cur.User.ID, next, "new_password", cur.Token)
 }
 
 const querySession = `SELECT s.csrf_token, ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id

@@ -211,13 +211,15 @@ func (n NewUser) validate() error {
 	return f.Err()
 }
 
-const insertUser = `INSERT INTO users (username, name, role, window_id, qualified, password_hash)
+const insertUser = `WITH u AS (INSERT INTO users (username, name, role, window_id, qualified, password_hash)
 VALUES ($1, $2, $3, (SELECT id FROM windows WHERE code = nullif($4, '')), $5, $6)
 ON CONFLICT (username) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, window_id = EXCLUDED.window_id,
 	qualified = EXCLUDED.qualified, password_hash = EXCLUDED.password_hash, active = true
-RETURNING id`
+RETURNING id), ended AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u))
+SELECT id FROM u`
 
-// Upsert creates the user or, when the username exists, updates it (used by `fuyi user add` and the demo seed).
+// Upsert creates the user or, when the username exists, updates it (used by `fuyi user add` and the demo
+// seed); the password being set anew, an existing user's sessions end.
 func (s *Store) Upsert(ctx context.Context, n NewUser) (int64, error) {
 	if err := n.validate(); err != nil {
 		return 0, err
@@ -361,20 +363,45 @@ func (s *Store) SetContacts(ctx context.Context, id int64, c Contacts) error {
 	return s.exec1(ctx, setUserContacts, id, c.Email, c.Mobile)
 }
 
-const setUserPassword = `UPDATE users SET password_hash = $2 WHERE id = $1`
+// setUserPassword sets the hash and ends the user's sessions but the one of $3 (NULL: all), in one statement.
+const setUserPassword = `WITH u AS (UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING id),
+ended AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u) AND token_hash IS DISTINCT FROM $3)
+SELECT count(*) FROM u`
 
-// SetPassword sets a new password (CheckPassword's rule).
+// SetPassword sets a new password (CheckPassword's rule) and ends every session of the user: after a reset
+// whoever knew the old password, or holds a stolen session, is out.
 func (s *Store) SetPassword(ctx context.Context, id int64, pw string) error {
+	return s.setPassword(ctx, id, pw, "password", "")
+}
+
+// SetPasswordExcept is SetPassword keeping the session of keepToken ("": none kept).
+func (s *Store) SetPasswordExcept(ctx context.Context, id int64, pw, keepToken string) error {
+	return s.setPassword(ctx, id, pw, "password", keepToken)
+}
+
+// setPassword sets the password and ends the user's sessions except the one of keepToken ("" : all).
+func (s *Store) setPassword(ctx context.Context, id int64, pw, field, keepToken string) error {
 	if msg := CheckPassword(pw); msg != "" {
 		f := apperr.Fields{}
-		f.Add("password", "%s", msg)
+		f.Add(field, "%s", msg)
 		return f.Err()
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
 	if err != nil {
 		return fmt.Errorf("auth: hash: %w", err)
 	}
-	return s.exec1(ctx, setUserPassword, id, string(hash))
+	var keep any
+	if keepToken != "" {
+		keep = hashToken(keepToken)
+	}
+	var n int
+	if err := sqlx.GetContext(ctx, s.db, &n, setUserPassword, id, string(hash), keep); err != nil {
+		return fmt.Errorf("auth: set password: %w", err)
+	}
+	if n == 0 {
+		return ErrUserNotFound
+	}
+	return nil
 }
 
 func (s *Store) exec1(ctx context.Context, q string, args ...any) error {
@@ -392,9 +419,12 @@ func (s *Store) exec1(ctx context.Context, q string, args ...any) error {
 	return nil
 }
 
-const setUserActive = `UPDATE users SET active = $2 WHERE id = $1`
+// setUserActive: a change of state also drops the calendar feed token, so the feed link of a deactivated
+// user stays dead after reactivation (a new one is made on first use).
+const setUserActive = `UPDATE users SET active = $2, calendar_token = CASE WHEN active = $2 THEN calendar_token END WHERE id = $1`
 
-// SetActive enables or disables a user; disabling ends the user's sessions at once, in one transaction.
+// SetActive enables or disables a user; disabling ends the user's sessions at once, in one transaction, and
+// any change of state ends the calendar feed link.
 func SetActive(ctx context.Context, db *sqlx.DB, id int64, active bool) error {
 	return database.Tx(ctx, db, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, setUserActive, id, active)
