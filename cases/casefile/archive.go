@@ -155,6 +155,14 @@ func (s *Service) Archive(ctx context.Context, u *auth.User, caseID int64, reten
 		if err != nil {
 			return err
 		}
+		orders, err := st.Orders(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		performance, err := ready(v, orders)
+		if err != nil {
+			return err
+		}
 		files, err := st.List(ctx, Owner{ID: caseID})
 		if err != nil {
 			return err
@@ -165,7 +173,7 @@ func (s *Service) Archive(ctx context.Context, u *auth.User, caseID int64, reten
 				scans[f.ID] = s.readScan(ctx, tx, f)
 			}
 		}
-		main, sub := volumes(v, docs, files, scans)
+		main, sub := volumes(v, docs, files, scans, performance)
 		today := date.Today()
 		mainPDF, mainPages, err := renderVolume(v, "正卷", retention, u.Name, today, main)
 		if err != nil {
@@ -195,7 +203,10 @@ func internalCategory(c string) bool { return c == "committee_opinion" }
 
 // volumes sorts the record of the case into the 正卷 and the 副卷, each in procedural order (by date; on
 // the same day documents before files, files in the order of Categories).
-func volumes(v *cases.View, docs []cases.IssuedDoc, files []File, scans map[int64]scan) (main, sub []part) {
+func volumes(v *cases.View, docs []cases.IssuedDoc, files []File, scans map[int64]scan, performance *part) (main, sub []part) {
+	if performance != nil {
+		main = append(main, *performance)
+	}
 	for _, d := range docs {
 		p := part{title: d.Title, no: d.DocNo, on: d.IssuedOn.String(), when: d.IssuedOn, blocks: trimBlank(pdf.ParseMarkup(d.Text))}
 		if d.SupersededBy != nil {

@@ -82,6 +82,12 @@ func TestArchiveVolumes(t *testing.T) {
 	if r := a.Post("chief1", id, "decision/approval", map[string]any{"approve": true}); r.Status != 200 {
 		t.Fatalf("approve: %d %s", r.Status, r.Body)
 	}
+	if r := a.Do("POST", base+"/archive", a.Login("chief1"), map[string]any{"retention": "30y"}); r.Status != 409 || r.ErrorCode(t) != "archive.not_served" {
+		t.Fatalf("archive before service: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("officer1", id, "decision/service", map[string]any{"served_on": "2025-11-21"}); r.Status != 200 {
+		t.Fatalf("service: %d %s", r.Status, r.Body)
+	}
 	if r := a.Do("POST", base+"/archive", a.Login("officer1"), map[string]any{"retention": "30y"}); r.Status != 403 {
 		t.Fatalf("archive by an officer: %d", r.Status)
 	}
@@ -136,6 +142,9 @@ func TestArchiveVolumes(t *testing.T) {
 				}
 			}
 		}
+	}
+	if titles["履行情况"] {
+		t.Fatal("a 维持 decision has no 履行 to record, yet the 目录 lists 履行情况")
 	}
 	for _, want := range []string{"行政复议受理通知书", "提出答复通知书", "行政复议申请书", "买卖合同", "申请人身份证扫描件", "行政处罚决定书照片",
 		"缴款收据", "被申请人答复书", "电子营业执照"} {
@@ -303,4 +312,55 @@ func countImages(t *testing.T, b []byte) int {
 
 func squashText(s string) string {
 	return strings.Join(strings.Fields(s), "")
+}
+
+// Archiving waits for 履行 (复议法第77条): a 撤销 decision served but not performed cannot be archived (the
+// archived case is read-only, so the 履行 could never be recorded); once the respondent's 履行 is recorded
+// the 正卷 holds a 履行情况 part, listed in the 目录 on the page where it begins, with the served and
+// performed dates.
+func TestArchiveWaitsForPerformance(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-12-10"))
+	id := a.AcceptedCase(t, "ordinary")
+	base := fmt.Sprintf("/api/v1/cases/%d", id)
+	if r := a.Propose("officer1", id, "revoke", map[string]any{"articles": []string{"第六十四条第一款第一项"},
+		"sections": map[string]string{"facts": "经审理查明……", "reasoning": "本机关认为……", "ruling": "撤销被申请人作出的行政处罚决定。"}}); r.Status != 200 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("chief1", id, "decision/approval", map[string]any{"approve": true}); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("officer1", id, "decision/service", map[string]any{"served_on": "2025-11-21"}); r.Status != 200 {
+		t.Fatalf("service: %d %s", r.Status, r.Body)
+	}
+	r := a.Do("POST", base+"/archive", a.Login("chief1"), map[string]any{"retention": "30y"})
+	if r.Status != 409 || r.ErrorCode(t) != "archive.not_performed" || !strings.Contains(string(r.Body), "第77条") {
+		t.Fatalf("archive before 履行: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("officer1", id, "performance", map[string]any{"performed_on": "2025-12-05", "note": "已退还罚款"}); r.Status != 200 {
+		t.Fatalf("performance: %d %s", r.Status, r.Body)
+	}
+	r = a.Do("POST", base+"/archive", a.Login("chief1"), map[string]any{"retention": "30y"})
+	if r.Status != 201 {
+		t.Fatalf("archive after 履行: %d %s", r.Status, r.Body)
+	}
+	var ar struct {
+		MainPages int `json:"main_pages"`
+	}
+	r.JSON(t, &ar)
+	main := a.Do("GET", base+"/archive.pdf", a.Login("chief1"), nil)
+	page := 0
+	for _, m := range tocRowRe.FindAllStringSubmatch(pageText(t, main.Body, 2), -1) {
+		if m[2] == "履行情况" {
+			page, _ = strconv.Atoi(m[3])
+		}
+	}
+	if page < 3 || page > ar.MainPages {
+		t.Fatalf("目录 has no 履行情况 row:\n%s", pageText(t, main.Body, 2))
+	}
+	got := squashText(pageText(t, main.Body, page))
+	for _, want := range []string{"履行情况", "撤销或者部分撤销", "2025-11-21", "2025-12-05", "已退还罚款"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("履行情况 page %d lacks %q:\n%s", page, want, got)
+		}
+	}
 }
