@@ -126,9 +126,9 @@ func WebLink(s string) bool {
 }
 
 // bookingError turns an exclusion-constraint violation (two bookings raced) into a 409 naming the conflict.
-func (s *Service) bookingError(ctx context.Context, err error, people []int64, p parsed, except int64) error {
+func (s *Service) bookingError(ctx context.Context, u *auth.User, err error, people []int64, p parsed, except int64) error {
 	if name, code := database.Constraint(err); code == "23P01" && (name == "hearing_panel_person_free" || name == "hearings_room_free") {
-		cs, cerr := NewStore(s.DB).Conflicts(ctx, people, p.roomID, p.starts, p.ends, except)
+		cs, cerr := NewStore(s.DB).Conflicts(ctx, u, people, p.roomID, p.starts, p.ends, except)
 		if cerr == nil && len(cs) > 0 {
 			return ConflictError(cs)
 		}
@@ -166,7 +166,7 @@ func (s *Service) book(ctx context.Context, tx *sqlx.Tx, cal *calendar.Calendar,
 	if from != nil {
 		except = *from
 	}
-	if cs, err := st.Conflicts(ctx, ids, p.roomID, p.starts, p.ends, except); err != nil {
+	if cs, err := st.Conflicts(ctx, u, ids, p.roomID, p.starts, p.ends, except); err != nil {
 		return 0, err
 	} else if len(cs) > 0 {
 		return 0, ConflictError(cs)
@@ -231,7 +231,7 @@ func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in S
 		return audit.Record(ctx, tx, caseID, u.ID, "hearing.scheduled", summary, nil, details)
 	})
 	if err != nil {
-		return nil, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, 0)
+		return nil, s.bookingError(ctx, u, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, 0)
 	}
 	return h, nil
 }
@@ -305,7 +305,7 @@ func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in Sch
 			map[string]any{"hearing_id": id, "starts_at": h.StartsAt}, details)
 	})
 	if err != nil {
-		return nil, s.bookingError(ctx, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, id)
+		return nil, s.bookingError(ctx, u, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, id)
 	}
 	return nh, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"fuyi/cases"
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
 	"fuyi/internal/date"
@@ -195,6 +196,7 @@ type Conflict struct {
 	StartsAt time.Time `db:"starts_at"`
 	EndsAt   time.Time `db:"ends_at"`
 	CaseNo   *string   `db:"case_no"`
+	CaseID   int64     `db:"case_id"`
 }
 
 func (c Conflict) String() string {
@@ -206,20 +208,37 @@ func (c Conflict) String() string {
 		c.EndsAt.In(date.Shanghai).Format("15:04"), no)
 }
 
-const queryConflicts = `SELECT u.name AS who, h.starts_at, h.ends_at, c.case_no FROM hearing_panel p
+const queryConflicts = `SELECT u.name AS who, h.starts_at, h.ends_at, c.case_no, c.id AS case_id FROM hearing_panel p
 	JOIN hearings h ON h.id = p.hearing_id JOIN cases c ON c.id = h.case_id JOIN users u ON u.id = p.user_id
 	WHERE p.active AND p.user_id = ANY($1) AND p.during && tstzrange($2, $3) AND h.id <> $5
 UNION ALL
-SELECT '听证室“' || r.name || '”' AS who, h.starts_at, h.ends_at, c.case_no FROM hearings h
+SELECT '听证室“' || r.name || '”' AS who, h.starts_at, h.ends_at, c.case_no, c.id AS case_id FROM hearings h
 	JOIN rooms r ON r.id = h.room_id JOIN cases c ON c.id = h.case_id
 	WHERE h.status = 'scheduled' AND h.room_id = $4 AND tstzrange(h.starts_at, h.ends_at) && tstzrange($2, $3) AND h.id <> $5
 ORDER BY starts_at`
 
 // Conflicts names the bookings of people or the room that overlap [starts, ends), ignoring hearing except.
-func (s *Store) Conflicts(ctx context.Context, people []int64, roomID *int, starts, ends time.Time, except int64) ([]Conflict, error) {
+// The case number of a booking is given only when u may see that case: the answer never names a case of
+// another team ("另一案件").
+func (s *Store) Conflicts(ctx context.Context, u *auth.User, people []int64, roomID *int, starts, ends time.Time, except int64) ([]Conflict, error) {
 	var cs []Conflict
 	if err := sqlx.SelectContext(ctx, s.db, &cs, queryConflicts, pq.Array(people), starts, ends, roomID, except); err != nil {
 		return nil, fmt.Errorf("hearings: conflicts: %w", err)
+	}
+	visible := map[int64]bool{}
+	for i, c := range cs {
+		seen, ok := visible[c.CaseID]
+		if !ok {
+			_, err := cases.NewStore(s.db).GetVisible(ctx, c.CaseID, u)
+			if err != nil && !errors.Is(err, cases.ErrNotFound) {
+				return nil, err
+			}
+			seen = err == nil
+			visible[c.CaseID] = seen
+		}
+		if !seen {
+			cs[i].CaseNo = nil
+		}
 	}
 	return cs, nil
 }

@@ -2,6 +2,7 @@ package lawsuits
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -159,13 +160,15 @@ func (s *Service) RegisterLawsuit(ctx context.Context, u *auth.User, in LawsuitI
 			Plaintiff: plaintiff, Cause: cause, ReceivedOn: received, HeadRequired: in.HeadRequired,
 			HeadRequiredReason: in.HeadRequiredReason, RegisteredBy: u.ID}
 		if in.PreviousLawsuitID > 0 {
-			if _, err := st.Instance(ctx, in.PreviousLawsuitID); err == ErrLawsuitNotFound {
-				return cases.FieldError("lawsuit.previous_unknown", "previous_lawsuit_id", "关联的前一审级案件不存在")
-			} else if err != nil {
-				return err
-			}
+			// the instance is checked first and the previous lawsuit only among those the caller may see, so
+			// the answer is the same whether an invisible lawsuit exists or not
 			if in.Instance == "first" {
 				return cases.FieldError("lawsuit.previous_first", "previous_lawsuit_id", "一审案件不关联前一审级")
+			}
+			if _, err := st.GetLawsuit(ctx, in.PreviousLawsuitID, u); errors.Is(err, ErrLawsuitNotFound) {
+				return cases.FieldError("lawsuit.previous_unknown", "previous_lawsuit_id", "关联的前一审级案件不存在或您无权查看")
+			} else if err != nil {
+				return err
 			}
 			n.PreviousID = &in.PreviousLawsuitID
 		}

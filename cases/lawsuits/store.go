@@ -309,7 +309,8 @@ func (s *Store) Insert(ctx context.Context, n NewLawsuit) (int64, error) {
 	err := sqlx.GetContext(ctx, s.db, &id, insertLawsuit, n.Court, n.CourtCaseNo, n.Instance, n.PreviousID, n.AgencyID,
 		n.OrganDefendant, n.CaseID, n.Plaintiff, n.Cause, n.ReceivedOn, n.HeadRequired, n.HeadRequiredReason, n.HandlerID, n.RegisteredBy)
 	if name, _ := database.Constraint(err); name == "lawsuits_court_case_no_key" {
-		return 0, apperr.State("lawsuit.duplicate", "案号%s已登记", n.CourtCaseNo)
+		// the same words whether the caller may see that lawsuit or not: nothing of it but the number typed
+		return 0, apperr.State("lawsuit.duplicate", "案号%s已登记，不能重复登记；如在“行政应诉”中查不到该案件，请联系复议机构负责人", n.CourtCaseNo)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("lawsuits: insert: %w", err)
