@@ -108,6 +108,7 @@ type Party struct {
 	BirthDate  date.Date `db:"birth_date" json:"birth_date,omitempty"`
 	AgentKind  string    `db:"agent_kind" json:"agent_kind,omitempty"`
 	Firm       string    `db:"firm" json:"firm,omitempty"`
+	Represents string    `db:"represents" json:"represents,omitempty"` // agents: the party represented, "applicants[0]", "third_parties[1]"
 }
 
 // Case is one application / case row.

@@ -48,7 +48,7 @@ func applicationOf(c *Case, ps []Party) Application {
 		Act: ActInput{Title: c.ActTitle, DocNo: c.ActDocNo, MadeOn: c.ActMadeOn.String(), KnownOn: c.ActKnownOn.String(), Matter: c.Matter}}
 	for _, p := range ps {
 		in := PartyInput{Kind: p.Kind, Name: p.Name, IDType: p.IDType, IDNumber: p.IDNumber, CreditCode: p.CreditCode, LegalRep: p.LegalRep,
-			RepTitle: p.RepTitle, Phone: p.Phone, Address: p.Address, AgentKind: p.AgentKind, Firm: p.Firm}
+			RepTitle: p.RepTitle, Phone: p.Phone, Address: p.Address, AgentKind: p.AgentKind, Firm: p.Firm, Represents: p.Represents}
 		switch p.Role {
 		case "applicant":
 			a.Applicants = append(a.Applicants, in)
@@ -188,7 +188,7 @@ func (s *Service) Correct(ctx context.Context, u *auth.User, id int64, in Correc
 			for _, g := range [][]Party{v.Applicants, v.ThirdParties, v.Agents} {
 				for i, p := range g {
 					if _, err := tx.ExecContext(ctx, insertParty, c.ID, p.Role, i, p.Kind, p.Name, p.IDType, p.IDNumber,
-						p.CreditCode, p.LegalRep, p.Phone, p.Address, p.Sex, p.BirthDate, p.AgentKind, p.Firm, p.RepTitle); err != nil {
+						p.CreditCode, p.LegalRep, p.Phone, p.Address, p.Sex, p.BirthDate, p.AgentKind, p.Firm, p.RepTitle, p.Represents); err != nil {
 						return Change{}, fmt.Errorf("cases: correct party: %w", err)
 					}
 				}

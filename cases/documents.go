@@ -135,6 +135,18 @@ func PartyLine(role string, p Party) pdf.Markup {
 	return pdf.Markup(line)
 }
 
+// AgentLine is the line of a 委托代理人 in a document: name, and the firm (律师事务所) of a lawyer.
+func AgentLine(p Party) string {
+	line := "委托代理人：" + p.Name
+	if p.Firm != "" {
+		line += "，" + p.Firm
+		if p.AgentKind == "lawyer" {
+			line += "律师"
+		}
+	}
+	return line + "。"
+}
+
 // BuildDocData assembles the data of a document of a case.
 func BuildDocData(ctx context.Context, db sqlx.ExtContext, v *View, today date.Date) (*DocData, error) {
 	st := NewStore(db)
@@ -155,21 +167,28 @@ func BuildDocData(ctx context.Context, db sqlx.ExtContext, v *View, today date.D
 	}
 	d := &DocData{Organ: df.Organ, Case: v, Today: today, Channel: ChannelLabel(v.Channel), Respondent: df.Respondent,
 		WindowName: df.WindowName}
-	for _, p := range v.Applicants {
-		d.ApplicantText = append(d.ApplicantText, PartyLine("申请人", p))
-	}
-	for _, p := range v.Agents {
-		line := "委托代理人：" + p.Name
-		if p.Firm != "" {
-			line += "，" + p.Firm
-			if p.AgentKind == "lawyer" {
-				line += "律师"
+	// each party is followed by its agents (复议法第17条); an agent naming no existing party is listed after
+	// the applicants
+	placed := make([]bool, len(v.Agents))
+	withAgents := func(line pdf.Markup, key string) pdf.Markup {
+		for i, a := range v.Agents {
+			if r := a.Represents; r == key || r == "" && key == "applicants[0]" {
+				line += pdf.Markup("\n@plain " + pdf.Text(AgentLine(a)))
+				placed[i] = true
 			}
 		}
-		d.AgentText = append(d.AgentText, line+"。")
+		return line
 	}
-	for _, p := range v.ThirdParties {
-		d.ThirdText = append(d.ThirdText, PartyLine("第三人", p))
+	for i, p := range v.Applicants {
+		d.ApplicantText = append(d.ApplicantText, withAgents(PartyLine("申请人", p), fmt.Sprintf("applicants[%d]", i)))
+	}
+	for i, p := range v.ThirdParties {
+		d.ThirdText = append(d.ThirdText, withAgents(PartyLine("第三人", p), fmt.Sprintf("third_parties[%d]", i)))
+	}
+	for i, a := range v.Agents {
+		if !placed[i] {
+			d.AgentText = append(d.AgentText, AgentLine(a))
+		}
 	}
 	for _, dl := range v.Deadlines {
 		switch dl.Kind {

@@ -2,6 +2,8 @@ package cases
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +25,7 @@ type PartyInput struct {
 	Address    string `json:"address" form:"address"`
 	AgentKind  string `json:"agent_kind" form:"agent_kind"`
 	Firm       string `json:"firm" form:"firm"`
+	Represents string `json:"represents" form:"represents"` // agents: "applicants[0]" (default), "third_parties[1]" …
 }
 
 // ActInput is the contested administrative act.
@@ -188,8 +191,43 @@ func checkParty(f apperr.Fields, prefix, who string, p PartyInput, role string, 
 		}
 		AgentKinds.Add(f, prefix+".agent_kind", out.AgentKind)
 		out.Firm = checkText(f, prefix+".firm", "所在单位", p.Firm, out.AgentKind == "lawyer", maxName)
+		out.Represents = strings.TrimSpace(p.Represents)
+		if out.Represents == "" {
+			out.Represents = "applicants[0]"
+		}
 	}
 	return out
+}
+
+// MaxAgentsPerParty: 申请人、第三人可以委托一至二名律师、基层法律服务工作者或者其他代理人 (复议法第17条).
+const MaxAgentsPerParty = 2
+
+var representsRe = regexp.MustCompile(`^(applicants|third_parties)\[(\d+)\]$`)
+
+// checkRepresents checks that each agent represents an applicant or a third party of the application, and
+// that no party has more than MaxAgentsPerParty agents.
+func checkRepresents(f apperr.Fields, v Validated) {
+	count := map[string]int{}
+	for i, a := range v.Agents {
+		field := fmt.Sprintf("agents[%d].represents", i)
+		m := representsRe.FindStringSubmatch(a.Represents)
+		if m == nil {
+			f.Add(field, "请写明代理人代理的当事人（applicants[序号] 或 third_parties[序号]）")
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		group, who := v.Applicants, "申请人"
+		if m[1] == "third_parties" {
+			group, who = v.ThirdParties, "第三人"
+		}
+		if n >= len(group) {
+			f.Add(field, "代理人代理的%s不存在（共%d名%s）", who, len(group), who)
+			continue
+		}
+		if count[a.Represents]++; count[a.Represents] > MaxAgentsPerParty {
+			f.Add(field, "每名申请人或第三人可以委托一至二名代理人（复议法第十七条），%s%s已有两名", who, group[n].Name)
+		}
+	}
 }
 
 // Validate checks an application and returns it parsed, or an Invalid error naming every failing field.
@@ -218,6 +256,7 @@ func (a Application) Validate(today date.Date) (Validated, error) {
 	for i, p := range a.ThirdParties {
 		v.ThirdParties = append(v.ThirdParties, checkParty(f, fmt.Sprintf("third_parties[%d]", i), "第三人", p, "third_party", today))
 	}
+	checkRepresents(f, v)
 	if a.RespondentAgencyID <= 0 {
 		f.Add("respondent_agency_id", "请选择被申请人（作出行政行为的行政机关）")
 	}

@@ -25,7 +25,7 @@ const querySnapshot = `SELECT ` + caseColumns + `,
 		'address', o.address, 'phone', o.phone) AS organ_json,
 	json_build_object('name', a.name, 'address', a.address, 'legal_rep', a.legal_rep, 'legal_rep_title', a.legal_rep_title) AS respondent_json,
 	(SELECT json_agg(x ORDER BY x.role, x.position) FROM (SELECT id, case_id, role, position, kind, name, id_type, id_number,
-		credit_code, legal_rep, legal_rep_title, phone, address, sex, birth_date, agent_kind, firm
+		credit_code, legal_rep, legal_rep_title, phone, address, sex, birth_date, agent_kind, firm, represents
 		FROM case_parties WHERE case_id = c.id) x) AS parties_json,
 	(SELECT json_agg(x) FROM (SELECT requested_on, items, received_on, served_on FROM corrections WHERE case_id = c.id) x) AS correction_json,
 	(SELECT json_agg(x) FROM (SELECT id, kind, ref, due_on, basis, status, met_on FROM deadlines

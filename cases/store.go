@@ -338,7 +338,7 @@ func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]Lis
 }
 
 const queryParties = `SELECT id, case_id, role, position, kind, name, id_type, id_number, credit_code, legal_rep, legal_rep_title, phone,
-	address, sex, birth_date, agent_kind, firm FROM case_parties WHERE case_id = $1 ORDER BY role, position`
+	address, sex, birth_date, agent_kind, firm, represents FROM case_parties WHERE case_id = $1 ORDER BY role, position`
 
 // Parties lists the parties of a case.
 func (s *Store) Parties(ctx context.Context, caseID int64) ([]Party, error) {

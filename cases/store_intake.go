@@ -33,12 +33,12 @@ const insertApplication = `WITH c AS (
 	RETURNING id, registration_no, version, organ_id
 ), p AS (
 	INSERT INTO case_parties (case_id, role, position, kind, name, id_type, id_number, credit_code, legal_rep, phone,
-		address, sex, birth_date, agent_kind, firm, legal_rep_title)
+		address, sex, birth_date, agent_kind, firm, legal_rep_title, represents)
 	SELECT c.id, x.role, x.position, x.kind, x.name, x.id_type, x.id_number, x.credit_code, x.legal_rep, x.phone,
-		x.address, x.sex, x.birth_date, x.agent_kind, x.firm, x.legal_rep_title
+		x.address, x.sex, x.birth_date, x.agent_kind, x.firm, x.legal_rep_title, x.represents
 	FROM c, jsonb_to_recordset($20::jsonb) AS x(role text, position integer, kind text, name text, id_type text,
 		id_number text, credit_code text, legal_rep text, phone text, address text, sex text, birth_date date,
-		agent_kind text, firm text, legal_rep_title text)
+		agent_kind text, firm text, legal_rep_title text, represents text)
 	RETURNING id, role, position
 )
 SELECT c.id, c.registration_no, c.version, a.name AS agency_name, a.category AS agency_category,
@@ -62,6 +62,7 @@ type partyRow struct {
 	AgentKind string  `json:"agent_kind"`
 	Firm      string  `json:"firm"`
 	RepTitle  string  `json:"legal_rep_title"`
+	Represent string  `json:"represents"`
 }
 
 // partyRows numbers the parties of an application by role (applicants, third parties, agents) as stored.
@@ -71,7 +72,7 @@ func partyRows(v Validated) ([]byte, error) {
 		for i, p := range g {
 			r := partyRow{Role: p.Role, Position: i, Kind: p.Kind, Name: p.Name, IDType: p.IDType, IDNumber: p.IDNumber,
 				Credit: p.CreditCode, LegalRep: p.LegalRep, Phone: p.Phone, Address: p.Address, Sex: p.Sex,
-				AgentKind: p.AgentKind, Firm: p.Firm, RepTitle: p.RepTitle}
+				AgentKind: p.AgentKind, Firm: p.Firm, RepTitle: p.RepTitle, Represent: p.Represents}
 			if !p.BirthDate.IsZero() {
 				b := p.BirthDate.String()
 				r.BirthDate = &b
@@ -133,8 +134,8 @@ func (s *Store) insertApplication(ctx context.Context, prefix, queryCode string,
 }
 
 const insertParty = `INSERT INTO case_parties (case_id, role, position, kind, name, id_type, id_number, credit_code,
-	legal_rep, phone, address, sex, birth_date, agent_kind, firm, legal_rep_title)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+	legal_rep, phone, address, sex, birth_date, agent_kind, firm, legal_rep_title, represents)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 
 const nextCaseSerial = `WITH s AS (INSERT INTO case_serials (year, last) VALUES ($1, 1)
 ON CONFLICT (organ_id, year) DO UPDATE SET last = case_serials.last + 1 RETURNING organ_id, last)
