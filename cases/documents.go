@@ -153,7 +153,7 @@ func BuildDocData(ctx context.Context, db sqlx.ExtContext, v *View, today date.D
 	df := v.doc
 	if !df.loaded { // a view built without its snapshot
 		var err error
-		if df.Organ, err = st.Organ(ctx); err != nil {
+		if df.Organ, err = st.CaseOrgan(ctx, v.ID); err != nil {
 			return nil, err
 		}
 		if df.Respondent, err = st.Respondent(ctx, v.AgencyID); err != nil {

@@ -381,8 +381,8 @@ func TestConcurrentAcceptanceNumbers(t *testing.T) {
 		ids[i] = a.Register("window1", "2025-09-26")
 	}
 	// two chiefs at once
-	a.DB.MustExec(`INSERT INTO users (username, name, role, qualified, password_hash) SELECT 'chief2', '副主任', 'chief', true, password_hash FROM users WHERE username = 'chief1'`)
-	toks := []string{a.Login("chief1"), a.Login("chief2")}
+	a.DB.MustExec(`INSERT INTO users (organ_id, username, name, role, qualified, password_hash) SELECT organ_id, 'chief1b', '副主任', 'chief', true, password_hash FROM users WHERE username = 'chief1'`)
+	toks := []string{a.Login("chief1"), a.Login("chief1b")}
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Add(1)

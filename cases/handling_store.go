@@ -64,7 +64,7 @@ func (s *Store) handlingFacts(ctx context.Context, caseID int64, f *Facts) error
 const queryTeam = `SELECT u.id, u.username, u.name, u.qualified, x.lead FROM case_assignments x JOIN users u ON u.id = x.user_id
 WHERE x.case_id = $1 AND x.removed_at IS NULL ORDER BY x.lead DESC, u.id`
 
-const queryStaffing = `SELECT min_officers, min_officers_complex FROM organ WHERE id = fuyi_default_organ()`
+const queryStaffing = `SELECT min_officers, min_officers_complex FROM organ WHERE id = coalesce(fuyi_organ(), (SELECT min(id) FROM organ))`
 
 // Staffing loads the organ's staffing minimums.
 func (s *Store) Staffing(ctx context.Context) (Staffing, error) {

@@ -96,10 +96,10 @@ func TestTeamGuardInDatabase(t *testing.T) {
 func TestConcurrentAssignment(t *testing.T) {
 	a := testapp.New(t, today)
 	id := acceptedCase(t, a, "ordinary")
-	a.DB.MustExec(`INSERT INTO users (username, name, role, qualified, password_hash) SELECT 'chief2', '副主任', 'chief', true, password_hash FROM users WHERE username = 'chief1'`)
+	a.DB.MustExec(`INSERT INTO users (organ_id, username, name, role, qualified, password_hash) SELECT organ_id, 'chief1b', '副主任', 'chief', true, password_hash FROM users WHERE username = 'chief1'`)
 	v := get(t, a, "chief1", id)
 	teams := [][]string{{"officer3", "officer4"}, {"officer4", "officer5"}}
-	toks := []string{a.Login("chief1"), a.Login("chief2")}
+	toks := []string{a.Login("chief1"), a.Login("chief1b")}
 	statuses := make([]int, 2)
 	var wg sync.WaitGroup
 	for i := range teams {
@@ -335,7 +335,7 @@ func TestComplexCaseNeedsHearingAndCommittee(t *testing.T) {
 	if r := propose(a, "officer1", id, "maintain", nil); r.Status != 422 || r.ErrorCode(t) != "decision.hearing_required" {
 		t.Fatalf("no hearing: %d %s", r.Status, r.Body)
 	}
-	a.DB.MustExec(`INSERT INTO rooms (name) VALUES ('听证室一')`)
+	a.DB.MustExec(`INSERT INTO rooms (organ_id, name) VALUES (1, '听证室一')`)
 	a.DB.MustExec(`INSERT INTO hearings (case_id, starts_at, ends_at, room_id, notified_on, status, created_by)
 		VALUES ($1, '2025-11-10 09:00+08', '2025-11-10 11:00+08', 1, '2025-11-01', 'held', 1)`, id)
 	if r := propose(a, "officer1", id, "maintain", nil); r.Status != 422 || r.ErrorCode(t) != "decision.committee_required" {

@@ -96,7 +96,7 @@ const supersedeIssued = `UPDATE issued_documents SET superseded_by = $2, superse
 
 const nextIssuedID = `SELECT nextval('issued_documents_id_seq')`
 
-const nextDocSerial = `INSERT INTO doc_serials (year, kind, last) VALUES ($1, $2, 1)
+const nextDocSerial = `INSERT INTO doc_serials (organ_id, year, kind, last) VALUES ((SELECT organ_id FROM cases WHERE id = $3), $1, $2, 1)
 ON CONFLICT (organ_id, year, kind) DO UPDATE SET last = doc_serials.last + 1 RETURNING last`
 
 const queryServices = `SELECT s.id, s.document_id, s.method, s.recipient, s.served_on, s.receipt_file_id, u.name AS recorded_by, s.recorded_at
@@ -243,9 +243,10 @@ func (s *Service) renderIssued(ctx context.Context, docs []FrozenDoc) {
 	}
 }
 
-func (s *Store) docSerial(ctx context.Context, kind string, year int) (int, error) {
+// docSerial draws the next 文号 serial of a kind of document in the case's organ.
+func (s *Store) docSerial(ctx context.Context, caseID int64, kind string, year int) (int, error) {
 	var n int
-	if err := sqlx.GetContext(ctx, s.db, &n, nextDocSerial, year, kind); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &n, nextDocSerial, year, kind, caseID); err != nil {
 		return 0, fmt.Errorf("cases: document serial: %w", err)
 	}
 	return n, nil
@@ -302,7 +303,7 @@ func (s *Service) issuePending(ctx context.Context, tx sqlx.ExtContext, u *auth.
 		if ref.Type == "receipt" || have[ref.Type+"/"+ref.Ref] {
 			continue
 		}
-		c, err := s.composeDoc(ctx, tx, v, ref.Type, ref.Ref, name, func(kind string, year int) (int, error) { return st.docSerial(ctx, kind, year) })
+		c, err := s.composeDoc(ctx, tx, v, ref.Type, ref.Ref, name, func(kind string, year int) (int, error) { return st.docSerial(ctx, v.ID, kind, year) })
 		if err != nil {
 			return nil, nil, err
 		}

@@ -138,7 +138,7 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 		if lapsed {
 			acceptedOn, deemed = reviewDue.Date, true
 		}
-		serial, prefix, err := st.NextCaseSerial(ctx, acceptedOn.Year())
+		serial, prefix, err := st.NextCaseSerial(ctx, c.ID, acceptedOn.Year())
 		if err != nil {
 			return Change{}, err
 		}

@@ -55,6 +55,7 @@ func Statements() []string {
 		saveDeadlines,
 		querySnapshot,
 		queryOrgan,
+		queryCaseOrgan,
 		queryAgencies,
 		queryWaitingCases,
 		insertApplication,

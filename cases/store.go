@@ -404,7 +404,7 @@ func (s *Store) SaveDeadlines(ctx context.Context, caseID int64, ds []Deadline) 
 	return s.exec(ctx, "save deadlines", saveDeadlines, caseID, string(b), pq.Array(ForeignDeadlineKinds))
 }
 
-// Organ is the reconsideration organ of this installation.
+// Organ is a reconsideration organ of the installation (the letterhead of its documents, its 代字).
 type Organ struct {
 	Name       string `db:"name" json:"name"`
 	OfficeName string `db:"office_name" json:"office_name"`
@@ -414,13 +414,28 @@ type Organ struct {
 	Phone      string `db:"phone" json:"phone"`
 }
 
-const queryOrgan = `SELECT name, office_name, doc_prefix, court_name, address, phone FROM organ WHERE id = fuyi_default_organ()`
+// queryOrgan: the organ the context is bound to (the user's, or the public section's); unbound, the first.
+const queryOrgan = `SELECT name, office_name, doc_prefix, court_name, address, phone FROM organ
+WHERE id = coalesce(fuyi_organ(), (SELECT min(id) FROM organ))`
 
-// Organ loads the organ settings.
+// Organ loads the settings of the organ the context is bound to.
 func (s *Store) Organ(ctx context.Context) (Organ, error) {
 	var o Organ
 	if err := sqlx.GetContext(ctx, s.db, &o, queryOrgan); err != nil {
 		return o, fmt.Errorf("cases: organ: %w", err)
+	}
+	return o, nil
+}
+
+const queryCaseOrgan = `SELECT o.name, o.office_name, o.doc_prefix, o.court_name, o.address, o.phone
+FROM organ o JOIN cases c ON c.organ_id = o.id WHERE c.id = $1`
+
+// CaseOrgan loads the settings of the organ a case belongs to: its case number's 代字 and its documents'
+// letterhead, whoever (or whichever job) works on it.
+func (s *Store) CaseOrgan(ctx context.Context, caseID int64) (Organ, error) {
+	var o Organ
+	if err := sqlx.GetContext(ctx, s.db, &o, queryCaseOrgan, caseID); err != nil {
+		return o, fmt.Errorf("cases: organ of case %d: %w", caseID, err)
 	}
 	return o, nil
 }

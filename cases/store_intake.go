@@ -137,7 +137,9 @@ const insertParty = `INSERT INTO case_parties (case_id, role, position, kind, na
 	legal_rep, phone, address, sex, birth_date, agent_kind, firm, legal_rep_title, represents)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 
-const nextCaseSerial = `WITH s AS (INSERT INTO case_serials (year, last) VALUES ($1, 1)
+// nextCaseSerial counts in the case's organ ($2): gapless per organ and year; it answers the organ's 代字 in
+// the same statement.
+const nextCaseSerial = `WITH s AS (INSERT INTO case_serials (organ_id, year, last) VALUES ((SELECT organ_id FROM cases WHERE id = $2), $1, 1)
 ON CONFLICT (organ_id, year) DO UPDATE SET last = case_serials.last + 1 RETURNING organ_id, last)
 SELECT s.last, o.doc_prefix FROM s JOIN organ o ON o.id = s.organ_id`
 
@@ -206,14 +208,14 @@ func (s *Store) Reject(ctx context.Context, caseID int64, on date.Date, reason, 
 	return s.exec(ctx, "reject", rejectCase, caseID, on, reason, kind)
 }
 
-// NextCaseSerial draws the next case number of a year (gapless: a locked yearly counter, held until the
-// transaction ends) with the organ's 文号 prefix.
-func (s *Store) NextCaseSerial(ctx context.Context, year int) (int, string, error) {
+// NextCaseSerial draws the next case number of a year in the case's organ (gapless: a locked yearly counter
+// per organ, held until the transaction ends) with that organ's 文号 prefix.
+func (s *Store) NextCaseSerial(ctx context.Context, caseID int64, year int) (int, string, error) {
 	var row struct {
 		Serial int    `db:"last"`
 		Prefix string `db:"doc_prefix"`
 	}
-	if err := sqlx.GetContext(ctx, s.db, &row, nextCaseSerial, year); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &row, nextCaseSerial, year, caseID); err != nil {
 		return 0, "", fmt.Errorf("cases: case serial: %w", err)
 	}
 	return row.Serial, row.Prefix, nil

@@ -149,7 +149,7 @@ func TestScheduleNoticeRuleAroundNationalDay(t *testing.T) {
 func TestConcurrentConflictingBookings(t *testing.T) {
 	a := testapp.New(t, today)
 	c1, c2 := setup(t, a), setup(t, a)
-	a.DB.MustExec(`INSERT INTO users (username, name, role, qualified, password_hash) SELECT 'chief2', '副主任', 'chief', true, password_hash FROM users WHERE username = 'chief1'`)
+	a.DB.MustExec(`INSERT INTO users (organ_id, username, name, role, qualified, password_hash) SELECT organ_id, 'chief1b', '副主任', 'chief', true, password_hash FROM users WHERE username = 'chief1'`)
 	b1 := body(a, "2025-11-10T09:00:00+08:00", "2025-11-10T11:00:00+08:00", "2025-11-01", "officer3", []string{"officer1", "officer2"}, "clerk1", 0)
 	b2 := body(a, "2025-11-10T10:00:00+08:00", "2025-11-10T12:00:00+08:00", "2025-11-01", "officer3", []string{"officer4", "officer5"}, "chief1", 0)
 	for round := 0; round < 5; round++ {
@@ -159,7 +159,7 @@ func TestConcurrentConflictingBookings(t *testing.T) {
 			user string
 			id   int64
 			b    map[string]any
-		}{{"chief1", c1, b1}, {"chief2", c2, b2}} {
+		}{{"chief1", c1, b1}, {"chief1b", c2, b2}} {
 			wg.Add(1)
 			go func(i int, user string, id int64, b map[string]any) {
 				defer wg.Done()

@@ -40,7 +40,8 @@ type organ struct {
 	DocPrefix string `db:"doc_prefix"`
 }
 
-const queryOrgan = `SELECT name, doc_prefix FROM organ WHERE id = fuyi_default_organ()`
+// queryOrgan: the organ the context is bound to (the user's); unbound, the first
+const queryOrgan = `SELECT name, doc_prefix FROM organ WHERE id = coalesce(fuyi_organ(), (SELECT min(id) FROM organ))`
 
 func loadOrgan(ctx context.Context, db sqlx.QueryerContext) (organ, error) {
 	var o organ

@@ -121,7 +121,7 @@ func (s *Service) redactionInput(ctx context.Context, v *cases.View) (redact.Inp
 	if in.Decisions, err = st.Decisions(ctx, v.ID); err != nil {
 		return in, nil, err
 	}
-	o, err := cases.NewStore(s.db()).Organ(ctx)
+	o, err := cases.NewStore(s.db()).CaseOrgan(ctx, v.ID)
 	if err != nil {
 		return in, nil, err
 	}

@@ -38,6 +38,7 @@ import (
 	"fuyi/internal/server"
 	"fuyi/migrations"
 	"fuyi/notices"
+	"fuyi/organs"
 	"fuyi/templates"
 )
 
@@ -105,10 +106,11 @@ func commands() []command {
     --cases N also generates N synthetic cases of history (0 to 5,000,000).`},
 		{name: "alerts run", run: alertsCmd, help: `fuyi alerts run [--date YYYY-MM-DD]
     Run the deadline-alert job once as of DATE (default today in China) and print how many notices it made.`},
-		{name: "user add", run: userAddCmd, help: `fuyi user add --username U --name N --role R [--window CODE] [--qualified] [--email E] [--mobile M]
+		{name: "user add", run: userAddCmd, help: `fuyi user add --username U --name N --role R [--organ CODE] [--window CODE] [--qualified] [--email E] [--mobile M]
     Create a user, or update the one with that username. R is window (司法所窗口), officer (办案人员),
-    chief (复议机构负责人) or bureau (司法局). The password is asked for twice without echo on a terminal;
-    otherwise the first line of standard input is the password.`},
+    chief (复议机构负责人), bureau (司法局) or supervisor (上级统计: the statistics of the organs under the
+    user's organ). --organ is the code of the user's 复议机关 (default: the first organ). The password is
+    asked for twice without echo on a terminal; otherwise the first line of standard input is the password.`},
 		{name: "user passwd", run: userPasswdCmd, help: `fuyi user passwd --username U
     Set a new password (asked twice without echo on a terminal, else the first line of standard input);
     every session of the user ends.`},
@@ -429,11 +431,12 @@ func stdLimit(r io.Reader) io.Reader { return io.LimitReader(r, 1024) }
 
 func userAddCmd(ctx context.Context, cfg config.Config, sio stdio, args []string) (err error) {
 	var n auth.NewUser
-	var role, email, mobile string
+	var role, email, mobile, organ string
 	if err := flags("user add", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&n.Username, "username", "", "login name")
 		fs.StringVar(&n.Name, "name", "", "full name")
-		fs.StringVar(&role, "role", "", "window, officer, chief or bureau")
+		fs.StringVar(&role, "role", "", "window, officer, chief, bureau or supervisor")
+		fs.StringVar(&organ, "organ", "", "code of the user's 复议机关 (default: the first organ)")
 		fs.StringVar(&n.WindowCode, "window", "", "司法所 code (window staff only)")
 		fs.BoolVar(&n.Qualified, "qualified", false, "holds the 法律职业资格 (may act as 办案人员)")
 		fs.StringVar(&email, "email", "", "e-mail address for the alerts")
@@ -450,6 +453,20 @@ func userAddCmd(ctx context.Context, cfg config.Config, sio stdio, args []string
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
+	all, err := organs.List(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		return errors.New("no organ: run fuyi migrate")
+	}
+	o := all[0]
+	if organ != "" {
+		if o, err = organs.ByCode(ctx, db, organ); err != nil {
+			return fmt.Errorf("no organ with the code %q", organ)
+		}
+	}
+	ctx = database.WithOrgan(ctx, o.ID) // the user, the window looked up, everything: in that organ
 	var id int64
 	err = database.Tx(ctx, db, func(tx *sqlx.Tx) error {
 		st := auth.NewStore(tx)
@@ -462,7 +479,7 @@ func userAddCmd(ctx context.Context, cfg config.Config, sio stdio, args []string
 	if err != nil {
 		return err
 	}
-	_, _ = fmt.Fprintf(sio.out, "user %s saved (id %d, role %s)\n", n.Username, id, n.Role)
+	_, _ = fmt.Fprintf(sio.out, "user %s saved (id %d, role %s, organ %s)\n", n.Username, id, n.Role, o.Code)
 	return nil
 }
 

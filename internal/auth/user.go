@@ -27,6 +27,9 @@ const (
 	RoleOfficer Role = "officer" // 行政复议人员 (qualified or not)
 	RoleChief   Role = "chief"   // 复议机构负责人
 	RoleBureau  Role = "bureau"  // 司法局
+	// RoleSupervisor is the 统计 role of a supervising 司法局: the statistics and 应诉 figures of the organs
+	// under its organ, summed and side by side, never a case file.
+	RoleSupervisor Role = "supervisor"
 )
 
 // Label is the Chinese name of the role.
@@ -40,6 +43,8 @@ func (r Role) Label() string {
 		return "复议机构负责人"
 	case RoleBureau:
 		return "司法局"
+	case RoleSupervisor:
+		return "上级统计"
 	}
 	return string(r)
 }
@@ -49,7 +54,7 @@ var RoleEnum = apperr.NewEnum("角色", string(RoleWindow), RoleWindow.Label(), 
 	string(RoleChief), RoleChief.Label(), string(RoleBureau), RoleBureau.Label())
 
 func (r Role) Valid() bool {
-	return r == RoleWindow || r == RoleOfficer || r == RoleChief || r == RoleBureau
+	return r == RoleWindow || r == RoleOfficer || r == RoleChief || r == RoleBureau || r == RoleSupervisor
 }
 
 // User is a staff member.

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"html/template"
@@ -42,6 +43,7 @@ import (
 	"fuyi/migrations"
 	"fuyi/notices"
 	"fuyi/notices/noticeweb"
+	"fuyi/organs"
 	"fuyi/reports"
 	"fuyi/reports/reportweb"
 	"fuyi/supervision"
@@ -131,6 +133,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 
 	s := &Server{App: app, Router: web.NewRouter(app, bodies), DB: db, Metrics: metrics}
 	s.Router.DB = db // the Idempotency-Keys of the POST routes
+	s.Router.Section = organs.Section(db) // the public site: one section per organ
 	// reads that may lag go to the replica with the same statement limit as the primary's pool
 	if s.Replica, err = database.OpenReplica(db, cfg.ReplicaURL, database.Options{MaxConns: cfg.DBMaxConns,
 		StatementTimeout: cfg.ExportTimeout}, cfg.ReplicaMaxLag); err != nil {
@@ -157,7 +160,10 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	s.Cases.Effective = sup.DocumentEffective // the 抄告 of 复议法第79条第2款
 	sup.Anonymise = pub.Anonymise             // 典型案例 summaries: the decisions' redaction rules
 	rs := &reports.Service{DB: db, Today: today}
-	s.Jobs = append(s.Jobs, rs.Job())
+	draft := rs.Job()
+	monthly := draft.Run
+	draft.Run = func(ctx context.Context) error { return organs.Each(ctx, db, monthly) } // each organ's own draft
+	s.Jobs = append(s.Jobs, draft)
 
 	// the HTTP side of each feature, with what it needs from the others
 	nh := noticeweb.New(db, lawsuits.DeadlineLabel, log)

@@ -18,6 +18,7 @@ import (
 	"fuyi/internal/ops"
 	"fuyi/internal/testdb"
 	"fuyi/notices"
+	"fuyi/organs"
 	"fuyi/reports"
 	"fuyi/supervision"
 )
@@ -33,7 +34,7 @@ func TestEveryStatementPrepares(t *testing.T) {
 		"hearings": hearings.Statements(), "notices": notices.Statements(), "reports": reports.Statements(), "supervision": supervision.Statements(),
 		"internal/audit": audit.Statements(), "internal/auth": auth.Statements(), "internal/calendar": calendar.Statements(),
 		"internal/directory": directory.Statements(), "internal/ops": ops.Statements(), "internal/idempotency": idempotency.Statements(),
-		"cases/casefile": casefile.Statements(),
+		"cases/casefile": casefile.Statements(), "organs": organs.Statements(),
 	}
 	total := 0
 	for pkg, stmts := range sets {

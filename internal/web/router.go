@@ -12,7 +12,7 @@ import (
 type Route struct {
 	Method string
 	Path   string
-	Roles  []auth.Role // nil: any logged-in staff member
+	Roles  []auth.Role // nil: any logged-in staff member of a case-handling organ
 	Public bool
 	// Rule is the authorization rule of the action the route does (Action); Rules those of a route whose
 	// :action parameter names the action (Actions). A page route and an API route doing the same action
@@ -21,6 +21,8 @@ type Route struct {
 	Rules map[string]Rule
 	// Idempotent: the route takes an Idempotency-Key (every POST of the API; see idempotent)
 	Idempotent bool
+	// Section: a page of an organ's section of the public site (?organ=code)
+	Section bool
 }
 
 // Rule is who may do one action, shared by every route that does it (the page form and the API).
@@ -76,6 +78,8 @@ type Router struct {
 	Routes []Route
 	Bodies *BodyLimits // the body allowances the app's Gate enforces
 	DB     keysDB      // where the Idempotency-Keys of the POST routes are kept (nil: keys are ignored)
+	// Section binds a public-site page to the organ of its section (organs.Section); nil: unbound.
+	Section fiber.Handler
 }
 
 // NewRouter registers on app; bodies must be the BodyLimits given to New (nil: AllowBody panics).
@@ -87,11 +91,20 @@ func (r *Router) AllowBody(method, path string, limit int) {
 	r.Bodies.Allow(method, path, limit)
 }
 
-// AllRoles is every staff role.
+// AllRoles is every staff role of an organ that handles cases.
 var AllRoles = []auth.Role{auth.RoleWindow, auth.RoleOfficer, auth.RoleChief, auth.RoleBureau}
 
-// Staff registers a route for logged-in staff with one of roles (all staff when none given). Unsafe
-// methods authenticated by cookie must carry the CSRF token.
+// SupervisorHome is where the supervising statistics role starts (it has no case pages).
+const SupervisorHome = "/oversight"
+
+// supervisorMay lists the routes without roles that the supervising role may use too: its own session and
+// inbox. Every other route without roles is for the staff of an organ that handles cases (AllRoles).
+var supervisorMay = map[string]bool{"/logout": true, "/api/v1/sessions/current": true, "/api/v1/me": true,
+	"/notices": true, "/notices/read-all": true, "/notices/:id/read": true, "/api/v1/notices": true,
+	"/api/v1/notices/read-all": true, "/api/v1/notices/:id/read": true}
+
+// Staff registers a route for logged-in staff with one of roles (all staff of a case-handling organ when
+// none given). Unsafe methods authenticated by cookie must carry the CSRF token.
 func (r *Router) Staff(method, path string, h fiber.Handler, roles ...auth.Role) {
 	// uploads (routes allowed larger bodies, declared before their registration) stream their body: no key
 	idem := idempotentRoute(method, path) && (r.Bodies == nil || r.Bodies.For(method, path) <= r.Bodies.Default())
@@ -99,12 +112,24 @@ func (r *Router) Staff(method, path string, h fiber.Handler, roles ...auth.Role)
 	chain := []fiber.Handler{NoStore, RequireLogin}
 	if len(roles) > 0 {
 		chain = append(chain, Require(roles...))
+	} else if path == "/" {
+		chain = append(chain, supervisorHome)
+	} else if !supervisorMay[path] {
+		chain = append(chain, Require(AllRoles...))
 	}
 	if idem {
 		h = r.idempotent(h)
 	}
 	chain = append(chain, CSRF, h)
 	r.add(method, path, chain...)
+}
+
+// supervisorHome sends the supervising role from the staff home page to its own.
+func supervisorHome(c *fiber.Ctx) error {
+	if u := CurrentUser(c); u != nil && u.Role == auth.RoleSupervisor {
+		return c.Redirect(SupervisorHome, fiber.StatusSeeOther)
+	}
+	return c.Next()
 }
 
 // add registers a handler; a GET route answers HEAD too (the same headers, no body).
@@ -175,6 +200,17 @@ func (r *Router) NotFound(c *fiber.Ctx) error {
 func (r *Router) Public(method, path string, h fiber.Handler) {
 	r.Routes = append(r.Routes, Route{Method: method, Path: path, Public: true})
 	r.add(method, path, CSRF, h)
+}
+
+// PublicSection registers a page of the public site that shows one organ's section: its lists, statistics
+// and typical cases are the organ's named by ?organ=code (the first organ without it).
+func (r *Router) PublicSection(method, path string, h fiber.Handler) {
+	r.Routes = append(r.Routes, Route{Method: method, Path: path, Public: true, Section: true})
+	if r.Section == nil {
+		r.add(method, path, CSRF, h)
+		return
+	}
+	r.add(method, path, CSRF, r.Section, h)
 }
 
 // Created answers 201 with the record and Location naming where it can be read.

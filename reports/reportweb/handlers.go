@@ -243,8 +243,8 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodPost, "/api/v1/reports/monthly/:period/publication", long(h.apiPublish), B)
 	r.Staff(fiber.MethodGet, "/reports", long(h.pageReport), C, B)
 	r.Staff(fiber.MethodPost, "/reports/publish", long(h.pagePublish), B)
-	r.Public(fiber.MethodGet, "/statistics", h.pagePublicIndex)
-	r.Public(fiber.MethodGet, "/statistics/:period", h.pagePublic)
+	r.PublicSection(fiber.MethodGet, "/statistics", h.pagePublicIndex)
+	r.PublicSection(fiber.MethodGet, "/statistics/:period", h.pagePublic)
 }
 
 // periodFromPicker builds the period code from the page's pickers: a year, a kind (月 month, 季 quarter,

@@ -51,7 +51,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/supervision/typical-cases/report.pdf", h.typicalReportPDF, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/typical-cases", h.pageMarkTypical, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/typical-cases/:id/unmark", h.pageUnmarkTypical, C, B)
-	r.Public(fiber.MethodGet, "/typical-cases", h.pagePublicTypical)
+	r.PublicSection(fiber.MethodGet, "/typical-cases", h.pagePublicTypical)
 
 	// 庭审旁听
 	r.Staff(fiber.MethodGet, api+"/observations", h.apiObservations, C, B)
@@ -69,7 +69,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/supervision/reviews/:year", h.pageReview, C, B)
 	r.Staff(fiber.MethodPost, "/supervision/reviews/:year/publish", h.pagePublishReview, B)
 	r.Staff(fiber.MethodPost, "/supervision/review-weights", h.pageWeights, B)
-	r.Public(fiber.MethodGet, api+"/public/typical-cases", h.apiPublicTypical)
+	r.PublicSection(fiber.MethodGet, api+"/public/typical-cases", h.apiPublicTypical)
 }
 
 func urlEscape(s string) string { return url.PathEscape(s) }

@@ -212,10 +212,10 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/cases/:id/publication", h.pagePublication, B, C)
 	r.Actions(fiber.MethodPost, "/cases/:id/publication/:action", h.pagePublicationAction, map[string]web.Rule{
 		"publish": RulePublish, "withdraw": RuleWithdraw, "term": RuleTerm, "candidate": RuleCandidate, "block": RuleBlock})
-	r.Public(fiber.MethodGet, api+"/public/decisions", h.Searches.Wrap(h.apiPublicDecisions))
-	r.Public(fiber.MethodGet, "/decisions", h.Searches.Wrap(h.pageDecisions))
-	r.Public(fiber.MethodGet, "/decisions.atom", h.Searches.Wrap(h.atom))
+	r.PublicSection(fiber.MethodGet, api+"/public/decisions", h.Searches.Wrap(h.apiPublicDecisions))
+	r.PublicSection(fiber.MethodGet, "/decisions", h.Searches.Wrap(h.pageDecisions))
+	r.PublicSection(fiber.MethodGet, "/decisions.atom", h.Searches.Wrap(h.atom))
 	r.Public(fiber.MethodGet, "/decisions/:id", h.pageDecision)
-	r.Public(fiber.MethodGet, "/guide", h.pageGuide)
-	r.Public(fiber.MethodGet, "/guide/application-form.pdf", h.applicationForm)
+	r.PublicSection(fiber.MethodGet, "/guide", h.pageGuide)
+	r.PublicSection(fiber.MethodGet, "/guide/application-form.pdf", h.applicationForm)
 }
