@@ -95,3 +95,104 @@ func TestCaseNumbersGaplessPerOrganUnderConcurrentAcceptance(t *testing.T) {
 		}
 	}
 }
+
+// The supervising role (city1 of 南京市司法局) reads, for each organ under it, exactly the figures of that
+// organ's own report (as its bureau reads them), and their sum; it reads no case.
+func TestSupervisorSumsEqualTheOrgansOwnReports(t *testing.T) {
+	a := testapp.New(t, today)
+	agencyA, agencyB := a.AgencyIn(demo.FirstOrgan), a.AgencyIn(demo.SecondOrgan)
+	var caseA int64
+	for i := 0; i < 3; i++ {
+		caseA = a.RegisterAt("window1", "2025-09-10", agencyA)
+		if i < 2 {
+			if r := a.AcceptAs("chief1", caseA, "2025-09-15"); r.Status != 200 {
+				t.Fatalf("accept: %d %s", r.Status, r.Body)
+			}
+		}
+	}
+	for i := 0; i < 2; i++ {
+		c := a.RegisterAt("window3", "2025-09-11", agencyB)
+		if r := a.AcceptAs("chief2", c, "2025-09-16"); r.Status != 200 {
+			t.Fatalf("accept in organ B: %d %s", r.Status, r.Body)
+		}
+	}
+	if r := a.Do("POST", "/api/v1/lawsuits", a.Login("bureau2"), map[string]any{"court": "南京市中级人民法院", "court_case_no": "（2025）苏01行初9号",
+		"instance": "first", "defendant_agency_id": agencyB, "reconsideration_organ_defendant": true, "plaintiff": "甲", "cause": "乙",
+		"complaint_received_on": "2025-09-05"}); r.Status != 201 {
+		t.Fatalf("lawsuit in organ B: %d %s", r.Status, r.Body)
+	}
+	type report struct {
+		Total struct {
+			Received, Accepted, Rejected, Concluded, Open int
+			Carried                                       int `json:"carried_over"`
+		} `json:"total"`
+		Litigation struct {
+			Stats struct{ Received, Concluded, Lost int } `json:"stats"`
+		} `json:"litigation"`
+	}
+	own := map[string]report{}
+	for code, bureau := range map[string]string{demo.FirstOrgan: "bureau1", demo.SecondOrgan: "bureau2"} {
+		var rep report
+		r := a.Do("GET", "/api/v1/reports/2025-09", a.Login(bureau), nil)
+		if r.Status != 200 {
+			t.Fatalf("%s's own report: %d %s", bureau, r.Status, r.Body)
+		}
+		r.JSON(t, &rep)
+		own[code] = rep
+	}
+	if own[demo.FirstOrgan].Total.Received != 3 || own[demo.SecondOrgan].Total.Received != 2 || own[demo.SecondOrgan].Litigation.Stats.Received != 1 {
+		t.Fatalf("the organs' own reports: %+v", own)
+	}
+	var ov struct {
+		Organs []struct {
+			Organ struct {
+				Code string `json:"code"`
+			} `json:"organ"`
+			Reconsideration struct {
+				Received, Accepted, Rejected, Concluded, Open int
+				Carried                                       int `json:"carried_over"`
+			} `json:"reconsideration"`
+			Litigation struct{ Received, Concluded, Lost int } `json:"litigation"`
+		} `json:"organs"`
+		Sum struct {
+			Reconsideration struct{ Received, Accepted, Rejected, Concluded, Open int } `json:"reconsideration"`
+			Litigation      struct{ Received, Concluded, Lost int }                     `json:"litigation"`
+		} `json:"sum"`
+	}
+	r := a.Do("GET", "/api/v1/oversight/2025-09", a.Login("city1"), nil)
+	if r.Status != 200 {
+		t.Fatalf("oversight: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &ov)
+	if len(ov.Organs) != 2 {
+		t.Fatalf("the supervisor sees %d organs, want both", len(ov.Organs))
+	}
+	var received, accepted, lawsuits int
+	for _, o := range ov.Organs {
+		mine := own[o.Organ.Code]
+		if o.Reconsideration.Received != mine.Total.Received || o.Reconsideration.Accepted != mine.Total.Accepted ||
+			o.Reconsideration.Rejected != mine.Total.Rejected || o.Reconsideration.Concluded != mine.Total.Concluded ||
+			o.Reconsideration.Open != mine.Total.Open || o.Reconsideration.Carried != mine.Total.Carried ||
+			o.Litigation.Received != mine.Litigation.Stats.Received || o.Litigation.Lost != mine.Litigation.Stats.Lost {
+			t.Errorf("organ %s: the supervisor reads %+v %+v, the organ's own report says %+v", o.Organ.Code, o.Reconsideration, o.Litigation, mine)
+		}
+		received += mine.Total.Received
+		accepted += mine.Total.Accepted
+		lawsuits += mine.Litigation.Stats.Received
+	}
+	if ov.Sum.Reconsideration.Received != received || ov.Sum.Reconsideration.Accepted != accepted || ov.Sum.Litigation.Received != lawsuits {
+		t.Errorf("sum %+v %+v, want received %d accepted %d lawsuits %d", ov.Sum.Reconsideration, ov.Sum.Litigation, received, accepted, lawsuits)
+	}
+	// no case file, no list of cases; the organs' own users do not read the supervisor's view
+	for _, p := range []string{fmt.Sprintf("/api/v1/cases/%d", caseA), "/api/v1/cases", "/api/v1/lawsuits", fmt.Sprintf("/cases/%d", caseA)} {
+		if r := a.Do("GET", p, a.Login("city1"), nil); r.Status != 403 {
+			t.Errorf("supervisor GET %s: %d, want 403", p, r.Status)
+		}
+	}
+	if r := a.Do("GET", "/api/v1/oversight/2025-09", a.Login("bureau2"), nil); r.Status != 403 {
+		t.Errorf("bureau2 reads the supervisor's view: %d", r.Status)
+	}
+	if r := a.Do("GET", "/oversight?period=2025-09", a.Login("city1"), nil); r.Status != 200 || !strings.Contains(string(r.Body), "南京市栖霞区人民政府") {
+		t.Errorf("oversight page: %d", r.Status)
+	}
+}

@@ -56,6 +56,7 @@ var filterKeys = map[string][]string{
 	"/cases/:id/documents/:type":        {"ref"},
 	"/statistics/:period":               {"v"},
 	"/reports":                          {"period"},
+	"/oversight":                        {"period"},
 	"/admin/calendar":                   {"year"},
 	"/api/v1/notices":                   {"unread", "page", "per_page"},
 	"/notices":                          {"unread", "page", "per_page"},

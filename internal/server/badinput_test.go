@@ -96,7 +96,8 @@ func newFuzzEnv(t testing.TB) *fuzzEnv {
 	auth.BcryptCost = bcrypt.MinCost
 	setExamples(a)
 	e := &fuzzEnv{a: a, callers: map[auth.Role]*caller{}, nobody: &caller{name: "nobody"}, fresh: map[string]*caller{}}
-	for role, user := range map[auth.Role]string{auth.RoleWindow: "window1", auth.RoleOfficer: "officer1", auth.RoleChief: "chief1", auth.RoleBureau: "bureau1"} {
+	for role, user := range map[auth.Role]string{auth.RoleWindow: "window1", auth.RoleOfficer: "officer1", auth.RoleChief: "chief1", auth.RoleBureau: "bureau1",
+		auth.RoleSupervisor: "city1"} {
 		c := &caller{name: user, role: role, token: a.Login(user)}
 		c.cookie, c.csrf = e.webSession(t, user)
 		e.callers[role] = c

@@ -44,6 +44,7 @@ import (
 	"fuyi/notices"
 	"fuyi/notices/noticeweb"
 	"fuyi/organs"
+	"fuyi/organs/organweb"
 	"fuyi/reports"
 	"fuyi/reports/reportweb"
 	"fuyi/supervision"
@@ -192,13 +193,14 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	nh.Routes(s.Router)
 	reportweb.New(rs, cfg.ExportTimeout, s.Replica).Routes(s.Router)
 	supervisionweb.New(sup).Routes(s.Router)
+	(&organweb.Handler{DB: db, Today: today}).Routes(s.Router) // the supervising role's statistics
 
 	s.Ops = &opsweb.Handler{DB: db, Migrations: migrations.FS, Metrics: metrics, Today: today, Token: cfg.MetricsToken}
 	s.Ops.Routes(s.Router)
 
 	// the OpenAPI document of every route above: each feature declares its operations beside its handlers
 	s.API = &apidoc.Handler{Router: s.Router, Sets: [][]apidoc.Op{accounts.API, caseweb.API, casefileweb.API, publicationweb.API,
-		lawsuitweb.API, hearingweb.API, calendarweb.API, noticeweb.API, reportweb.API, supervisionweb.API, opsweb.API}}
+		lawsuitweb.API, hearingweb.API, calendarweb.API, noticeweb.API, reportweb.API, supervisionweb.API, opsweb.API, organweb.API}}
 	s.API.Routes(s.Router)
 
 	app.Use(s.Router.NotFound)
