@@ -75,20 +75,21 @@ func (r Result) Total() int { return r.Created + r.Lapsed + r.Calendar + r.Diges
 
 // The set-based insert of deadline notices: every open deadline in the window whose level on $1 is higher
 // than what it was already alerted at, for every person who must know. ON CONFLICT makes reruns harmless.
+// The job runs for every organ at once: "every chief", "the bureau" are those of the deadline's organ.
 const insertDeadlineNotices = `WITH scan AS MATERIALIZED (
-	SELECT d.id, d.kind, d.due_on, d.case_id, d.lawsuit_id, d.alerted,
+	SELECT d.id, d.organ_id, d.kind, d.due_on, d.case_id, d.lawsuit_id, d.alerted,
 		CASE WHEN d.due_on < $1 THEN 'overdue' WHEN d.due_on = $1 THEN 'due' ELSE 'approaching' END AS level
 	FROM deadlines d
 	WHERE d.status = 'open' AND d.alerted IS DISTINCT FROM 'overdue' AND d.due_on <= $2
 ), todo AS MATERIALIZED (
-	SELECT s.id, s.kind, s.due_on, s.case_id, s.lawsuit_id, s.level FROM scan s
+	SELECT s.id, s.organ_id, s.kind, s.due_on, s.case_id, s.lawsuit_id, s.level FROM scan s
 	WHERE s.alerted IS NULL OR (s.alerted = 'approaching' AND s.level IN ('due', 'overdue')) OR (s.alerted = 'due' AND s.level = 'overdue')
 ), recipients AS (
 	-- the case team
 	SELECT t.id, x.user_id FROM todo t JOIN case_assignments x ON x.case_id = t.case_id AND x.removed_at IS NULL
 	UNION
 	-- every chief
-	SELECT t.id, u.id FROM todo t CROSS JOIN users u WHERE u.role = 'chief' AND u.active AND t.case_id IS NOT NULL
+	SELECT t.id, u.id FROM todo t JOIN users u ON u.organ_id = t.organ_id WHERE u.role = 'chief' AND u.active AND t.case_id IS NOT NULL
 	UNION
 	-- window staff for the review and correction deadlines of their registrations
 	SELECT t.id, u.id FROM todo t JOIN cases c ON c.id = t.case_id JOIN users u ON u.window_id = c.window_id AND u.active
@@ -99,7 +100,7 @@ const insertDeadlineNotices = `WITH scan AS MATERIALIZED (
 	UNION
 	SELECT t.id, l.registered_by FROM todo t JOIN lawsuits l ON l.id = t.lawsuit_id
 	UNION
-	SELECT t.id, u.id FROM todo t CROSS JOIN users u WHERE u.role = 'bureau' AND u.active AND t.lawsuit_id IS NOT NULL
+	SELECT t.id, u.id FROM todo t JOIN users u ON u.organ_id = t.organ_id WHERE u.role = 'bureau' AND u.active AND t.lawsuit_id IS NOT NULL
 ), inserted AS (
 	INSERT INTO notices (user_id, kind, dedupe_key, level, deadline_id, deadline_kind, due_on, case_id, lawsuit_id, title)
 	SELECT r.user_id, 'deadline', 'deadline:' || t.id || ':' || t.due_on || ':' || t.level, t.level, t.id, t.kind, t.due_on,
@@ -119,26 +120,27 @@ SELECT (SELECT count(*) FROM inserted) AS created, (SELECT count(*) FROM marked)
 const insertLapsedNotices = `INSERT INTO notices (user_id, kind, dedupe_key, deadline_id, deadline_kind, due_on, case_id, title)
 SELECT u.id, 'review_lapsed', 'lapsed:' || d.id || ':' || d.due_on, d.id, 'review', d.due_on, c.id, c.registration_no
 FROM deadlines d JOIN cases c ON c.id = d.case_id
-JOIN users u ON u.active AND (u.role = 'chief' OR u.window_id = c.window_id)
+JOIN users u ON u.active AND u.organ_id = c.organ_id AND (u.role = 'chief' OR u.window_id = c.window_id)
 WHERE d.kind = 'review' AND d.status = 'open' AND d.due_on < $1 AND c.status IN ('registered', 'correction')
 ON CONFLICT (user_id, dedupe_key) DO NOTHING`
 
 // Deadlines that cannot be computed for want of next year's calendar: tell the bureau once a day.
 const insertCalendarNotices = `INSERT INTO notices (user_id, kind, dedupe_key, title)
 SELECT u.id, 'calendar_missing', 'calendar:' || $1::date, count(*) || '项期限因节假日安排未录入而无法计算'
-FROM deadlines d CROSS JOIN users u WHERE d.status = 'pending' AND u.role = 'bureau' AND u.active
+FROM deadlines d JOIN users u ON u.organ_id = d.organ_id WHERE d.status = 'pending' AND u.role = 'bureau' AND u.active
 GROUP BY u.id HAVING count(*) > 0
 ON CONFLICT (user_id, dedupe_key) DO NOTHING`
 
-// Daily digest for chiefs and the bureau.
+// Daily digest for chiefs and the bureau, of their organ's deadlines.
 const insertDigests = `WITH counts AS (
-	SELECT count(*) FILTER (WHERE due_on < $1) AS overdue, count(*) FILTER (WHERE due_on = $1) AS due,
+	SELECT organ_id, count(*) FILTER (WHERE due_on < $1) AS overdue, count(*) FILTER (WHERE due_on = $1) AS due,
 		count(*) FILTER (WHERE due_on > $1 AND due_on <= $2) AS approaching
-	FROM deadlines WHERE status = 'open' AND due_on <= $2
+	FROM deadlines WHERE status = 'open' AND due_on <= $2 GROUP BY organ_id
 )
 INSERT INTO notices (user_id, kind, dedupe_key, title)
-SELECT u.id, 'digest', 'digest:' || $1::date, format('每日期限提示：已逾期%s项，今日届满%s项，即将届满%s项', c.overdue, c.due, c.approaching)
-FROM users u CROSS JOIN counts c WHERE u.role IN ('chief', 'bureau') AND u.active
+SELECT u.id, 'digest', 'digest:' || $1::date, format('每日期限提示：已逾期%s项，今日届满%s项，即将届满%s项',
+	coalesce(c.overdue, 0), coalesce(c.due, 0), coalesce(c.approaching, 0))
+FROM users u LEFT JOIN counts c ON c.organ_id = u.organ_id WHERE u.role IN ('chief', 'bureau') AND u.active
 ON CONFLICT (user_id, dedupe_key) DO NOTHING`
 
 // Run raises the alerts of one day. Any number of runs, in any number of processes, create each

@@ -121,7 +121,7 @@ func TestRowLevelSecurityBindsTheApplicationRole(t *testing.T) {
 
 	// unbound (the system context): the fixtures of two organs
 	for _, q := range []string{
-		`INSERT INTO organ (id, name, office_name, doc_prefix, court_name) VALUES (2, '乙市人民政府', '乙市司法局', '乙政复', '乙市中级人民法院')`,
+		`INSERT INTO organ (id, code, name, office_name, doc_prefix, court_name) VALUES (2, 'yi', '乙市人民政府', '乙市司法局', '乙政复', '乙市中级人民法院')`,
 		`INSERT INTO windows (organ_id, code, name) VALUES (1, 'WA1', '甲窗口'), (2, 'WB1', '乙窗口')`,
 		`INSERT INTO users (organ_id, username, name, role, password_hash) VALUES (1, 'usera', '甲', 'bureau', 'x'), (2, 'userb', '乙', 'bureau', 'x')`,
 		`INSERT INTO agencies (organ_id, name, category, level) VALUES (NULL, '共用机关', '公安', '市级部门'), (1, '甲机关', '公安', '县级部门'), (2, '乙机关', '公安', '县级部门')`,
