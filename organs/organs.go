@@ -74,23 +74,6 @@ func Under(ctx context.Context, db sqlx.QueryerContext, organ int) ([]Organ, err
 // Statements lists the package's SQL (TestEveryStatementPrepares).
 func Statements() []string { return []string{queryOrgans, queryOrganByCode, queryUnder} }
 
-// Each runs fn once per organ, with ctx bound to that organ: the deliberate organ context of the scheduled
-// jobs (each organ's report draft is computed from that organ's rows only). Every organ is tried; the
-// errors are joined.
-func Each(ctx context.Context, db *sqlx.DB, fn func(ctx context.Context) error) error {
-	os, err := List(database.System(ctx), db)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, o := range os {
-		if err := fn(database.WithOrgan(ctx, o.ID)); err != nil {
-			errs = append(errs, fmt.Errorf("organ %s: %w", o.Code, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // SectionParam is the query parameter naming the organ of a public-site page (its code); without it the
 // page is the first organ's.
 const SectionParam = "organ"

@@ -276,20 +276,22 @@ func TestPublicationSnapshots(t *testing.T) {
 	}
 }
 
-// The scheduled job drafts last month's report on the 1st and tells the bureau once.
+// The scheduled job drafts last month's report on the 1st and tells the bureau once: each organ's own
+// draft, told to its own bureau (the demo has two organs).
 func TestMonthlyDraftJob(t *testing.T) {
 	a := testapp.New(t, date.MustParse("2025-11-01"))
 	h := &reports.Service{DB: a.DB, Today: func() date.Date { return date.MustParse("2025-11-01") }}
 	for i := 0; i < 2; i++ {
-		if err := h.DraftLastMonth(context.Background()); err != nil {
+		if err := h.Job().Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var drafts, notices int
-	a.DB.Get(&drafts, `SELECT count(*) FROM report_drafts WHERE period = '2025-10'`)
-	a.DB.Get(&notices, `SELECT count(*) FROM notices n JOIN users u ON u.id = n.user_id WHERE n.kind = 'report_draft' AND u.role = 'bureau'`)
-	if drafts != 1 || notices != 1 {
-		t.Fatalf("drafts %d, notices %d", drafts, notices)
+	a.DB.Get(&drafts, `SELECT count(DISTINCT organ_id) FROM report_drafts WHERE period = '2025-10'`)
+	a.DB.Get(&notices, `SELECT count(*) FROM notices n JOIN users u ON u.id = n.user_id AND u.organ_id = n.organ_id
+		WHERE n.kind = 'report_draft' AND u.role = 'bureau'`)
+	if drafts != 2 || notices != 2 {
+		t.Fatalf("drafts of %d organs, notices %d; want one each for each of the 2 organs", drafts, notices)
 	}
 }
 

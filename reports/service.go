@@ -135,9 +135,12 @@ func (s *Service) DraftLastMonth(ctx context.Context) error {
 	})
 }
 
-// Job is the scheduled monthly draft (06:30 on the 1st, China time).
+// Job is the scheduled monthly draft (06:30 on the 1st, China time): each organ's own draft, told to its
+// own bureau.
 func (s *Service) Job() notices.Job {
-	return notices.Job{Spec: "30 6 1 * *", Name: "monthly report draft", Run: s.DraftLastMonth}
+	return notices.Job{Spec: "30 6 1 * *", Name: "monthly report draft", Run: func(ctx context.Context) error {
+		return database.EachOrgan(ctx, s.DB, s.DraftLastMonth)
+	}}
 }
 
 // PublishedPeriod is a period whose statistics are published (the public index).

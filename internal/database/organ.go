@@ -3,8 +3,11 @@ package database
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Organ binding. Every row of an organ's work carries organ_id, and row-level security (migration
@@ -32,6 +35,26 @@ func System(ctx context.Context) context.Context {
 func OrganOf(ctx context.Context) (int, bool) {
 	o, _ := ctx.Value(organKey{}).(int)
 	return o, o > 0
+}
+
+// QueryOrganIDs lists the organs (the organ table is not organ-scoped).
+const QueryOrganIDs = `SELECT id FROM organ ORDER BY id`
+
+// EachOrgan runs fn once per organ with ctx bound to that organ: the deliberate organ context of work that
+// serves every organ (a scheduled job computes each organ's figures from that organ's rows only). Every
+// organ is tried; the errors are joined.
+func EachOrgan(ctx context.Context, db sqlx.QueryerContext, fn func(ctx context.Context) error) error {
+	var ids []int
+	if err := sqlx.SelectContext(System(ctx), db, &ids, QueryOrganIDs); err != nil {
+		return fmt.Errorf("database: organs: %w", err)
+	}
+	var errs []error
+	for _, id := range ids {
+		if err := fn(WithOrgan(ctx, id)); err != nil {
+			errs = append(errs, fmt.Errorf("organ %d: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // organSetting is the value of fuyi.organ_id for the context ("" unbound).

@@ -5,7 +5,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"fmt"
 	"html/template"
@@ -161,10 +160,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	s.Cases.Effective = sup.DocumentEffective // the 抄告 of 复议法第79条第2款
 	sup.Anonymise = pub.Anonymise             // 典型案例 summaries: the decisions' redaction rules
 	rs := &reports.Service{DB: db, Today: today}
-	draft := rs.Job()
-	monthly := draft.Run
-	draft.Run = func(ctx context.Context) error { return organs.Each(ctx, db, monthly) } // each organ's own draft
-	s.Jobs = append(s.Jobs, draft)
+	s.Jobs = append(s.Jobs, rs.Job())
 
 	// the HTTP side of each feature, with what it needs from the others
 	nh := noticeweb.New(db, lawsuits.DeadlineLabel, log)
