@@ -132,7 +132,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 
 	s := &Server{App: app, Router: web.NewRouter(app, bodies), DB: db, Metrics: metrics}
-	s.Router.DB = db // the Idempotency-Keys of the POST routes
+	s.Router.DB = db                      // the Idempotency-Keys of the POST routes
 	s.Router.Section = organs.Section(db) // the public site: one section per organ
 	// reads that may lag go to the replica with the same statement limit as the primary's pool
 	if s.Replica, err = database.OpenReplica(db, cfg.ReplicaURL, database.Options{MaxConns: cfg.DBMaxConns,
