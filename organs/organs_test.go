@@ -100,6 +100,7 @@ func TestCaseNumbersGaplessPerOrganUnderConcurrentAcceptance(t *testing.T) {
 // organ's own report (as its bureau reads them), and their sum; it reads no case.
 func TestSupervisorSumsEqualTheOrgansOwnReports(t *testing.T) {
 	a := testapp.New(t, today)
+	a.RequireRowSecurity()
 	agencyA, agencyB := a.AgencyIn(demo.FirstOrgan), a.AgencyIn(demo.SecondOrgan)
 	var caseA int64
 	for i := 0; i < 3; i++ {

@@ -21,6 +21,7 @@ import (
 // number). The supervising role of organ B gets 403 on every route but its own and its session's.
 func TestForeignOrganMatrix(t *testing.T) {
 	a := testapp.New(t, date.MustParse("2026-11-22"))
+	a.RequireRowSecurity()
 	own := a.RegisterAt("window1", "2025-09-26", a.AgencyIn(demo.FirstOrgan))
 	if r := a.Accept(own, "2025-09-30", "ordinary"); r.Status != 200 {
 		t.Fatalf("accept: %d %s", r.Status, r.Body)
