@@ -73,7 +73,7 @@ var onCase = map[string]string{
 var refusedExamples = map[string]string{}
 
 // roleUser is who calls an operation for each role it allows (the first of chief, officer, bureau, window).
-var roleUser = []struct{ role, user string }{{"chief", "chief1"}, {"officer", "officer1"}, {"bureau", "bureau1"}, {"window", "window1"}}
+var roleUser = []struct{ role, user string }{{"chief", "chief1"}, {"officer", "officer1"}, {"bureau", "bureau1"}, {"window", "window1"}, {"supervisor", "city1"}}
 
 type docOp struct {
 	method, path string // OpenAPI path
