@@ -32,6 +32,12 @@ cat <<MSG
     clerk1             书记员（不具备资格）
     chief1             复议机构负责人
     bureau1            司法局
+  第二个复议机关 南京市人民政府（宁政复）：
+    window3            司法所窗口（SFS11）
+    officer11…officer13 办案人员
+    chief2             复议机构负责人
+    bureau2            南京市司法局
+    city1              上级统计（/oversight，只看统计与应诉数字，不看案卷）
 
   按 Ctrl-C 停止。
 MSG
