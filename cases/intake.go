@@ -275,7 +275,9 @@ func (a Application) Validate(today date.Date) (Validated, error) {
 		f.Add("postmarked_on", "邮戳日期（%s）不能早于知道该行政行为的日期（%s）", v.PostmarkedOn, v.ActKnownOn)
 	}
 	v.Matter = strings.TrimSpace(a.Act.Matter)
-	if !containsString(Matters, v.Matter) {
+	if v.Matter == "" {
+		f.Add("act.matter", "请选择申请事项")
+	} else if !containsString(Matters, v.Matter) {
 		f.Add("act.matter", "申请事项须为以下之一：%s", strings.Join(Matters, "、"))
 	}
 	v.RealEstate = a.Act.RealEstate

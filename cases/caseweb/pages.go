@@ -1,7 +1,6 @@
 package caseweb
 
 import (
-	"context"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"fuyi/cases"
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
-	"fuyi/internal/idempotency"
 	"fuyi/internal/web"
 )
 
@@ -82,100 +80,6 @@ func (h *Handler) pageReviewQueue(c *fiber.Ctx) error {
 	}
 	return web.Render(c, "cases/review_queue", fiber.Map{"Title": "受理审查队列", "Items": items, "Total": total,
 		"Understaffed": under, "UnderTotal": nunder, "Page": p, "Pages": web.PageWindow(nunder, p), "Today": h.Service.Today()})
-}
-
-func (h *Handler) intakeData(c *fiber.Ctx, in cases.Application, fields map[string]string) (fiber.Map, error) {
-	as, err := h.store().Agencies(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	for len(in.Applicants) < 3 {
-		in.Applicants = append(in.Applicants, cases.PartyInput{Kind: "person"})
-	}
-	for len(in.Agents) < 1 {
-		in.Agents = append(in.Agents, cases.PartyInput{Kind: "person"})
-	}
-	if in.ReceivedOn == "" {
-		in.ReceivedOn = h.Service.Today().String()
-	}
-	return fiber.Map{"Title": "登记行政复议申请", "In": in, "Errors": fields, "Agencies": as, "Matters": cases.Matters,
-		"Channels": cases.ChannelLabels(), "Materials": strings.Join(in.Materials, "\n")}, nil
-}
-
-func (h *Handler) pageIntake(c *fiber.Ctx) error {
-	data, err := h.intakeData(c, cases.Application{Channel: "window"}, nil)
-	if err != nil {
-		return err
-	}
-	return web.Render(c, "cases/intake", data)
-}
-
-func formParty(c *fiber.Ctx, prefix string) cases.PartyInput {
-	g := func(k string) string { return strings.TrimSpace(c.FormValue(prefix + "." + k)) }
-	return cases.PartyInput{Kind: g("kind"), Name: g("name"), IDType: g("id_type"), IDNumber: g("id_number"),
-		CreditCode: g("credit_code"), LegalRep: g("legal_rep"), RepTitle: g("legal_rep_title"), Phone: g("phone"), Address: g("address"),
-		AgentKind: g("agent_kind"), Firm: g("firm")}
-}
-
-// applicationFromForm reads the intake form; blank optional rows are left out. The error names a field
-// that cannot be read (an agency id that is not a number).
-func applicationFromForm(c *fiber.Ctx) (cases.Application, error) {
-	a := cases.Application{ReceivedOn: c.FormValue("received_on"), Channel: c.FormValue("channel"),
-		PostmarkedOn: c.FormValue("postmarked_on"), Requests: c.FormValue("requests"), Facts: c.FormValue("facts")}
-	form := web.Form(c)
-	a.RespondentAgencyID = form.Int32ID("respondent_agency_id")
-	a.Act = cases.ActInput{Title: c.FormValue("act.title"), DocNo: c.FormValue("act.doc_no"), MadeOn: c.FormValue("act.made_on"),
-		KnownOn: c.FormValue("act.known_on"), Matter: c.FormValue("act.matter"), RealEstate: c.FormValue("act.real_estate") == "on"}
-	for i := 0; i < 3; i++ {
-		p := formParty(c, fmt.Sprintf("applicants[%d]", i))
-		if i == 0 || p.Name != "" || p.IDNumber != "" || p.CreditCode != "" {
-			a.Applicants = append(a.Applicants, p)
-		}
-	}
-	if p := formParty(c, "agents[0]"); p.Name != "" {
-		a.Agents = append(a.Agents, p)
-	}
-	for _, m := range strings.Split(c.FormValue("materials"), "\n") {
-		if m = strings.TrimSpace(m); m != "" {
-			a.Materials = append(a.Materials, m)
-		}
-	}
-	return a, form.Err()
-}
-
-func (h *Handler) pageIntakeSubmit(c *fiber.Ctx) error {
-	in, ferr := applicationFromForm(c)
-	rerender := func(fields map[string]string, msg string) error {
-		data, err := h.intakeData(c, in, fields)
-		if err != nil {
-			return err
-		}
-		data["Error"] = msg
-		return web.Render(c, "cases/intake", data)
-	}
-	if ferr != nil {
-		return web.FormError(c, ferr, rerender)
-	}
-	v, err := in.Validate(h.Service.Today())
-	if err != nil {
-		return web.FormError(c, err, rerender)
-	}
-	u := web.CurrentUser(c)
-	key := c.FormValue("form_key")
-	ans, err := h.Service.Register(c.UserContext(), u, cases.Intake{Application: v, RealEstate: in.Act.RealEstate,
-		Key: idempotency.Key{UserID: u.ID, Key: key, Body: []byte(key)}},
-		func(_ context.Context, r *cases.Registered) (int, []byte, error) {
-			return fiber.StatusSeeOther, []byte(strconv.FormatInt(r.ID, 10)), nil
-		})
-	if err != nil {
-		return web.FormError(c, err, rerender)
-	}
-	id, err := strconv.ParseInt(string(ans.Body), 10, 64)
-	if err != nil {
-		return fmt.Errorf("cases: replayed intake answer %q: %w", ans.Body, err)
-	}
-	web.Flash(c, "申请已登记，请打印申请材料接收凭证交申请人")
-	return c.Redirect(fmt.Sprintf("/cases/%d/receipt", id), fiber.StatusSeeOther)
 }
 
 func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {

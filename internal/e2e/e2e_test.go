@@ -85,7 +85,7 @@ func TestWalkThrough(t *testing.T) {
 		chromedp.SendKeys(`input[name="applicants[0].id_number"]`, "11010519491231002X"),
 		chromedp.SendKeys(`input[name="applicants[0].phone"]`, "13800138000"),
 		chromedp.SendKeys(`input[name="applicants[0].address"]`, "南京市栖霞区尧化街道某路1号"),
-		chromedp.SetValue(`select[name="respondent_agency_id"]`, "1"),
+		chromedp.SendKeys(`input[name="respondent"]`, "南京市栖霞区市场监督管理局"),
 		chromedp.SendKeys(`input[name="act.title"]`, "行政处罚决定书"),
 		chromedp.SendKeys(`input[name="act.doc_no"]`, "栖市监罚〔2025〕345号"),
 		chromedp.SetValue(`input[name="act.made_on"]`, "2025-09-20"),

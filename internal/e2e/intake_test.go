@@ -36,35 +36,127 @@ func tabStops(t *testing.T, ctx context.Context) (controls, presses int) {
 	return
 }
 
-// The window's intake: the Tab stops from the first field to the submit button are counted (reported in
-// the log), an application is registered through the form, and its receipt prints on one A4 page without
+// The window's intake, keyboard first: the Tab stops from the first field to the submit button are counted
+// (reported in the log; 36 controls and 44 Tab presses before the form had rows added on demand). Enter in
+// an applicant's row adds the next applicant; the ID number shows the sex and birth date it carries or a
+// wrong check digit; an organisation shows only organisation fields; agents and a third party are added;
+// the respondent is typed from the directory. A refused form keeps every row and value, focuses the first
+// wrong field in view; corrected, it registers every party, and the receipt prints on one A4 page without
 // the staff's flash message (Chromium's print to PDF, counted by pdfinfo).
 func TestIntakeWalkThrough(t *testing.T) {
 	a := testapp.New(t, date.MustParse("2025-10-13"))
-	b, cancel := newBrowser(t, a, 1366, 1000)
+	b, cancel := newBrowser(t, a, 1366, 900)
 	defer cancel()
 	w, done := b.as("window1")
 	defer done()
+	w, done2 := context.WithTimeout(w, 2*time.Minute) // a step that never comes fails the test soon
+	defer done2()
 	must(t, chromedp.Run(w, chromedp.Navigate(b.base+"/cases/new"), chromedp.WaitVisible(`form.intake`)), "intake form")
 	controls, presses := tabStops(t, w)
 	t.Logf("intake form: %d controls, %d Tab presses from 收到申请日期 to the submit button", controls, presses)
+	if presses > 30 {
+		t.Errorf("%d Tab presses to submit an application", presses)
+	}
+	visible := func(sel string) bool {
+		return eval[bool](t, w, `(() => { const e = document.querySelector('`+sel+`'); return !!e && e.offsetParent !== null; })()`)
+	}
+	value := func(sel string) string { return eval[string](t, w, `document.querySelector('`+sel+`').value`) }
+	text := func(sel string) string { return eval[string](t, w, `document.querySelector('`+sel+`').textContent`) }
 
+	// the first applicant typed; a wrong check digit is named at once, the right number tells sex and birth
 	must(t, chromedp.Run(w,
-		chromedp.SendKeys(`input[name="applicants[0].name"]`, "张三"),
-		chromedp.SendKeys(`input[name="applicants[0].id_number"]`, "11010519491231002X"),
+		chromedp.Focus(`input[name="applicants[0].name"]`), chromedp.KeyEvent("张三"),
+		chromedp.KeyEvent("\t"), chromedp.KeyEvent("110105194912310021"),
+	), "first applicant")
+	if s := text(`input[name="applicants[0].id_number"] + output`); !strings.Contains(s, "校验位错误") {
+		t.Fatalf("a wrong check digit shows %q", s)
+	}
+	must(t, chromedp.Run(w, chromedp.Evaluate(`document.querySelector('input[name="applicants[0].id_number"]').value = ''`, nil),
+		chromedp.SendKeys(`input[name="applicants[0].id_number"]`, "11010519491231002x"),
 		chromedp.SendKeys(`input[name="applicants[0].phone"]`, "13800138000"),
 		chromedp.SendKeys(`input[name="applicants[0].address"]`, "南京市栖霞区尧化街道某路1号"),
-		chromedp.SetValue(`[name="respondent_agency_id"]`, "1"),
+	), "ID number")
+	if s := text(`input[name="applicants[0].id_number"] + output`); s != "性别：女　出生日期：1949年12月31日" {
+		t.Fatalf("the ID number tells %q", s)
+	}
+	// Enter adds the second applicant, focused; an organisation shows its own fields only
+	must(t, chromedp.Run(w, chromedp.KeyEvent("\r"), chromedp.WaitVisible(`input[name="applicants[1].name"]`)), "Enter adds an applicant")
+	if f := eval[string](t, w, `document.activeElement.name`); f != "applicants[1].name" {
+		t.Fatalf("after Enter the focus is on %q", f)
+	}
+	must(t, chromedp.Run(w,
+		chromedp.SetValue(`select[name="applicants[1].kind"]`, "org"),
+		chromedp.Evaluate(`document.querySelector('select[name="applicants[1].kind"]').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+		chromedp.SendKeys(`input[name="applicants[1].name"]`, "南京某某贸易有限公司"),
+		chromedp.SendKeys(`input[name="applicants[1].credit_code"]`, "91350100M000100Y43"),
+		chromedp.SendKeys(`input[name="applicants[1].legal_rep"]`, "李四"),
+	), "organisation")
+	if visible(`input[name="applicants[1].id_number"]`) || !visible(`input[name="applicants[1].credit_code"]`) || visible(`input[name="applicants[0].credit_code"]`) {
+		t.Fatal("person and organisation fields are not shown by kind")
+	}
+	if s := text(`section[data-group=applicants] fieldset[data-index="1"] legend`); !strings.Contains(s, "申请人（二）") {
+		t.Fatalf("the second applicant's legend: %q", s)
+	}
+	// two agents (a button, then Enter) and a third party; the lawyer's firm left out
+	must(t, chromedp.Run(w,
+		chromedp.Click(`section[data-group=agents] button.add-row`),
+		chromedp.WaitVisible(`input[name="agents[0].name"]`),
+		chromedp.SendKeys(`input[name="agents[0].name"]`, "王律师"),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(`input[name="agents[1].name"]`),
+		chromedp.SendKeys(`input[name="agents[1].name"]`, "张小三"),
+		chromedp.SetValue(`select[name="agents[1].agent_kind"]`, "relative"),
+		chromedp.Click(`section[data-group=third_parties] button.add-row`),
+		chromedp.WaitVisible(`input[name="third_parties[0].name"]`),
+		chromedp.SendKeys(`input[name="third_parties[0].name"]`, "赵六"),
+		chromedp.SendKeys(`input[name="third_parties[0].id_number"]`, "440524188001010014"),
+		chromedp.SendKeys(`input[name="respondent"]`, "南京市栖霞区市场监督管理局"),
 		chromedp.SendKeys(`input[name="act.title"]`, "行政处罚决定书"),
 		chromedp.SendKeys(`input[name="act.doc_no"]`, "栖市监罚〔2025〕345号"),
-		chromedp.SetValue(`input[name="act.made_on"]`, "2025-09-20"),
-		chromedp.SetValue(`input[name="act.known_on"]`, "2025-09-25"),
-		chromedp.SetValue(`select[name="act.matter"]`, "行政处罚"),
+		chromedp.SendKeys(`input[name="act.made_on"]`, "20250920"),
+		chromedp.SendKeys(`input[name="act.known_on"]`, "2025.9.25"),
 		chromedp.SendKeys(`textarea[name="requests"]`, "请求撤销被申请人作出的行政处罚决定。"),
 		chromedp.SendKeys(`textarea[name="materials"]`, "行政复议申请书1份\n身份证复印件1份\n行政处罚决定书复印件1份"),
+	), "agents, third party, act")
+	if n := eval[int](t, w, `document.querySelectorAll('datalist#agency-list option').length`); n < 6 {
+		t.Fatalf("the respondent list offers %d agencies", n)
+	}
+	// refused (no 申请事项, no firm for the lawyer): every row back, the first wrong field focused and in view
+	must(t, chromedp.Run(w, chromedp.Click(`button.big`), chromedp.WaitVisible(`.field-error`)), "refused")
+	b.shot(w, "intake-refused")
+	for sel, want := range map[string]string{`input[name="applicants[1].name"]`: "南京某某贸易有限公司", `input[name="agents[1].name"]`: "张小三",
+		`select[name="agents[1].agent_kind"]`: "relative", `input[name="third_parties[0].name"]`: "赵六", `input[name="respondent"]`: "南京市栖霞区市场监督管理局",
+		`input[name="act.made_on"]`: "2025-09-20", `input[name="act.known_on"]`: "2025-09-25", `select[name="applicants[1].kind"]`: "org"} {
+		if v := value(sel); v != want {
+			t.Errorf("after the error %s = %q, want %q", sel, v, want)
+		}
+	}
+	if f := eval[string](t, w, `document.activeElement.name`); f != "agents[0].firm" {
+		t.Fatalf("the first wrong field is not focused: %q", f)
+	}
+	if !eval[bool](t, w, `(() => { const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`) {
+		t.Fatal("the first wrong field is not scrolled into view")
+	}
+	if s := eval[string](t, w, `document.querySelector('form.intake').innerText`); !strings.Contains(s, "请选择申请事项") || strings.Contains(s, "须为以下之一") {
+		t.Fatalf("the 申请事项 message: %s", s)
+	}
+	if s := text(`input[name="third_parties[0].id_number"] + output`); !strings.Contains(s, "性别：男") {
+		t.Fatalf("the third party's ID number after the error tells %q", s)
+	}
+	controls2, presses2 := tabStops(t, w)
+	t.Logf("refused form with 2 applicants, 2 agents, 1 third party: %d controls, %d Tab presses", controls2, presses2)
+
+	must(t, chromedp.Run(w,
+		chromedp.SendKeys(`input[name="agents[0].firm"]`, "江苏某律师事务所"),
+		chromedp.SetValue(`select[name="act.matter"]`, "行政处罚"),
 		chromedp.Click(`button.big`),
 		chromedp.WaitVisible(`article.paper`),
 	), "register")
+	var parties string
+	must(t, a.DB.Get(&parties, `SELECT string_agg(role || ':' || name, ',' ORDER BY role, position) FROM case_parties WHERE case_id = (SELECT max(id) FROM cases)`), "parties")
+	if parties != "agent:王律师,agent:张小三,applicant:张三,applicant:南京某某贸易有限公司,third_party:赵六" {
+		t.Fatalf("registered parties: %s", parties)
+	}
 	if s := eval[string](t, w, `document.querySelector('p.flash') ? document.querySelector('p.flash').textContent : ''`); !strings.Contains(s, "申请已登记") {
 		t.Fatalf("the staff flash is not on the screen: %q", s)
 	}

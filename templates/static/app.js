@@ -58,21 +58,134 @@ document.addEventListener("submit", function (e) {
 })();
 
 // Intake: fields shown by what they apply to — the postmark only for applications sent by post, person or
-// organisation fields by the applicant's kind. A field holding a value or a message always stays visible.
+// organisation fields by the party's kind. A field holding a value or a message always stays visible.
+function fuyiKeep(el) { return el.querySelector(".field-error") || Array.prototype.some.call(el.querySelectorAll("input:not([type=checkbox]):not([type=radio])"), function (i) { return i.value !== ""; }); }
+function fuyiByKind(fs) {
+  var kind = fs.querySelector("select[name$='.kind']");
+  if (!kind) { return; }
+  fs.querySelectorAll("[data-kind]").forEach(function (el) { el.hidden = kind.value !== el.getAttribute("data-kind") && !fuyiKeep(el); });
+}
 document.addEventListener("DOMContentLoaded", function () {
-  function keep(el) { return el.querySelector(".field-error") || Array.prototype.some.call(el.querySelectorAll("input:not([type=checkbox]):not([type=radio])"), function (i) { return i.value !== ""; }); }
   var channel = document.querySelector("select[name=channel]");
   function byChannel() {
-    document.querySelectorAll("[data-show-channel]").forEach(function (el) { el.hidden = channel.value !== el.getAttribute("data-show-channel") && !keep(el); });
+    document.querySelectorAll("[data-show-channel]").forEach(function (el) { el.hidden = channel.value !== el.getAttribute("data-show-channel") && !fuyiKeep(el); });
   }
   if (channel) { channel.addEventListener("change", byChannel); byChannel(); }
-  document.querySelectorAll("fieldset[data-party]").forEach(function (fs) {
-    var kind = fs.querySelector("select[name$='.kind']");
-    if (!kind) { return; }
-    function byKind() {
-      fs.querySelectorAll("[data-kind]").forEach(function (el) { el.hidden = kind.value !== el.getAttribute("data-kind") && !keep(el); });
-    }
-    kind.addEventListener("change", byKind);
-    byKind();
+  document.querySelectorAll("fieldset[data-party]").forEach(fuyiByKind);
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("fieldset[data-party] select[name$='.kind']")) { fuyiByKind(e.target.closest("fieldset")); }
   });
 });
+
+// The window's intake, keyboard first: Enter in a party's row adds another of the same kind (申请人, 委托代理人,
+// 第三人) and Enter in a new blank row leaves the list; elsewhere Enter moves to the next field and
+// Ctrl+Enter submits. Rows are added and removed in the page (the server also answers the buttons without
+// JavaScript). A 居民身份证号码 shows the sex and birth date it carries, or why it is wrong (GB 11643 check
+// digit); dates typed as digits (20250926, 2025.9.26) become 2025-09-26.
+(function () {
+  var nums = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+  function cn(n) {
+    if (n < 10) { return nums[n]; }
+    if (n < 20) { return "十" + nums[n % 10]; }
+    if (n < 100) { return nums[Math.floor(n / 10)] + "十" + nums[n % 10]; }
+    return String(n);
+  }
+  function idInfo(v) {
+    v = v.trim().toUpperCase();
+    if (v.length < 18) { return null; }
+    if (!/^\d{17}[\dX]$/.test(v)) { return { bad: true, text: "身份证号码应为18位：17位数字加1位数字或X" }; }
+    var w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], s = 0;
+    for (var i = 0; i < 17; i++) { s += (v.charCodeAt(i) - 48) * w[i]; }
+    if ("10X98765432".charAt(s % 11) !== v.charAt(17)) { return { bad: true, text: "身份证号码校验位错误，请核对" }; }
+    var y = +v.substr(6, 4), m = +v.substr(10, 2), d = +v.substr(12, 2), dt = new Date(Date.UTC(y, m - 1, d));
+    if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d || dt > new Date()) { return { bad: true, text: "身份证号码中的出生日期不存在" }; }
+    return { bad: false, text: "性别：" + ((v.charCodeAt(16) - 48) % 2 ? "男" : "女") + "　出生日期：" + y + "年" + m + "月" + d + "日" };
+  }
+  function showID(input) {
+    var out = input.parentNode.querySelector("output.derived"), fs = input.closest("fieldset");
+    var type = fs ? fs.querySelector("select[name$='.id_type']") : null;
+    if (!out) { return; }
+    var info = (!type || type.value === "resident_id") ? idInfo(input.value) : null;
+    out.textContent = info ? info.text : "";
+    out.classList.toggle("bad", !!(info && info.bad));
+  }
+  function typedDate(v) {
+    v = v.trim();
+    if (/^\d{8}$/.test(v)) { v = v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2); }
+    var m = /^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$/.exec(v);
+    if (!m) { return v; }
+    return m[1] + "-" + ("0" + m[2]).slice(-2) + "-" + ("0" + m[3]).slice(-2);
+  }
+  function controls(form) {
+    return Array.prototype.filter.call(form.elements, function (x) {
+      return x.tagName !== "FIELDSET" && x.tagName !== "OUTPUT" && x.type !== "hidden" && !x.disabled && x.tabIndex >= 0 && x.offsetParent !== null;
+    });
+  }
+  function blank(fs) {
+    return !Array.prototype.some.call(fs.querySelectorAll("input:not([type=checkbox])"), function (i) { return i.value.trim() !== ""; });
+  }
+  function renumber(section) {
+    section.querySelectorAll("fieldset[data-party]").forEach(function (fs, i) {
+      var no = fs.querySelector(".row-no");
+      if (no) { no.textContent = cn(i + 1); }
+    });
+  }
+  function addRow(section) {
+    var tpl = section.querySelector("template[data-row-template]"), next = 0;
+    section.querySelectorAll("fieldset[data-party]").forEach(function (fs) { next = Math.max(next, +fs.getAttribute("data-index") + 1); });
+    var fs = tpl.content.querySelector("fieldset").cloneNode(true);
+    fs.setAttribute("data-index", String(next));
+    fs.querySelectorAll("[name], button[value]").forEach(function (el) {
+      if (el.name) { el.name = el.name.replace("__i__", String(next)); }
+      if (el.value && el.tagName === "BUTTON") { el.value = el.value.replace("__i__", String(next)); }
+    });
+    section.insertBefore(fs, tpl);
+    renumber(section);
+    fuyiByKind(fs);
+    var name = fs.querySelector("input[name$='.name']");
+    if (name) { name.focus(); }
+    return fs;
+  }
+  function removeRow(fs) {
+    var section = fs.closest("section[data-group]");
+    fs.remove();
+    renumber(section);
+    section.querySelector("button.add-row").focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form.intake");
+    if (!form) { return; }
+    form.querySelectorAll("input[data-idnumber]").forEach(showID);
+    form.addEventListener("input", function (e) { if (e.target.matches("input[data-idnumber]")) { showID(e.target); } });
+    form.addEventListener("change", function (e) {
+      if (e.target.matches("select[name$='.id_type']")) { var i = e.target.closest("fieldset").querySelector("input[data-idnumber]"); if (i) { showID(i); } }
+      if (e.target.matches("input[data-date]")) { e.target.value = typedDate(e.target.value); }
+    });
+    form.addEventListener("click", function (e) {
+      var b = e.target.closest("button");
+      if (!b) { return; }
+      if (b.classList.contains("add-row")) { e.preventDefault(); addRow(b.closest("section[data-group]")); }
+      if (b.classList.contains("remove-row")) { e.preventDefault(); removeRow(b.closest("fieldset[data-party]")); }
+    });
+    // a keypress of Enter would submit the form by its first button: the keydown below decides instead
+    form.addEventListener("keypress", function (e) { if (e.key === "Enter" && e.target.tagName === "INPUT") { e.preventDefault(); } });
+    form.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" || e.isComposing || e.keyCode === 229) { return; } // Enter that confirms a Chinese input method's choice
+      var t = e.target;
+      if (e.ctrlKey || e.metaKey) { e.preventDefault(); form.querySelector("button.big").click(); return; }
+      if (t.tagName === "TEXTAREA" || t.tagName === "BUTTON") { return; }
+      e.preventDefault();
+      if (t.matches("input[data-date]")) { t.value = typedDate(t.value); }
+      var row = t.closest("fieldset[data-party]"), list = controls(form), at = list.indexOf(t);
+      if (row && !blank(row)) { addRow(row.closest("section[data-group]")); return; }
+      if (row) { // a blank row: leave the list, to the first field after it
+        var section = row.closest("section[data-group]"), after = section.querySelector("button.add-row");
+        at = list.indexOf(after);
+        if (section.querySelectorAll("fieldset[data-party]").length > 1 || section.getAttribute("data-group") !== "applicants") { row.remove(); renumber(section); }
+        list = controls(form);
+        at = list.indexOf(after);
+      }
+      if (at >= 0 && at + 1 < list.length) { list[at + 1].focus(); }
+    });
+  });
+})();
