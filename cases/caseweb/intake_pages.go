@@ -88,7 +88,7 @@ func derived(p cases.PartyInput, today date.Date) string {
 // intakeForm is the application as typed, with what the page needs besides the application itself.
 type intakeForm struct {
 	cases.Application
-	Respondent string // the respondent as typed (a name from the directory)
+	Respondent string                                           // the respondent as typed (a name from the directory)
 	at         struct{ applicants, agents, thirdParties []int } // each row's index in the posted form
 }
 
