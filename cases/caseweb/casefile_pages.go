@@ -89,7 +89,8 @@ func partyInputs(ps []cases.Party, rows int) []cases.PartyInput {
 	var out []cases.PartyInput
 	for _, p := range ps {
 		out = append(out, cases.PartyInput{Kind: p.Kind, Name: p.Name, IDType: p.IDType, IDNumber: p.IDNumber, CreditCode: p.CreditCode,
-			LegalRep: p.LegalRep, RepTitle: p.RepTitle, Phone: p.Phone, Address: p.Address, AgentKind: p.AgentKind, Firm: p.Firm})
+			LegalRep: p.LegalRep, RepTitle: p.RepTitle, Phone: p.Phone, Address: p.Address, AgentKind: p.AgentKind, Firm: p.Firm,
+			Represents: p.Represents})
 	}
 	for len(out) < rows {
 		out = append(out, cases.PartyInput{Kind: "person"})

@@ -140,7 +140,7 @@ func formParty(c *fiber.Ctx, prefix string) cases.PartyInput {
 	g := func(k string) string { return strings.TrimSpace(c.FormValue(prefix + "." + k)) }
 	return cases.PartyInput{Kind: g("kind"), Name: g("name"), IDType: g("id_type"), IDNumber: strings.ToUpper(g("id_number")),
 		CreditCode: strings.ToUpper(g("credit_code")), LegalRep: g("legal_rep"), RepTitle: g("legal_rep_title"), Phone: g("phone"),
-		Address: g("address"), AgentKind: g("agent_kind"), Firm: g("firm")}
+		Address: g("address"), AgentKind: g("agent_kind"), Firm: g("firm"), Represents: g("represents")}
 }
 
 func blankParty(p cases.PartyInput) bool {
