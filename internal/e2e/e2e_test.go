@@ -3,7 +3,9 @@
 // Package e2e walks through the product in a real headless Chromium: a window registers an application,
 // the chief accepts and assigns, a hearing is scheduled, the lead officer drafts the decision, the chief
 // approves, it is served, the bureau publishes it, and the public page shows it anonymised; then the bureau
-// marks it as a typical case and publishes the yearly 应诉 review. A screenshot of
+// marks it as a typical case and publishes the yearly 应诉 review; the scan of the applicant's ID card uploaded
+// at the window right after registration is found in the 卷宗 the chief archives at the end (its original in
+// the ZIP, its row in the PDF's 卷内目录, its page drawn). A screenshot of
 // each step is saved under test-output/e2e/.
 package e2e
 
@@ -100,10 +102,26 @@ func TestWalkThrough(t *testing.T) {
 	if s := text(w); !strings.Contains(s, "申请材料接收凭证") || !strings.Contains(s, "张三") {
 		t.Fatalf("receipt: %s", s)
 	}
-	done()
 	var id int64
 	a.DB.Get(&id, `SELECT max(id) FROM cases`)
 	casePath := fmt.Sprintf("%s/cases/%d", base, id)
+	// at the window, right after registration: the applicant's ID card is scanned and uploaded to the case
+	scanPath, scan := scanFile(t)
+	must(t, chromedp.Run(w,
+		chromedp.Navigate(casePath),
+		chromedp.WaitVisible(`#upload summary`),
+		chromedp.Click(`#upload summary`),
+		chromedp.SetValue(`#upload select[name=category]`, "identity"),
+		chromedp.SendKeys(`#upload input[name=title]`, "申请人身份证扫描件"),
+		chromedp.SetUploadFiles(`#upload input[type=file]`, []string{scanPath}),
+		chromedp.Click(`#upload button.primary`),
+		chromedp.WaitVisible(`p.flash`),
+	), "upload scan")
+	shot(w, "window-scan-uploaded")
+	if s := text(w); !strings.Contains(s, "已上传：申请人身份证扫描件") {
+		t.Fatalf("upload: %s", s)
+	}
+	done()
 
 	// 2. chief1 accepts and assigns
 	c, doneC := as("chief1")
@@ -251,6 +269,23 @@ func TestWalkThrough(t *testing.T) {
 		t.Fatalf("review page: %s", s)
 	}
 	doneS()
+
+	// 9. the chief archives the case; the scan uploaded at the window is in the 卷宗: its original in the ZIP,
+	// its row in the PDF's 卷内目录, its page drawn after its sheet
+	c, doneC = as("chief1")
+	must(t, chromedp.Run(c,
+		chromedp.Navigate(casePath+"#archive"),
+		chromedp.WaitVisible(`form[action$="/archive"]`),
+		chromedp.SendKeys(`form[action$="/archive"] input[name=confirm]`, "归档"),
+		chromedp.Click(`form[action$="/archive"] button.primary`),
+		chromedp.WaitVisible(`p.flash`),
+	), "archive")
+	shot(c, "chief-archived")
+	if s := text(c); !strings.Contains(s, "已归档") || !strings.Contains(s, "正卷") {
+		t.Fatalf("archive: %s", s)
+	}
+	doneC()
+	scanInArchive(t, a, id, scan, "申请人身份证扫描件")
 	t.Logf("%d screenshots in %s", step, shots)
 }
 
