@@ -26,6 +26,7 @@ func TestIntakePageRows(t *testing.T) {
 		"applicants[3].kind": {"org"}, "applicants[3].name": {"南京某某贸易有限公司"}, "applicants[3].credit_code": {"91350100m000100y43"},
 		"applicants[3].legal_rep": {"李四"}, "applicants[7].kind": {"person"}, // a blank row: left out
 		"agents[2].agent_kind": {"lawyer"}, "agents[2].name": {"王律师"}, "agents[2].firm": {"江苏某律师事务所"},
+		"agents[2].represents": {"third_parties[4]"}, "agents[5].represents": {"applicants[3]"},
 		"agents[5].agent_kind": {"relative"}, "agents[5].name": {"张小三"},
 		"third_parties[4].kind": {"person"}, "third_parties[4].name": {"赵六"}, "third_parties[4].id_number": {"440524188001010014"},
 	}
@@ -47,13 +48,23 @@ func TestIntakePageRows(t *testing.T) {
 	for _, want := range []string{`name="applicants[1].name" value="南京某某贸易有限公司"`, `name="agents[0].name" value="王律师"`,
 		`name="agents[1].name" value="张小三"`, `name="third_parties[0].name" value="赵六"`, `name="respondent" value="南京市公安局栖霞分局"`,
 		`name="act.made_on" value="2025-08-01"`, `name="received_on" value="2025-09-26"`, "所在单位不能为空", "请选择申请事项",
-		"性别：女　出生日期：1949年12月31日"} {
+		"性别：女　出生日期：1949年12月31日", `<option value="third_parties[0]" selected>第三人（一）赵六</option>`,
+		`<option value="applicants[1]" selected>申请人（二）南京某某贸易有限公司</option>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the refused form lacks %s", want)
 		}
 	}
 	if strings.Contains(page, `name="applicants[2].`) {
 		t.Error("the blank applicant row came back")
+	}
+	// an agent of a row left out (blank) is refused beside its choice, not given to another party
+	bad = url.Values{}
+	for k, v := range f {
+		bad[k] = v
+	}
+	bad.Set("agents[5].represents", "applicants[7]")
+	if r := w.Post("/cases/new", bad); r.Status != 422 || !strings.Contains(string(r.Body), "代理人代理的申请人不存在") {
+		t.Fatalf("agent of a blank row: %d", r.Status)
 	}
 	// a respondent not in the directory is named beside its field
 	bad = url.Values{}
@@ -91,10 +102,10 @@ func TestIntakePageRows(t *testing.T) {
 	}
 	id := regexp.MustCompile(`/cases/(\d+)/receipt`).FindStringSubmatch(r.Header.Get("Location"))[1]
 	var got []string
-	if err := a.DB.Select(&got, `SELECT role || ':' || position || ':' || name || ':' || credit_code || ':' || sex FROM case_parties WHERE case_id = $1 ORDER BY role, position`, id); err != nil {
+	if err := a.DB.Select(&got, `SELECT role || ':' || position || ':' || name || ':' || credit_code || ':' || sex || ':' || represents FROM case_parties WHERE case_id = $1 ORDER BY role, position`, id); err != nil {
 		t.Fatal(err)
 	}
-	want := "agent:0:王律师::|agent:1:张小三::|applicant:0:张三::女|applicant:1:南京某某贸易有限公司:91350100M000100Y43:|third_party:0:赵六::男"
+	want := "agent:0:王律师:::third_parties[0]|agent:1:张小三:::applicants[1]|applicant:0:张三::女:|applicant:1:南京某某贸易有限公司:91350100M000100Y43::|third_party:0:赵六::男:"
 	if strings.Join(got, "|") != want {
 		t.Fatalf("stored parties:\n%s\nwant\n%s", strings.Join(got, "|"), want)
 	}

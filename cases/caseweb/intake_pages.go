@@ -124,7 +124,18 @@ func (h *Handler) intakeData(c *fiber.Ctx, in intakeForm, fields map[string]stri
 	if fields != nil && fields["respondent_agency_id"] != "" && fields["respondent"] == "" {
 		fields["respondent"] = fields["respondent_agency_id"]
 	}
-	return fiber.Map{"Title": "登记行政复议申请", "In": in, "Groups": groups, "Errors": fields, "Agencies": as,
+	// the parties an agent may represent: 申请人（一）张三 …
+	principals := []fiber.Map{}
+	for _, g := range []struct {
+		key, label string
+		list       []cases.PartyInput
+	}{{"applicants", "申请人", in.Applicants}, {"third_parties", "第三人", in.ThirdParties}} {
+		for i, p := range g.list {
+			principals = append(principals, fiber.Map{"Value": fmt.Sprintf("%s[%d]", g.key, i),
+				"Label": fmt.Sprintf("%s（%s）%s", g.label, cnNumeral(i+1), p.Name)})
+		}
+	}
+	return fiber.Map{"Title": "登记行政复议申请", "In": in, "Groups": groups, "Principals": principals, "Errors": fields, "Agencies": as,
 		"Matters": cases.Matters, "Channels": cases.ChannelLabels(), "Materials": strings.Join(in.Materials, "\n")}, nil
 }
 
@@ -223,6 +234,9 @@ func (h *Handler) applicationFromForm(c *fiber.Ctx, keepBlank bool) (intakeForm,
 	}
 	a.Agents, in.at.agents = formRows(c, posted, "agents", keepBlank)
 	a.ThirdParties, in.at.thirdParties = formRows(c, posted, "third_parties", keepBlank)
+	for i := range a.Agents {
+		a.Agents[i].Represents = in.compactRef(a.Agents[i].Represents)
+	}
 	for _, m := range strings.Split(c.FormValue("materials"), "\n") {
 		if m = strings.TrimSpace(m); m != "" {
 			a.Materials = append(a.Materials, m)
@@ -231,6 +245,30 @@ func (h *Handler) applicationFromForm(c *fiber.Ctx, keepBlank bool) (intakeForm,
 	in.Application = a
 	return in, form.Err()
 }
+
+// compactRef turns the party an agent represents, as the page names it (the row's index in the form, which
+// rows added and removed in the page leave with gaps), into its place among the rows read. A row that was
+// left out (blank) gives an index past the end: the validation names it, nothing is guessed.
+func (in *intakeForm) compactRef(ref string) string {
+	m := principalRef.FindStringSubmatch(ref)
+	if m == nil {
+		return ref
+	}
+	n, _ := strconv.Atoi(m[2])
+	at := in.at.applicants
+	if m[1] == "third_parties" {
+		at = in.at.thirdParties
+	}
+	for i, x := range at {
+		if x == n {
+			return fmt.Sprintf("%s[%d]", m[1], i)
+		}
+	}
+	return fmt.Sprintf("%s[%d]", m[1], maxRows+n)
+}
+
+// principalRef names a party an agent may represent.
+var principalRef = regexp.MustCompile(`^(applicants|third_parties)\[(\d{1,4})\]$`)
 
 // agencyByName finds an active agency of the directory by the name typed (or picked from the list,
 // which may carry its category: 南京市栖霞区公安分局（公安）); 0 when none has that name.
@@ -268,6 +306,7 @@ func rowChange(c *fiber.Ctx, in *intakeForm) bool {
 			for i, at := range posted[m[1]] {
 				if at == n && i < len(*l) {
 					*l = append((*l)[:i], (*l)[i+1:]...)
+					shiftRefs(in.Agents, m[1], i)
 					break
 				}
 			}
@@ -275,6 +314,23 @@ func rowChange(c *fiber.Ctx, in *intakeForm) bool {
 		return true
 	}
 	return false
+}
+
+// shiftRefs follows the removal of row i of group: agents of later rows move up, agents of that row
+// represent nobody (the page shows the first party; the user chooses again).
+func shiftRefs(agents []cases.PartyInput, group string, i int) {
+	for k, a := range agents {
+		m := principalRef.FindStringSubmatch(a.Represents)
+		if m == nil || m[1] != group {
+			continue
+		}
+		switch n, _ := strconv.Atoi(m[2]); {
+		case n == i:
+			agents[k].Represents = ""
+		case n > i:
+			agents[k].Represents = fmt.Sprintf("%s[%d]", group, n-1)
+		}
+	}
 }
 
 func (h *Handler) pageIntakeSubmit(c *fiber.Ctx) error {

@@ -130,6 +130,35 @@ document.addEventListener("DOMContentLoaded", function () {
       if (no) { no.textContent = cn(i + 1); }
     });
   }
+  // the parties an agent may represent, as the page now has them: 申请人（一）张三 …
+  function refreshPrincipals(form) {
+    var list = [];
+    [["applicants", "申请人"], ["third_parties", "第三人"]].forEach(function (g) {
+      var section = form.querySelector("section[data-group='" + g[0] + "']");
+      if (!section) { return; }
+      section.querySelectorAll("fieldset[data-party]").forEach(function (fs, i) {
+        var name = fs.querySelector("input[name$='.name']");
+        list.push({ value: g[0] + "[" + fs.getAttribute("data-index") + "]", label: g[1] + "（" + cn(i + 1) + "）" + (name ? name.value.trim() : "") });
+      });
+    });
+    form.querySelectorAll("select[data-principals]").forEach(function (sel) {
+      var was = sel.value, kept = list.some(function (p) { return p.value === was; });
+      while (sel.options.length > list.length) { sel.remove(sel.options.length - 1); }
+      list.forEach(function (p, i) {
+        var o = sel.options[i] || sel.appendChild(document.createElement("option"));
+        o.value = p.value;
+        o.textContent = p.label;
+      });
+      if (kept) { sel.value = was; }
+      var note = sel.parentNode.querySelector("small.principal-gone");
+      if (!kept && was && !note) { // the party it represented was deleted: say so, the first party is shown
+        note = document.createElement("small");
+        note.className = "warn principal-gone";
+        note.textContent = "原被代理人已删除，请重新选择";
+        sel.parentNode.appendChild(note);
+      }
+    });
+  }
   function addRow(section) {
     var tpl = section.querySelector("template[data-row-template]"), next = 0;
     section.querySelectorAll("fieldset[data-party]").forEach(function (fs) { next = Math.max(next, +fs.getAttribute("data-index") + 1); });
@@ -142,6 +171,7 @@ document.addEventListener("DOMContentLoaded", function () {
     section.insertBefore(fs, tpl);
     renumber(section);
     fuyiByKind(fs);
+    refreshPrincipals(section.closest("form"));
     var name = fs.querySelector("input[name$='.name']");
     if (name) { name.focus(); }
     return fs;
@@ -150,13 +180,18 @@ document.addEventListener("DOMContentLoaded", function () {
     var section = fs.closest("section[data-group]");
     fs.remove();
     renumber(section);
+    refreshPrincipals(section.closest("form"));
     section.querySelector("button.add-row").focus();
   }
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.intake");
     if (!form) { return; }
     form.querySelectorAll("input[data-idnumber]").forEach(showID);
-    form.addEventListener("input", function (e) { if (e.target.matches("input[data-idnumber]")) { showID(e.target); } });
+    refreshPrincipals(form);
+    form.addEventListener("input", function (e) {
+      if (e.target.matches("input[data-idnumber]")) { showID(e.target); }
+      if (e.target.matches("section[data-group=applicants] input[name$='.name'], section[data-group=third_parties] input[name$='.name']")) { refreshPrincipals(form); }
+    });
     form.addEventListener("change", function (e) {
       if (e.target.matches("select[name$='.id_type']")) { var i = e.target.closest("fieldset").querySelector("input[data-idnumber]"); if (i) { showID(i); } }
       if (e.target.matches("input[data-date]")) { e.target.value = typedDate(e.target.value); }
@@ -181,7 +216,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (row) { // a blank row: leave the list, to the first field after it
         var section = row.closest("section[data-group]"), after = section.querySelector("button.add-row");
         at = list.indexOf(after);
-        if (section.querySelectorAll("fieldset[data-party]").length > 1 || section.getAttribute("data-group") !== "applicants") { row.remove(); renumber(section); }
+        if (section.querySelectorAll("fieldset[data-party]").length > 1 || section.getAttribute("data-group") !== "applicants") { row.remove(); renumber(section); refreshPrincipals(form); }
         list = controls(form);
         at = list.indexOf(after);
       }
