@@ -118,6 +118,11 @@ func TestIntakeWalkThrough(t *testing.T) {
 		chromedp.SendKeys(`textarea[name="requests"]`, "请求撤销被申请人作出的行政处罚决定。"),
 		chromedp.SendKeys(`textarea[name="materials"]`, "行政复议申请书1份\n身份证复印件1份\n行政处罚决定书复印件1份"),
 	), "agents, third party, act")
+	// each agent names the party it represents, from the parties as now typed
+	if s := eval[string](t, w, `[...document.querySelector('select[name="agents[0].represents"]').options].map(o => o.textContent).join('|')`); s != "申请人（一）张三|申请人（二）南京某某贸易有限公司|第三人（一）赵六" {
+		t.Fatalf("an agent may represent %q", s)
+	}
+	must(t, chromedp.Run(w, chromedp.SetValue(`select[name="agents[0].represents"]`, "third_parties[0]")), "agent of the third party")
 	if n := eval[int](t, w, `document.querySelectorAll('datalist#agency-list option').length`); n < 6 {
 		t.Fatalf("the respondent list offers %d agencies", n)
 	}
@@ -125,7 +130,7 @@ func TestIntakeWalkThrough(t *testing.T) {
 	must(t, chromedp.Run(w, chromedp.Click(`button.big`), chromedp.WaitVisible(`.field-error`)), "refused")
 	b.shot(w, "intake-refused")
 	for sel, want := range map[string]string{`input[name="applicants[1].name"]`: "南京某某贸易有限公司", `input[name="agents[1].name"]`: "张小三",
-		`select[name="agents[1].agent_kind"]`: "relative", `input[name="third_parties[0].name"]`: "赵六", `input[name="respondent"]`: "南京市栖霞区市场监督管理局",
+		`select[name="agents[1].agent_kind"]`: "relative", `select[name="agents[0].represents"]`: "third_parties[0]", `select[name="agents[1].represents"]`: "applicants[0]", `input[name="third_parties[0].name"]`: "赵六", `input[name="respondent"]`: "南京市栖霞区市场监督管理局",
 		`input[name="act.made_on"]`: "2025-09-20", `input[name="act.known_on"]`: "2025-09-25", `select[name="applicants[1].kind"]`: "org"} {
 		if v := value(sel); v != want {
 			t.Errorf("after the error %s = %q, want %q", sel, v, want)
@@ -153,8 +158,8 @@ func TestIntakeWalkThrough(t *testing.T) {
 		chromedp.WaitVisible(`article.paper`),
 	), "register")
 	var parties string
-	must(t, a.DB.Get(&parties, `SELECT string_agg(role || ':' || name, ',' ORDER BY role, position) FROM case_parties WHERE case_id = (SELECT max(id) FROM cases)`), "parties")
-	if parties != "agent:王律师,agent:张小三,applicant:张三,applicant:南京某某贸易有限公司,third_party:赵六" {
+	must(t, a.DB.Get(&parties, `SELECT string_agg(role || ':' || name || coalesce(nullif(':' || represents, ':'), ''), ',' ORDER BY role, position) FROM case_parties WHERE case_id = (SELECT max(id) FROM cases)`), "parties")
+	if parties != "agent:王律师:third_parties[0],agent:张小三:applicants[0],applicant:张三,applicant:南京某某贸易有限公司,third_party:赵六" {
 		t.Fatalf("registered parties: %s", parties)
 	}
 	if s := eval[string](t, w, `document.querySelector('p.flash') ? document.querySelector('p.flash').textContent : ''`); !strings.Contains(s, "申请已登记") {
