@@ -199,7 +199,11 @@ func (s *Service) ApproveDecision(ctx context.Context, u *auth.User, id int64, i
 				return Change{}, err
 			}
 			if err := FourEyes(u.ID, d.ProposedBy, team.LeadOfficerID); err != nil {
-				return Change{}, err
+				others, cerr := st.OtherChiefs(ctx, u.ID)
+				if cerr != nil {
+					return Change{}, cerr
+				}
+				return Change{}, FourEyesRefusal(u.ID == d.ProposedBy, team.LeadOfficerID != nil && *team.LeadOfficerID == u.ID, others)
 			}
 		}
 		if !in.Approve {
@@ -229,6 +233,33 @@ func (s *Service) ApproveDecision(ctx context.Context, u *auth.User, id int64, i
 // ErrFourEyes refuses the approval of a decision by the person who drafted it or leads the case.
 var ErrFourEyes = apperr.New(apperr.Forbidden, "approval.four_eyes",
 	"不能批准自己起草或主办的决定（审批须由起草人、主办人以外的负责人作出），请由其他负责人批准或提交集体讨论")
+
+// FourEyesRefusal is ErrFourEyes saying how the case can go on lawfully (复议法第61条: the decision is
+// approved by a 负责人 other than its drafter and lead, or passed by 集体讨论): as lead, hand the lead to
+// another officer of the team (then approving a draft one did not write is allowed); as drafter, the new lead
+// proposes their own draft; or another 复议机构负责人 approves — and when the approver is the only one, the
+// bureau adds a second (e.g. the deputy) as a user of role chief.
+func FourEyesRefusal(drafted, leads bool, otherChiefs int) *apperr.Error {
+	var why, steps string
+	switch {
+	case drafted && leads:
+		why = "本决定草案由您起草，且您是本案主办人"
+		steps = "①在“指派 / 调整办案人员”中将主办人改为本案其他办案人员，由新主办人重新起草并提交决定草案后，您即可批准"
+	case drafted:
+		why = "本决定草案由您起草"
+		steps = "①由本案主办人重新起草并提交决定草案（您可先退回本稿）后，您即可批准"
+	default:
+		why = "您是本案主办人"
+		steps = "①在“指派 / 调整办案人员”中将主办人改为本案其他办案人员（您可继续作为办案人员），然后即可批准本稿"
+	}
+	other := fmt.Sprintf("②由其他复议机构负责人批准（本机构另有%d名）", otherChiefs)
+	if otherChiefs == 0 {
+		other = "②本机构目前只有您一名复议机构负责人：可请司法局在“用户管理”中为副职负责人开设“复议机构负责人”账号，由其批准"
+	}
+	msg := why + "，依复议法第61条不能由您批准（审批须由起草人、主办人以外的负责人作出或经集体讨论通过，集体讨论的结果亦须由他人记录）。可以：" +
+		steps + "；" + other + "。"
+	return &apperr.Error{Kind: ErrFourEyes.Kind, Code: ErrFourEyes.Code, Message: msg}
+}
 
 // FourEyes is the separation of duties of 复议法第61条 (the 行政复议机构 examines the case and proposes, the
 // 负责人 or the collective discussion approves): the approver of a decision is neither the one who drafted

@@ -259,3 +259,14 @@ func (s *Store) ConvertToOrdinary(ctx context.Context, caseID int64, on date.Dat
 func (s *Store) AddCommitteeOpinion(ctx context.Context, caseID int64, on date.Date, opinion string, by int64) error {
 	return s.exec(ctx, "committee opinion", insertCommittee, caseID, on, opinion, by)
 }
+
+const countOtherChiefs = `SELECT count(*) FROM users WHERE role = 'chief' AND active AND id <> $1`
+
+// OtherChiefs counts the active 复议机构负责人 other than the user (who else may approve a decision).
+func (s *Store) OtherChiefs(ctx context.Context, userID int64) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, s.db, &n, countOtherChiefs, userID); err != nil {
+		return 0, fmt.Errorf("cases: other chiefs: %w", err)
+	}
+	return n, nil
+}

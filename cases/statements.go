@@ -7,7 +7,7 @@ func Statements() []string {
 		queryIssuedDocs, queryIssuedCurrent, queryIssuedByID, queryIssuedPDF, queryIssuedKeys, insertIssued, insertIssuedMany, storeRenderings,
 		supersedeIssued, nextIssuedID, nextDocSerial, queryServices, queryIssuedForCase, queryReceiptFile, insertService,
 		countServices, setCopyServed, updateCorrected, deleteParties, queryAllCaseIDs,
-		queryHandlingFacts,
+		queryHandlingFacts, countOtherChiefs,
 		querySeries,
 		queryTeam,
 		queryStaffing,
