@@ -96,7 +96,7 @@ func TestFourEyesWayOutForASingleChief(t *testing.T) {
 		VALUES ($1, 1, 'maintain', '2025-11-20', '{第六十八条}', '{"ruling": "维持。"}', 'proposed', $2)`, own, a.UserID("chief1")); err != nil {
 		t.Fatal(err)
 	}
-	if r := a.Do("POST", "/api/v1/users", a.Login("bureau1"), map[string]any{"username": "chief2", "name": "副主任", "role": "chief",
+	if r := a.Do("POST", "/api/v1/users", a.Login("bureau1"), map[string]any{"username": "deputy1", "name": "副主任", "role": "chief",
 		"qualified": true, "password": "deputy-password-1"}); r.Status != 201 {
 		t.Fatalf("add a deputy: %d %s", r.Status, r.Body)
 	}
@@ -104,7 +104,7 @@ func TestFourEyesWayOutForASingleChief(t *testing.T) {
 	if msg := string(r.Body); r.Status != 403 || !strings.Contains(msg, "由您起草") || !strings.Contains(msg, "其他复议机构负责人批准（本机构另有1名）") {
 		t.Fatalf("the drafter's refusal: %d %s", r.Status, msg)
 	}
-	r = a.Do("POST", "/api/v1/sessions", "", map[string]string{"username": "chief2", "password": "deputy-password-1"})
+	r = a.Do("POST", "/api/v1/sessions", "", map[string]string{"username": "deputy1", "password": "deputy-password-1"})
 	tok, _ := r.Map(t)["token"].(string)
 	v := a.Case(t, "chief1", own)
 	if r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/decision/approval", own), tok, map[string]any{"approve": true, "version": v.Version}); r.Status != 200 {

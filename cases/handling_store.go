@@ -260,7 +260,9 @@ func (s *Store) AddCommitteeOpinion(ctx context.Context, caseID int64, on date.D
 	return s.exec(ctx, "committee opinion", insertCommittee, caseID, on, opinion, by)
 }
 
-const countOtherChiefs = `SELECT count(*) FROM users WHERE role = 'chief' AND active AND id <> $1`
+// countOtherChiefs counts in the user's own organ (explicitly: a role bypassing row-level security sees all)
+const countOtherChiefs = `SELECT count(*) FROM users o WHERE o.role = 'chief' AND o.active AND o.id <> $1
+	AND o.organ_id = (SELECT u.organ_id FROM users u WHERE u.id = $1)`
 
 // OtherChiefs counts the active 复议机构负责人 other than the user (who else may approve a decision).
 func (s *Store) OtherChiefs(ctx context.Context, userID int64) (int, error) {
