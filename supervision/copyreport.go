@@ -144,6 +144,7 @@ func CopyReportText(organName, docNo, superior, agency, caseNo, copied, copiedNo
 		ref += "（" + copiedNo + "）"
 	}
 	agency, ref, superior = pdf.Text(agency), pdf.Text(ref), pdf.Text(superior)
+	organName, docNo, caseNo, copied = pdf.Text(organName), pdf.Text(docNo), pdf.Text(caseNo), pdf.Text(copied)
 	var b strings.Builder
 	fmt.Fprintf(&b, "@title %s\n@title 行政复议文书抄告函\n@right %s\n@plain %s：\n", organName, docNo, superior)
 	fmt.Fprintf(&b, "本机关办理的以%s为被申请人的行政复议案件（案号%s），%s已于%s发生法律效力。依照《中华人民共和国行政复议法》第七十九条第二款的规定，现将该%s抄告你单位。\n",

@@ -252,10 +252,10 @@ func (s *Service) order(ctx context.Context, id int64) (*Order, error) {
 
 func orderText(o organ, docNo string, r Respondent, document string, missed, on, due date.Date) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "@title %s\n@title 责令限期履行通知书\n@right %s\n@plain %s：\n", o.Name, docNo, pdf.Text(r.AgencyName))
+	fmt.Fprintf(&b, "@title %s\n@title 责令限期履行通知书\n@right %s\n@plain %s：\n", pdf.Text(o.Name), docNo, pdf.Text(r.AgencyName))
 	fmt.Fprintf(&b, "本机关在以你单位为被申请人的行政复议案件（案号%s）中作出的%s%s，履行期限已于%s届满，你单位至今未履行。依照《中华人民共和国行政复议法》第七十七条的规定，现责令你单位于%s前履行，并将履行情况书面报告本机关。逾期仍不履行的，本机关将依法约谈你单位有关负责人或者予以通报批评。\n",
-		deref(r.CaseNo), documentLabel(document), copiedNo(r.CaseNo, document), missed.Chinese(), due.Chinese())
-	fmt.Fprintf(&b, "@sign %s\n@date %s\n", o.Name, on.Chinese())
+		pdf.Text(deref(r.CaseNo)), documentLabel(document), pdf.Text(copiedNo(r.CaseNo, document)), missed.Chinese(), due.Chinese())
+	fmt.Fprintf(&b, "@sign %s\n@date %s\n", pdf.Text(o.Name), on.Chinese())
 	return b.String()
 }
 
@@ -369,15 +369,16 @@ func (s *Service) Reprimand(ctx context.Context, u *auth.User, orderID int64, in
 		}
 		docNo := fmt.Sprintf("%s通〔%d〕%d号", org.DocPrefix, on.Year(), serial)
 		var b strings.Builder
-		fmt.Fprintf(&b, "@title %s\n@title 关于对%s予以通报批评的通报\n@right %s\n@plain %s：\n", org.Name, pdf.Text(o.AgencyName), docNo, pdf.Text(recipients))
+		fmt.Fprintf(&b, "@title %s\n@title 关于对%s予以通报批评的通报\n@right %s\n@plain %s：\n", pdf.Text(org.Name), pdf.Text(o.AgencyName), docNo, pdf.Text(recipients))
 		fmt.Fprintf(&b, "%s未履行本机关作出的%s（案号%s）。本机关于%s以%s责令其于%s前履行。依照《中华人民共和国行政复议法》第七十七条的规定，现对%s予以通报批评。\n",
-			o.AgencyName, o.DocumentLabel(), o.CaseNo, o.OrderedOn.Chinese(), o.DocNo, o.DueOn.Chinese(), o.AgencyName)
+			pdf.Text(o.AgencyName), o.DocumentLabel(), pdf.Text(o.CaseNo), o.OrderedOn.Chinese(), pdf.Text(o.DocNo), o.DueOn.Chinese(), pdf.Text(o.AgencyName))
+		// each line typed is a paragraph of text: a line beginning with "@" is printed, never read as layout
 		for _, p := range strings.Split(content, "\n") {
-			if p = strings.TrimSpace(p); p != "" && !strings.HasPrefix(p, "@") {
-				b.WriteString(p + "\n")
+			if p = strings.TrimSpace(p); p != "" {
+				b.WriteString(pdf.Text(p) + "\n")
 			}
 		}
-		fmt.Fprintf(&b, "@sign %s\n@date %s\n", org.Name, on.Chinese())
+		fmt.Fprintf(&b, "@sign %s\n@date %s\n", pdf.Text(org.Name), on.Chinese())
 		pdfb, err := pdf.RenderAt(b.String(), "通报批评", on.Time().Add(8*time.Hour))
 		if err != nil {
 			return err

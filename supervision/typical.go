@@ -167,7 +167,7 @@ func (s *Service) TypicalReport(ctx context.Context, year int, kind string) (str
 		title = fmt.Sprintf("关于%d年度行政复议典型案例的通报", year)
 		addressee = "各镇人民政府、街道办事处，区政府各部门"
 	}
-	fmt.Fprintf(&b, "@title %s\n@title %s\n@plain %s：\n", o.Name, title, addressee)
+	fmt.Fprintf(&b, "@title %s\n@title %s\n@plain %s：\n", pdf.Text(o.Name), title, pdf.Text(addressee))
 	if kind == "bulletin" {
 		fmt.Fprintf(&b, "为发挥行政复议监督纠错作用，推动依法行政，现将%d年度行政复议典型案例通报如下，请各单位举一反三、引以为戒。\n", year)
 	} else {
@@ -179,13 +179,14 @@ func (s *Service) TypicalReport(ctx context.Context, year int, kind string) (str
 	for i, t := range ts {
 		fmt.Fprintf(&b, "@heading %s、%s\n", pdf.ChineseNumber(i+1), pdf.Text(t.PublicTitle()))
 		fmt.Fprintf(&b, "（被申请人：%s；处理结果：%s）\n", pdf.Text(t.AgencyName), t.DecisionLabel())
+		// each line of the summary is a paragraph of text: a line beginning with "@" is printed, never read as layout
 		for _, p := range t.PublicBody() {
-			if p = strings.TrimSpace(p); p != "" && !strings.HasPrefix(p, "@") {
-				b.WriteString(p + "\n")
+			if p = strings.TrimSpace(p); p != "" {
+				b.WriteString(pdf.Text(p) + "\n")
 			}
 		}
 	}
-	fmt.Fprintf(&b, "@sign %s\n@date %s\n", o.Name, s.Today().Chinese())
+	fmt.Fprintf(&b, "@sign %s\n@date %s\n", pdf.Text(o.Name), s.Today().Chinese())
 	out, err := pdf.RenderAt(b.String(), title, s.Today().Time())
 	return title, out, err
 }
