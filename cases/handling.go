@@ -92,6 +92,26 @@ func (s *Service) Assign(ctx context.Context, u *auth.User, id int64, in Assignm
 		if err != nil {
 			return Change{}, err
 		}
+		if s.Assigned != nil {
+			was := map[int64]bool{} // member → was lead
+			for _, o := range before.Officers {
+				was[o.ID] = o.Lead
+			}
+			news := Posting{CaseID: c.ID, CaseNo: c.RegistrationNo, Version: c.Version + 1, By: u.Name}
+			if c.CaseNo != nil {
+				news.CaseNo = *c.CaseNo
+			}
+			for _, o := range after.Officers {
+				if lead, ok := was[o.ID]; !ok || o.Lead && !lead {
+					news.Officers = append(news.Officers, o)
+				}
+			}
+			if len(news.Officers) > 0 {
+				if err := s.Assigned(ctx, tx, news); err != nil {
+					return Change{}, err
+				}
+			}
+		}
 		return Change{Action: "case.assigned", Summary: "指派办案人员：" + teamText(after.Officers), Old: map[string]any{"team": teamText(before.Officers)}, New: map[string]any{"team": teamText(after.Officers)}}, nil
 	})
 }

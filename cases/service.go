@@ -35,7 +35,22 @@ type Service struct {
 	// Effective is told, inside the transaction of the change, when a 决定书 or 意见书 of a case takes legal
 	// effect (the supervision feature prepares the 抄告 of 复议法第79条第2款); nil: nobody is told.
 	Effective EffectiveFunc
+	// Assigned is told, inside the transaction of an assignment, of the officers newly assigned to a case or
+	// newly made its lead (the notices feature tells them); nil: nobody is told.
+	Assigned AssignedFunc
 }
+
+// Posting is the news of officers put on a case: each of Officers is new on its team, or its new lead.
+type Posting struct {
+	CaseID   int64
+	CaseNo   string // the 案号 (the registration number before acceptance)
+	Version  int    // the case's version after the assignment (one notice per officer and assignment)
+	Officers []Officer
+	By       string
+}
+
+// AssignedFunc learns of an assignment through the transaction that made it.
+type AssignedFunc func(ctx context.Context, tx *sqlx.Tx, p Posting) error
 
 // Effect is a document of a case taking legal effect: the 决定书 on service (复议法第75条), a 意见书 on receipt.
 type Effect struct {

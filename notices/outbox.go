@@ -372,7 +372,7 @@ func (o *Outbox) sendWebhook(ctx context.Context, j job) error {
 // Statements of the outbox.
 const (
 	queryNewNotices = `SELECT n.id, u.username, u.email, n.kind, n.level, n.deadline_kind, n.due_on, n.title
-		FROM notices n JOIN users u ON u.id = n.user_id WHERE n.created_at = now() AND n.kind IN ('deadline', 'review_lapsed', 'digest', 'calendar_missing')`
+		FROM notices n JOIN users u ON u.id = n.user_id WHERE n.created_at = now() AND n.kind IN ('deadline', 'review_lapsed', 'digest', 'calendar_missing', 'assignment')`
 	enqueueEmail = `INSERT INTO outbox (notice_id, channel, recipient, subject, body) VALUES ($1, 'email', $2, $3, $4)
 				ON CONFLICT DO NOTHING`
 	enqueueWebhook = `INSERT INTO outbox (notice_id, channel, recipient, subject, body) VALUES ($1, 'webhook', $2, $3, $4)

@@ -5,6 +5,7 @@ package notices
 func Statements() []string {
 	return []string{
 		insertDeadlineNotices,
+		insertAssignmentNotice,
 		insertLapsedNotices,
 		insertCalendarNotices,
 		insertDigests,

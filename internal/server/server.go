@@ -154,6 +154,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		SMTP: notices.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword,
 			TLS: cfg.SMTPTLS},
 		Webhook: notices.WebhookConfig{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Format: cfg.WebhookFormat}}
+	s.Cases.Assigned = s.Outbox.Assigned(today) // the inbox notice (and message) to officers put on a case
 	s.Alerts = &notices.Runner{DB: db, Calendar: s.Calendar, Config: notices.Config{ApproachingWorkdays: cfg.AlertWorkdays},
 		Outbox: s.Outbox, Log: log, Today: today}
 	sup := supervision.NewService(db, today)
