@@ -8,6 +8,7 @@ func Statements() []string {
 		supersedeIssued, nextIssuedID, nextDocSerial, queryServices, queryIssuedForCase, queryReceiptFile, insertService,
 		countServices, setCopyServed, updateCorrected, deleteParties, queryAllCaseIDs,
 		queryHandlingFacts, countOtherChiefs,
+		navWindow, navChief, navOfficer, navBureau,
 		querySeries,
 		queryTeam,
 		queryStaffing,

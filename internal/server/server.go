@@ -165,11 +165,17 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 
 	// the HTTP side of each feature, with what it needs from the others
 	nh := noticeweb.New(db, lawsuits.DeadlineLabel, log)
-	app.Use(web.LayoutData(nh.UnreadCount))
+	ch := caseweb.New(s.Cases, hs.FormData)
+	app.Use(web.LayoutData(func(c *fiber.Ctx, data fiber.Map) {
+		nh.UnreadCount(c, data)
+		// the counts beside the navigation's links; a page is still drawn without them
+		if err := ch.NavCounts(c, data); err != nil && c.UserContext().Err() == nil {
+			log.Warn("navigation counts", "request_id", c.Locals("request_id"), "error", err.Error())
+		}
+	}))
 	ah := &accounts.Handler{DB: db, Sessions: s.Sessions, CookieSecure: cfg.CookieSecure}
 	ah.Routes(s.Router)
 	ah.AdminRoutes(s.Router)
-	ch := caseweb.New(s.Cases, hs.FormData)
 	ch.MyHearings = hs.MyHearings
 	ch.Routes(s.Router)
 	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
