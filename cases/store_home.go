@@ -46,6 +46,28 @@ WHERE d.status = 'proposed'
 ORDER BY dl.due_on NULLS LAST, d.proposed_at
 LIMIT $1`
 
+const countAwaitingApproval = `SELECT count(*) FROM decisions d WHERE d.status = 'proposed'`
+
+// CountAwaitingApproval is how many drafts wait for approval.
+func (s *Store) CountAwaitingApproval(ctx context.Context) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, s.db, &n, countAwaitingApproval); err != nil {
+		return 0, fmt.Errorf("cases: count drafts awaiting approval: %w", err)
+	}
+	return n, nil
+}
+
+const countBlocked = `SELECT count(*) FROM cases c WHERE c.status IN ('decided', 'terminated') AND c.publish_block_reason <> ''`
+
+// CountNotForPublication is how many concluded cases are marked not for publication (with their reason).
+func (s *Store) CountNotForPublication(ctx context.Context) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, s.db, &n, countBlocked); err != nil {
+		return 0, fmt.Errorf("cases: count not for publication: %w", err)
+	}
+	return n, nil
+}
+
 // AwaitingApproval lists the drafts waiting for approval, nearest decision deadline first (chief only:
 // the caller checks the role).
 func (s *Store) AwaitingApproval(ctx context.Context, limit int) ([]AwaitingApproval, error) {
@@ -117,7 +139,7 @@ func (s *Store) NewlyAssigned(ctx context.Context, userID int64) ([]Assigned, er
 
 // homeStatements are the statements of this file (listed in Statements).
 func homeStatements() []string {
-	return []string{queryAwaitingApproval, queryToPublish, countToPublish, queryNewlyAssigned}
+	return []string{queryAwaitingApproval, queryToPublish, countToPublish, queryNewlyAssigned, countAwaitingApproval, countBlocked}
 }
 
 // CaseNumberReplacer writes the year brackets of a typed 案号 the way the organ numbers its cases

@@ -96,6 +96,8 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Action(fiber.MethodPost, "/cases/:id/correction-received", h.pageCorrectionReceivedSubmit, RuleCorrectionReceived)
 	r.Action(fiber.MethodPost, "/cases/:id/correction-served", h.pageCorrectionServedSubmit, RuleCorrectionServed)
 	r.Staff(fiber.MethodGet, "/workbench", h.pageWorkbench, O, C)
+	r.Staff(fiber.MethodGet, "/queues/approvals", h.pageApprovals, C)
+	r.Staff(fiber.MethodGet, "/queues/publication", h.pageToPublish, auth.RoleBureau, C)
 	r.Staff(fiber.MethodGet, "/cases/:id/assignment", h.pageAssignment, C)
 	r.Actions(fiber.MethodPost, "/cases/:id/actions/:action", h.pageAction, pageActions)
 
