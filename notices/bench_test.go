@@ -14,7 +14,8 @@ import (
 )
 
 // seedDeadlines adds n cases, each with a team of two and one open decision deadline spread over two years
-// around 2025-07-01, plus history met (closed) deadlines. Triggers are off while seeding (bulk load).
+// around 2025-07-01, plus history met (closed) deadlines, all of the first organ. Triggers are off while seeding
+// (bulk load), so organ_id is given.
 func seedDeadlines(b *testing.B, db *sqlx.DB, open, history int) {
 	b.Helper()
 	ctx := context.Background()
@@ -26,17 +27,17 @@ func seedDeadlines(b *testing.B, db *sqlx.DB, open, history int) {
 	steps := []string{
 		`SET session_replication_role = replica`,
 		fmt.Sprintf(`INSERT INTO cases (registration_no, query_code, registered_by, channel, received_on, respondent_agency_id,
-			act_title, act_known_on, matter, requests, status, review_from, procedure, case_year, case_serial, case_no, accepted_on)
+			act_title, act_known_on, matter, requests, status, review_from, procedure, case_year, case_serial, case_no, accepted_on, organ_id)
 		SELECT 'B-' || g, 'ABCDEFGH', 1, 'window', '2024-06-01', 1 + g %% 8, '行政处罚决定书', '2024-05-20', '行政处罚', '撤销',
-			'accepted', '2024-06-01', 'ordinary', 3000 + g / 1000000, g, 'B〔' || g || '〕', '2024-06-03'
+			'accepted', '2024-06-01', 'ordinary', 3000 + g / 1000000, g, 'B〔' || g || '〕', '2024-06-03', 1
 		FROM generate_series(1, %d) g`, open+history/4),
-		fmt.Sprintf(`INSERT INTO case_assignments (case_id, user_id, lead, assigned_by)
-		SELECT c.id, u.id, u.username = 'officer1', u.id FROM cases c, users u WHERE u.username IN ('officer1', 'officer2') AND c.registration_no LIKE 'B-%%' AND c.id <= (SELECT min(id) FROM cases WHERE registration_no LIKE 'B-%%') + %d`, open),
-		fmt.Sprintf(`INSERT INTO deadlines (case_id, kind, due_on, basis, status)
-		SELECT c.id, 'decision', date '2025-06-01' + (row_number() OVER (ORDER BY c.id) %% 120)::int, 'bench', 'open'
+		fmt.Sprintf(`INSERT INTO case_assignments (case_id, user_id, lead, assigned_by, organ_id)
+		SELECT c.id, u.id, u.username = 'officer1', u.id, 1 FROM cases c, users u WHERE u.username IN ('officer1', 'officer2') AND c.registration_no LIKE 'B-%%' AND c.id <= (SELECT min(id) FROM cases WHERE registration_no LIKE 'B-%%') + %d`, open),
+		fmt.Sprintf(`INSERT INTO deadlines (case_id, kind, due_on, basis, status, organ_id)
+		SELECT c.id, 'decision', date '2025-06-01' + (row_number() OVER (ORDER BY c.id) %% 120)::int, 'bench', 'open', 1
 		FROM cases c WHERE c.registration_no LIKE 'B-%%' ORDER BY c.id LIMIT %d`, open),
-		fmt.Sprintf(`INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status, met_on)
-		SELECT c.id, 'copy', g::text, date '2024-07-01', 'history', 'met', date '2024-06-20'
+		fmt.Sprintf(`INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status, met_on, organ_id)
+		SELECT c.id, 'copy', g::text, date '2024-07-01', 'history', 'met', date '2024-06-20', 1
 		FROM (SELECT id FROM cases WHERE registration_no LIKE 'B-%%' ORDER BY id LIMIT %d) c, generate_series(1, 4) g`, history/4),
 		`SET session_replication_role = DEFAULT`,
 		`ANALYZE`,
