@@ -224,6 +224,34 @@ func (h *Handler) pageRenameRoom(c *fiber.Ctx) error {
 	return h.roomDone(c, err, "听证室信息已修改")
 }
 
+// apiEditRoom changes a room's name and location.
+func (h *Handler) apiEditRoom(c *fiber.Ctx) error {
+	id, err := h.roomID(c)
+	if err != nil {
+		return err
+	}
+	var in hearings.RoomInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Service.RenameRoom(c.UserContext(), id, in); err != nil {
+		return err
+	}
+	return c.JSON(hearings.Room{ID: id, Name: strings.TrimSpace(in.Name), Location: strings.TrimSpace(in.Location)})
+}
+
+// apiRetireRoom takes a room out of scheduling (refused while hearings are booked in it).
+func (h *Handler) apiRetireRoom(c *fiber.Ctx) error {
+	id, err := h.roomID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Service.RetireRoom(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func (h *Handler) pageRetireRoom(c *fiber.Ctx) error {
 	id, err := h.roomID(c)
 	if err != nil {

@@ -51,6 +51,10 @@ var API = []apidoc.Op{
 	{Method: fiber.MethodGet, Path: "/api/v1/rooms", Summary: "听证室", Answer: web.List[hearings.Room]{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/rooms", Summary: "新增听证室", Body: hearings.RoomInput{},
 		Example: map[string]any{"name": "第三听证室", "location": "三楼"}, Status: fiber.StatusCreated, Answer: hearings.Room{}},
+	{Method: fiber.MethodPut, Path: "/api/v1/rooms/:rid", Summary: "修改听证室名称与位置", Body: hearings.RoomInput{},
+		Example: map[string]any{"name": "第三听证室", "location": "三楼东侧"}, Answer: hearings.Room{}},
+	{Method: fiber.MethodPost, Path: "/api/v1/rooms/:rid/retire", Summary: "停用听证室（不再供排期选择）",
+		Description: "今后仍有排定的听证时答 409；已举行的听证记录不变。", Status: fiber.StatusNoContent},
 }
 
 func withReason(m map[string]any, reason string) map[string]any {

@@ -23,21 +23,25 @@ type Handler struct {
 	CookieSecure bool
 }
 
-// RuleOwnPassword: every staff member changes their own password (page and API).
-var RuleOwnPassword = web.NewRule("account.password")
+// RuleOwnPassword: every staff member changes their own password (page and API); RuleLogout ends one's
+// session.
+var (
+	RuleOwnPassword = web.NewRule("account.password")
+	RuleLogout      = web.NewRule("session.end")
+)
 
 // Routes lists the URLs of this feature.
 func (h *Handler) Routes(r *web.Router) {
 	const api = "/api/v1"
 	r.Public(fiber.MethodPost, api+"/sessions", h.apiLogin)
-	r.Staff(fiber.MethodDelete, api+"/sessions/current", h.apiLogout)
+	r.Action(fiber.MethodDelete, api+"/sessions/current", h.apiLogout, RuleLogout)
 	r.Staff(fiber.MethodGet, api+"/me", h.apiMe)
 	r.Staff(fiber.MethodGet, api+"/windows", h.apiWindows)
 	r.Staff(fiber.MethodGet, api+"/agencies", h.apiAgencies)
 	r.Staff(fiber.MethodGet, api+"/officers", h.apiOfficers)
 	r.Public(fiber.MethodGet, "/login", h.pageLogin)
 	r.Public(fiber.MethodPost, "/login", h.pageLoginSubmit)
-	r.Staff(fiber.MethodPost, "/logout", h.pageLogout)
+	r.Action(fiber.MethodPost, "/logout", h.pageLogout, RuleLogout)
 	r.Action(fiber.MethodPut, api+"/me/password", h.apiOwnPassword, RuleOwnPassword)
 	r.Staff(fiber.MethodGet, "/account/password", h.pageOwnPassword)
 	r.Action(fiber.MethodPost, "/account/password", h.pageOwnPasswordSubmit, RuleOwnPassword)

@@ -14,29 +14,36 @@ import (
 	"fuyi/internal/web"
 )
 
-// RuleResetPassword: the bureau sets a user's password anew (page and API).
-var RuleResetPassword = web.NewRule("user.password_reset", auth.RoleBureau)
+// The rules of the bureau's administration, each shared by the API route and the page form.
+var (
+	RuleResetPassword = web.NewRule("user.password_reset", auth.RoleBureau)
+	RuleCreateUser    = web.NewRule("user.create", auth.RoleBureau)
+	RuleUserActive    = web.NewRule("user.active", auth.RoleBureau)
+	RuleUserContacts  = web.NewRule("user.contacts", auth.RoleBureau)
+	RuleCreateAgency  = web.NewRule("agency.create", auth.RoleBureau)
+	RuleUpdateAgency  = web.NewRule("agency.update", auth.RoleBureau)
+)
 
 // AdminRoutes lists the bureau's administration URLs.
 func (h *Handler) AdminRoutes(r *web.Router) {
 	B := auth.RoleBureau
 	r.Staff(fiber.MethodGet, "/api/v1/users", h.apiUsers, B)
-	r.Staff(fiber.MethodPost, "/api/v1/users", h.apiAddUser, B)
-	r.Staff(fiber.MethodPut, "/api/v1/users/:id/active", h.apiUserActive, B)
-	r.Staff(fiber.MethodPut, "/api/v1/users/:id/contacts", h.apiUserContacts, B)
-	r.Staff(fiber.MethodPost, "/admin/users/:id/contacts", h.pageUserContacts, B)
-	r.Staff(fiber.MethodPost, "/admin/users/:id/active", h.pageUserActive, B)
+	r.Action(fiber.MethodPost, "/api/v1/users", h.apiAddUser, RuleCreateUser)
+	r.Action(fiber.MethodPut, "/api/v1/users/:id/active", h.apiUserActive, RuleUserActive)
+	r.Action(fiber.MethodPut, "/api/v1/users/:id/contacts", h.apiUserContacts, RuleUserContacts)
+	r.Action(fiber.MethodPost, "/admin/users/:id/contacts", h.pageUserContacts, RuleUserContacts)
+	r.Action(fiber.MethodPost, "/admin/users/:id/active", h.pageUserActive, RuleUserActive)
 	r.Action(fiber.MethodPut, "/api/v1/users/:id/password", h.apiUserPassword, RuleResetPassword)
 	r.Action(fiber.MethodPost, "/admin/users/:id/password", h.pageUserPassword, RuleResetPassword)
-	r.Staff(fiber.MethodPost, "/api/v1/agencies", h.apiAddAgency, B)
+	r.Action(fiber.MethodPost, "/api/v1/agencies", h.apiAddAgency, RuleCreateAgency)
 	r.Staff(fiber.MethodGet, "/admin/users", h.pageUsers, B)
-	r.Staff(fiber.MethodPost, "/admin/users", h.pageAddUser, B)
+	r.Action(fiber.MethodPost, "/admin/users", h.pageAddUser, RuleCreateUser)
 	r.Staff(fiber.MethodGet, "/admin/agencies", h.pageAgencies, B)
-	r.Staff(fiber.MethodPost, "/admin/agencies", h.pageAddAgency, B)
+	r.Action(fiber.MethodPost, "/admin/agencies", h.pageAddAgency, RuleCreateAgency)
 	r.Staff(fiber.MethodGet, "/api/v1/agencies/:id", h.apiAgency, B)
-	r.Staff(fiber.MethodPut, "/api/v1/agencies/:id", h.apiUpdateAgency, B)
+	r.Action(fiber.MethodPut, "/api/v1/agencies/:id", h.apiUpdateAgency, RuleUpdateAgency)
 	r.Staff(fiber.MethodGet, "/admin/agencies/:id", h.pageAgency, B)
-	r.Staff(fiber.MethodPost, "/admin/agencies/:id", h.pageUpdateAgency, B)
+	r.Action(fiber.MethodPost, "/admin/agencies/:id", h.pageUpdateAgency, RuleUpdateAgency)
 }
 
 type userInput struct {

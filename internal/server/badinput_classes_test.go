@@ -173,7 +173,7 @@ func TestUnknownJSONFieldsRefused(t *testing.T) {
 	// routes that read no body
 	noBody := map[string]bool{"DELETE /api/v1/sessions/current": true, "POST /api/v1/notices/read-all": true,
 		"POST /api/v1/notices/:id/read": true, "POST /api/v1/lawsuits/appearance-bulletins": true,
-		"POST /api/v1/cases/:id/publication": true, "POST /api/v1/me/calendar-token": true,
+		"POST /api/v1/cases/:id/publication": true, "POST /api/v1/me/calendar-token": true, "POST /api/v1/rooms/:rid/retire": true,
 		// multipart uploads: no JSON body (their form is checked by the casefile tests)
 		"POST /api/v1/cases/:id/files": true, "POST /api/v1/lawsuits/:id/files": true}
 	for _, rt := range e.a.Server.Router.Routes {

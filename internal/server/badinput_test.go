@@ -104,7 +104,7 @@ func newFuzzEnv(t testing.TB) *fuzzEnv {
 	}
 	ids := map[string]string{
 		"case": fmt.Sprint(own), "lawsuit": fmt.Sprint(l.ID), "hearing": fmt.Sprint(hearing), "notice": "999", "decision": "999",
-		"bulletin": "999", "user": "999999", ":lid": "1", ":fid": "1", ":did": "1", ":type": "acceptance.pdf", ":period": "2026-10", ":year": "2026",
+		"bulletin": "999", "user": "999999", ":rid": "1", ":lid": "1", ":fid": "1", ":did": "1", ":type": "acceptance.pdf", ":period": "2026-10", ":year": "2026",
 	}
 	e.params = func(path string) map[string]string { return routeParams(path, ids) }
 	return e

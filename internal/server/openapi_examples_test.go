@@ -56,6 +56,7 @@ var lifecycle = []string{
 	"POST /api/v1/observations", "GET /api/v1/observations", "GET /api/v1/observations/counts",
 	"GET /api/v1/reviews/weights", "PUT /api/v1/reviews/weights", "GET /api/v1/reviews/{year}", "POST /api/v1/reviews/{year}/publication",
 	"GET /api/v1/notices", "POST /api/v1/notices/{id}/read", "POST /api/v1/notices/read-all",
+	"POST /api/v1/rooms", "PUT /api/v1/rooms/{rid}", "POST /api/v1/rooms/{rid}/retire",
 }
 
 // onCase names the operations that need a case in another state than the one the walk carries along:
@@ -380,7 +381,7 @@ func fillDocPath(path string, ids map[string]string) string {
 	if strings.HasPrefix(path, "/api/v1/lawsuits/") {
 		fileKey = "lawsuit_file"
 	}
-	for name, key := range map[string]string{"fid": fileKey, "did": "document", "lid": "letter", "year": "year", "period": "period", "type": "type"} {
+	for name, key := range map[string]string{"fid": fileKey, "did": "document", "lid": "letter", "year": "year", "period": "period", "type": "type", "rid": "room"} {
 		path = strings.ReplaceAll(path, "{"+name+"}", ids[key])
 	}
 	return path
@@ -404,6 +405,8 @@ func remember(t *testing.T, k string, r *testapp.Response, ids map[string]string
 		}
 	case path == "/api/v1/performance-orders":
 		ids["order"] = v.ID.String()
+	case path == "/api/v1/rooms":
+		ids["room"] = v.ID.String()
 	case strings.HasSuffix(path, "/hearings"), strings.HasSuffix(path, "/reschedule"):
 		ids["hearing"] = v.ID.String()
 	case path == "/api/v1/cases", path == "/api/v1/lawsuits", path == "/api/v1/users", path == "/api/v1/agencies":

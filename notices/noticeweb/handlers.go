@@ -92,12 +92,15 @@ func (h *Handler) UnreadCount(c *fiber.Ctx, data fiber.Map) {
 	data["UnreadNotices"] = n
 }
 
+// RuleRead: everyone marks their own notices read (page and API).
+var RuleRead = web.NewRule("notice.read")
+
 // Routes lists the URLs of the notices feature.
 func (h *Handler) Routes(r *web.Router) {
 	r.Staff(fiber.MethodGet, "/api/v1/notices", h.apiList)
-	r.Staff(fiber.MethodPost, "/api/v1/notices/read-all", h.apiRead)
-	r.Staff(fiber.MethodPost, "/api/v1/notices/:id/read", h.apiRead)
+	r.Action(fiber.MethodPost, "/api/v1/notices/read-all", h.apiRead, RuleRead)
+	r.Action(fiber.MethodPost, "/api/v1/notices/:id/read", h.apiRead, RuleRead)
 	r.Staff(fiber.MethodGet, "/notices", h.pageInbox)
-	r.Staff(fiber.MethodPost, "/notices/read-all", h.pageRead)
-	r.Staff(fiber.MethodPost, "/notices/:id/read", h.pageRead)
+	r.Action(fiber.MethodPost, "/notices/read-all", h.pageRead, RuleRead)
+	r.Action(fiber.MethodPost, "/notices/:id/read", h.pageRead, RuleRead)
 }

@@ -234,15 +234,18 @@ func (h *Handler) pagePublic(c *fiber.Ctx) error {
 		"Rates": r.RateTable(), "Versions": versions, "Shown": shown, "Code": code, "Freshness": fresh})
 }
 
+// RulePublish: the bureau publishes a period's statistics (page and API).
+var RulePublish = web.NewRule("report.publish", auth.RoleBureau)
+
 // Routes lists the URLs of the statistics feature.
 func (h *Handler) Routes(r *web.Router) {
 	C, B := auth.RoleChief, auth.RoleBureau
 	long := func(f fiber.Handler) fiber.Handler { return web.Extended(h.ExportTimeout, f) }
 	r.Staff(fiber.MethodGet, "/api/v1/reports/monthly/:period", long(h.apiReport), C, B)
 	r.Staff(fiber.MethodGet, "/api/v1/reports/:period", long(h.apiReport), C, B)
-	r.Staff(fiber.MethodPost, "/api/v1/reports/monthly/:period/publication", long(h.apiPublish), B)
+	r.Action(fiber.MethodPost, "/api/v1/reports/monthly/:period/publication", long(h.apiPublish), RulePublish)
 	r.Staff(fiber.MethodGet, "/reports", long(h.pageReport), C, B)
-	r.Staff(fiber.MethodPost, "/reports/publish", long(h.pagePublish), B)
+	r.Action(fiber.MethodPost, "/reports/publish", long(h.pagePublish), RulePublish)
 	r.PublicSection(fiber.MethodGet, "/statistics", h.pagePublicIndex)
 	r.PublicSection(fiber.MethodGet, "/statistics/:period", h.pagePublic)
 }

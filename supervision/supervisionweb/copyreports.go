@@ -80,7 +80,7 @@ func (h *Handler) pageCopyReportStep(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	step := c.Params("step")
+	step := c.Params("action")
 	if step != "sent" && step != "served" {
 		return supervision.ErrCopyReportNotFound
 	}

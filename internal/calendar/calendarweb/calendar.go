@@ -24,15 +24,18 @@ type Handler struct {
 // New builds the handler.
 func New(a *calendar.Admin, today func() date.Date) *Handler { return &Handler{Admin: a, Today: today} }
 
+// RuleSave: the bureau saves a year's working-day calendar (page and API).
+var RuleSave = web.NewRule("calendar.save", auth.RoleBureau)
+
 // Routes lists the URLs of the calendar administration: the bureau enters next year's calendar and the
 // waiting deadlines are recomputed.
 func (h *Handler) Routes(r *web.Router) {
 	const api = "/api/v1"
 	B, C := auth.RoleBureau, auth.RoleChief
 	r.Staff(fiber.MethodGet, api+"/calendar/:year", h.apiCalendarGet)
-	r.Staff(fiber.MethodPut, api+"/calendar/:year", h.apiCalendarPut, B)
+	r.Action(fiber.MethodPut, api+"/calendar/:year", h.apiCalendarPut, RuleSave)
 	r.Staff(fiber.MethodGet, "/admin/calendar", h.pageCalendar, B, C)
-	r.Staff(fiber.MethodPost, "/admin/calendar", h.pageCalendarSave, B)
+	r.Action(fiber.MethodPost, "/admin/calendar", h.pageCalendarSave, RuleSave)
 }
 
 func calendarYearParam(c *fiber.Ctx) (int, error) {
