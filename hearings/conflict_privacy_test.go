@@ -1,6 +1,7 @@
 package hearings_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,5 +34,21 @@ func TestConflictNamesNoForeignCase(t *testing.T) {
 	}
 	if r := schedule(a, "chief1", c2, b); r.Status != 409 || !strings.Contains(string(r.Body), no1) {
 		t.Fatalf("the chief sees every case: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestInvisibleHearingIs404First (issue 17): an officer who may not see a hearing gets 404 on every action,
+// whatever the body — never a 422 that would judge input about a record he cannot see.
+func TestInvisibleHearingIs404First(t *testing.T) {
+	a := testapp.New(t, today)
+	id := setup(t, a)
+	r := schedule(a, "chief1", id, body(a, "2025-11-10T09:00:00+08:00", "2025-11-10T11:00:00+08:00", "2025-11-01", "officer1",
+		[]string{"officer2", "officer3"}, "clerk1", 1))
+	var h struct{ ID int64 }
+	r.JSON(t, &h)
+	for _, action := range []string{"record", "reschedule", "cancel"} {
+		if r := a.Do("POST", "/api/v1/hearings/"+strconv.FormatInt(h.ID, 10)+"/"+action, a.Login("officer4"), map[string]any{}); r.Status != 404 {
+			t.Errorf("%s of an invisible hearing with an empty body: %d %s", action, r.Status, r.Body)
+		}
 	}
 }

@@ -55,13 +55,14 @@ func (s *Service) Record(ctx context.Context, u *auth.User, id int64, in RecordI
 	} else if strings.TrimSpace(in.Reason) == "" && !in.ApplicantWaived {
 		f.Add("reason", "听证未举行的，请说明原因（申请人无正当理由不参加的，勾选视为放弃听证）")
 	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
 	var out *Hearing
 	err := database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		// a hearing the caller may not see is 404 before anything about the input is said
 		h, _, err := s.lockHearing(ctx, tx, u, id)
 		if err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
 			return err
 		}
 		if u.Role != auth.RoleChief && u.Role != auth.RoleOfficer {
