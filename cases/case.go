@@ -22,17 +22,20 @@ const (
 	StatusTerminated Status = "terminated" // 已终止
 	StatusRejected   Status = "rejected"   // 不予受理
 	StatusAbandoned  Status = "abandoned"  // 逾期未补正，视为放弃
+	// StatusTransferred: the application went to the competent organ (转送); this organ keeps a closed record.
+	StatusTransferred Status = "transferred" // 已转送
 )
 
 var statusLabels = map[Status]string{
-	StatusRegistered: "已登记待审查",
-	StatusCorrection: "补正中",
-	StatusAccepted:   "审理中",
-	StatusSuspended:  "中止审理",
-	StatusDecided:    "已决定",
-	StatusTerminated: "已终止",
-	StatusRejected:   "不予受理",
-	StatusAbandoned:  "视为放弃申请",
+	StatusRegistered:  "已登记待审查",
+	StatusCorrection:  "补正中",
+	StatusAccepted:    "审理中",
+	StatusSuspended:   "中止审理",
+	StatusDecided:     "已决定",
+	StatusTerminated:  "已终止",
+	StatusRejected:    "不予受理",
+	StatusAbandoned:   "视为放弃申请",
+	StatusTransferred: "已转送",
 }
 
 // Label is the Chinese name shown to users.
@@ -148,6 +151,15 @@ type Case struct {
 	RejectReason      string         `db:"reject_reason"`
 	PostmarkedOn      date.Date      `db:"postmarked_on"` // an application sent by post: the postmark date
 	Version           int            `db:"version"`
+	// 转送 (migration 0030): the organ this application went to, when, why, and its registration number there
+	TransferredOn  date.Date `db:"transferred_on"`
+	TransferReason string    `db:"transfer_reason"`
+	TransferNo     string    `db:"transfer_no"`
+	TransferredTo  string    `db:"transferred_to_name"`
+	// received by transfer: from which organ, its registration number there, the day the applicant applied
+	TransferredFrom   string    `db:"transferred_from_name"`
+	TransferredFromNo string    `db:"transferred_from_no"`
+	FirstReceivedOn   date.Date `db:"first_received_on"`
 
 	// the 补正 notice as read with the case by a change (corrRead), so its body need not read it again
 	corr     *Correction
@@ -196,6 +208,10 @@ type StatusInfo struct {
 	ReceivedOn     date.Date `db:"received_on" json:"received_on"`
 	AcceptedOn     date.Date `db:"accepted_on" json:"accepted_on"`
 	RejectedOn     date.Date `db:"rejected_on" json:"rejected_on"`
-	ReviewDueOn    date.Date `db:"review_due" json:"review_due_on"`
-	DecisionDueOn  date.Date `db:"decision_due" json:"decision_due_on"`
+	// 转送: the organ the application went to and its registration number there (the query code stays)
+	TransferredOn date.Date `db:"transferred_on" json:"transferred_on"`
+	TransferredTo string    `db:"transferred_to" json:"transferred_to,omitempty"`
+	TransferNo    string    `db:"transfer_no" json:"transfer_registration_no,omitempty"`
+	ReviewDueOn   date.Date `db:"review_due" json:"review_due_on"`
+	DecisionDueOn date.Date `db:"decision_due" json:"decision_due_on"`
 }

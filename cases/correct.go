@@ -103,6 +103,9 @@ func (s *Service) Correct(ctx context.Context, u *auth.User, id int64, in Correc
 		if !MayCorrect(u, c, lead) {
 			return Change{}, ErrCorrectionForbidden
 		}
+		if c.Status == StatusTransferred {
+			return Change{}, apperr.State("case.transferred", "该申请已于%s转送%s，本机关的登记记录已关闭，不能再更正；如需更正，请由接收机关办理", c.TransferredOn, c.TransferredTo)
+		}
 		ps, err := st.Parties(ctx, c.ID)
 		if err != nil {
 			return Change{}, err
@@ -175,7 +178,11 @@ func (s *Service) Correct(ctx context.Context, u *auth.User, id int64, in Correc
 		}
 		lastDay, note := c.ApplyLastDay, c.LateNote
 		if !old.ActKnownOn.Equal(v.ActKnownOn) || !old.ActMadeOn.Equal(v.ActMadeOn) || (in.Act != nil && in.Act.RealEstate) {
-			lastDay, note = ApplicationPeriod(cal, v.ActKnownOn, v.ActMadeOn, c.ReceivedOn, c.PostmarkedOn, in.Act != nil && in.Act.RealEstate)
+			applied := c.ReceivedOn
+			if !c.FirstReceivedOn.IsZero() { // received by transfer: the applicant applied at the first organ
+				applied = c.FirstReceivedOn
+			}
+			lastDay, note = ApplicationPeriod(cal, v.ActKnownOn, v.ActMadeOn, applied, c.PostmarkedOn, in.Act != nil && in.Act.RealEstate)
 		}
 		if _, err := tx.ExecContext(ctx, updateCorrected, c.ID, v.AgencyID, v.ActTitle, v.ActDocNo, v.ActMadeOn, v.ActKnownOn, v.Matter,
 			v.Requests, v.Facts, hasOrg(v.Applicants), lastDay, note); err != nil {

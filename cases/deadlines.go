@@ -77,6 +77,7 @@ type Facts struct {
 	AcceptedOn         date.Date
 	DeemedAccepted     bool // 视为受理 at the end of the review period (复议法第30条第3款)
 	RejectedOn         date.Date
+	TransferredOn      date.Date // 转送 to the competent organ: the review ends there
 	Procedure          Procedure
 	ConvertedOn        date.Date // simplified → ordinary (复议法第55条)
 	CopySentOn         date.Date
@@ -191,7 +192,7 @@ func met(on date.Date) string {
 // the first review.
 func reviewDeadline(cal *calendar.Calendar, f Facts) (Deadline, error) {
 	from, what, art := f.ReceivedOn, "收到申请", "复议法第30条第1款、第88条第2款"
-	metOn := date.Min2(f.AcceptedOn, f.RejectedOn)
+	metOn := date.Min2(date.Min2(f.AcceptedOn, f.RejectedOn), f.TransferredOn)
 	if c := f.Correction; c != nil {
 		if c.ReceivedOn.IsZero() {
 			metOn = c.RequestedOn

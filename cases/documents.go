@@ -27,6 +27,7 @@ var DocTypes = []DocType{
 	{"acceptance", "行政复议受理通知书", "受"},
 	{"correction", "行政复议申请补正通知书", "补"},
 	{"rejection", "不予受理决定书", "不受"},
+	{"transfer", "行政复议申请转送告知书", "转"},
 	{"reply_notice", "提出答复通知书", "答"},
 	{"hearing_notice", "听证通知书", "听"},
 	{"extension", "延期审理通知书", "延"},
@@ -253,6 +254,9 @@ func AvailableDocs(v *View) []DocRef {
 	if v.Status == StatusRejected {
 		add("rejection", "", "")
 	}
+	if v.Transfer != nil {
+		add("transfer", "", "")
+	}
 	if v.CaseNo == nil {
 		return out
 	}
@@ -316,7 +320,9 @@ type Composed struct {
 
 // preAcceptance are the documents issued before the case has its number: their 文号 comes from the
 // organ's yearly serial of the kind (doc_serials), not from the case number.
-func preAcceptance(code string) bool { return code == "correction" || code == "rejection" }
+func preAcceptance(code string) bool {
+	return code == "correction" || code == "rejection" || code == "transfer"
+}
 
 // composeDoc fills the template of a document of the case v, reading through db. serial allocates the 文号
 // serial of a pre-acceptance document (nil: it is composed without one, as a preview). The document's date
@@ -358,6 +364,8 @@ func (s *Service) composeDoc(ctx context.Context, db sqlx.ExtContext, v *View, c
 		}
 	case "rejection":
 		on = v.RejectedOn
+	case "transfer":
+		on = transferDate(v)
 	case "extension":
 		if d.Extension != nil {
 			on = d.Extension.On

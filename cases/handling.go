@@ -143,7 +143,7 @@ func (s *Service) SetComplexity(ctx context.Context, u *auth.User, id int64, com
 		return nil, err
 	}
 	return s.change(ctx, u, id, version, func(tx *sqlx.Tx, c *Case, cal *calendar.Calendar) (Change, error) {
-		if c.Status == StatusDecided || c.Status == StatusTerminated || c.Status == StatusRejected || c.Status == StatusAbandoned {
+		if c.Status == StatusDecided || c.Status == StatusTerminated || c.Status == StatusRejected || c.Status == StatusAbandoned || c.Status == StatusTransferred {
 			return Change{}, apperr.State("case.concluded", "案件已办结（%s），不能再变更复杂程度", c.Status.Label())
 		}
 		if err := NewStore(tx).SetComplexity(ctx, c.ID, complex, reason); err != nil {

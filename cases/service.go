@@ -226,7 +226,7 @@ func (s *Service) register(ctx context.Context, tx *sqlx.Tx, cal *calendar.Calen
 // facts gathers everything the clock depends on.
 func (s *Service) facts(ctx context.Context, st *Store, c *Case) (Facts, error) {
 	f := Facts{ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn, DeemedAccepted: c.DeemedAccepted, RejectedOn: c.RejectedOn,
-		Procedure: c.ProcedureValue(), Abandoned: c.Status == StatusAbandoned}
+		TransferredOn: c.TransferredOn, Procedure: c.ProcedureValue(), Abandoned: c.Status == StatusAbandoned}
 	corr, err := st.Correction(ctx, c.ID)
 	if err != nil {
 		return f, err

@@ -171,7 +171,7 @@ func (s *Store) snapshot(ctx context.Context, id int64) (*snapshot, error) {
 func (sn *snapshot) facts() Facts {
 	c, h := sn.Case, sn.Handling
 	f := Facts{ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn, DeemedAccepted: c.DeemedAccepted, RejectedOn: c.RejectedOn,
-		Procedure: c.ProcedureValue(), Abandoned: c.Status == StatusAbandoned, Correction: sn.Correction,
+		TransferredOn: c.TransferredOn, Procedure: c.ProcedureValue(), Abandoned: c.Status == StatusAbandoned, Correction: sn.Correction,
 		CopySentOn: h.CopySentOn, CopyReceivedOn: h.CopyReceivedOn, ReplyReceivedOn: h.ReplyReceivedOn,
 		ReplyPostmarkedOn: h.ReplyPostmarkedOn, ConvertedOn: h.ConvertedOn, ConcludedOn: h.ConcludedOn, ServedOn: h.ServedOn,
 		PerformedOn: h.PerformedOn}

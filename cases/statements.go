@@ -69,6 +69,7 @@ func Statements() []string {
 		queryAgencyActive,
 		insertCorrection,
 		rejectCase,
+		queryTransferTargets, queryTransferTarget, insertTransferred, copyTransferredFiles, transferCase,
 		acceptCase,
 		queryRespondent,
 		queryHearingPlace,

@@ -22,11 +22,14 @@ type Store struct{ db sqlx.ExtContext }
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
 const caseColumns = `c.id, c.registration_no, c.query_code, c.window_id, coalesce(w.code, '') AS window_code,
-	coalesce(w.name, '') AS window_name, c.registered_by, c.channel, c.received_on, c.respondent_agency_id,
+	coalesce(w.name, '') AS window_name, coalesce(c.registered_by, 0) AS registered_by, c.channel, c.received_on, c.respondent_agency_id,
 	a.name AS agency_name, a.category AS agency_category, c.act_title, c.act_doc_no, c.act_made_on, c.act_known_on,
 	c.matter, c.requests, c.facts, c.materials, c.apply_last_day, c.late_note, c.status, c.review_from, c.procedure,
 	c.simplified_grounds, c.complex, c.complex_reason, c.case_no, c.accepted_on, c.deemed_accepted, c.rejected_on,
-	c.reject_reason, c.postmarked_on, c.version`
+	c.reject_reason, c.postmarked_on, c.version, c.transferred_on, c.transfer_reason, coalesce(c.transfer_no, '') AS transfer_no,
+	coalesce((SELECT t.name FROM organ t WHERE t.id = c.transferred_to), '') AS transferred_to_name,
+	coalesce((SELECT t.name FROM organ t WHERE t.id = c.transferred_from), '') AS transferred_from_name,
+	coalesce(c.transferred_from_no, '') AS transferred_from_no, c.first_received_on`
 
 const caseFrom = ` FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id LEFT JOIN windows w ON w.id = c.window_id`
 
@@ -472,7 +475,7 @@ func (s *Store) ListOptions(ctx context.Context) (windows, officers []Option, er
 
 // StatusOrder lists the statuses in the order of the procedure (for filters).
 var StatusOrder = []Status{StatusRegistered, StatusCorrection, StatusAccepted, StatusSuspended, StatusDecided,
-	StatusTerminated, StatusRejected, StatusAbandoned}
+	StatusTerminated, StatusRejected, StatusAbandoned, StatusTransferred}
 
 // Agencies lists the active respondent agencies (for forms).
 func (s *Store) Agencies(ctx context.Context) ([]AgencyRef, error) {
@@ -507,6 +510,7 @@ func (s *Store) Respondent(ctx context.Context, agencyID int) (RespondentInfo, e
 }
 
 const queryStatus = `SELECT c.registration_no, c.status, c.case_no, c.received_on, c.accepted_on, c.rejected_on,
+	c.transferred_on, coalesce(c.transfer_no, '') AS transfer_no, coalesce((SELECT t.name FROM organ t WHERE t.id = c.transferred_to), '') AS transferred_to,
 	(SELECT due_on FROM deadlines WHERE case_id = c.id AND kind = 'review' AND status <> 'cancelled') AS review_due,
 	(SELECT due_on FROM deadlines WHERE case_id = c.id AND kind = 'decision' AND status <> 'cancelled') AS decision_due
 FROM cases c WHERE c.registration_no = $1 AND c.query_code = $2`

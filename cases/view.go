@@ -48,10 +48,29 @@ type View struct {
 	Hearings          []any          `json:"hearings"`
 	Events            []audit.Event  `json:"events"`
 	Series            []SeriesRef    `json:"series"` // 系列案: other applications contesting the same 文号
-	Version           int            `json:"version"`
-	Extra             map[string]any `json:"-"`
+	// Transfer is, for an application this organ transferred (转送), where it went; TransferredIn, for one
+	// received by transfer, where it came from.
+	Transfer      *TransferView   `json:"transfer"`
+	TransferredIn *TransferInView `json:"transferred_in"`
+	Version       int             `json:"version"`
+	Extra         map[string]any  `json:"-"`
 
 	doc docFacts // what its documents need beyond the view, when read with it
+}
+
+// TransferView is the 转送 of an application to the competent organ.
+type TransferView struct {
+	On     date.Date `json:"on"`
+	To     string    `json:"to"`              // the competent organ
+	Reason string    `json:"reason"`          // why this organ is not competent
+	No     string    `json:"registration_no"` // the application's registration number there
+}
+
+// TransferInView is where an application received by transfer came from.
+type TransferInView struct {
+	From            string    `json:"from"`
+	No              string    `json:"registration_no"`   // its registration number there
+	FirstReceivedOn date.Date `json:"first_received_on"` // the day the applicant applied there
 }
 
 // AgencyRef names an agency.
@@ -118,6 +137,12 @@ func newView(c *Case) *View {
 		Complex: c.Complex, ComplexReason: c.ComplexReason, AcceptedOn: c.AcceptedOn, DeemedAccepted: c.DeemedAccepted,
 		RejectedOn: c.RejectedOn, RejectReason: c.RejectReason, Version: c.Version,
 		Applicants: []Party{}, ThirdParties: []Party{}, Agents: []Party{}, Hearings: []any{}}
+	if !c.TransferredOn.IsZero() {
+		v.Transfer = &TransferView{On: c.TransferredOn, To: c.TransferredTo, Reason: c.TransferReason, No: c.TransferNo}
+	}
+	if c.TransferredFromNo != "" {
+		v.TransferredIn = &TransferInView{From: c.TransferredFrom, No: c.TransferredFromNo, FirstReceivedOn: c.FirstReceivedOn}
+	}
 	if c.LateNote != "" {
 		v.LateFiling = &LateFiling{LastDay: c.ApplyLastDay, Note: c.LateNote}
 	}

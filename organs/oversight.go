@@ -70,6 +70,7 @@ func add(s *Figures, f Figures) {
 	a.Accepted += b.Accepted
 	a.Rejected += b.Rejected
 	a.Informed += b.Informed
+	a.Transferred += b.Transferred
 	a.Concluded += b.Concluded
 	for k, n := range b.ByOutcome {
 		a.ByOutcome[k] += n

@@ -60,7 +60,7 @@ func (r *Report) XLSX(organ string) (out []byte, err error) {
 	x.header(main, 3, header)
 	rowAt := 3 + len(header)
 	for _, row := range append(append([]Row(nil), r.Rows...), r.Total) {
-		vals := []any{row.Label, row.Carried, row.Received, row.Accepted, row.Rejected, row.Informed, row.Concluded}
+		vals := []any{row.Label, row.Carried, row.Received, row.Accepted, row.Rejected, row.Informed, row.Transferred, row.Concluded}
 		for _, o := range Outcomes {
 			vals = append(vals, row.ByOutcome[o.Key])
 		}

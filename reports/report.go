@@ -55,7 +55,8 @@ type Row struct {
 	Received         int             `json:"received"`              // 本期收到
 	Accepted         int             `json:"accepted"`              // 受理
 	Rejected         int             `json:"rejected"`              // 不予受理
-	Informed         int             `json:"informed"`              // 告知/转送
+	Informed         int             `json:"informed"`              // 告知: 不予受理并告知有管辖权的机关 (复议法第30条第2款)
+	Transferred      int             `json:"transferred"`           // 转送 to the competent organ (cases.Transfer)
 	Concluded        int             `json:"concluded"`             // 审结
 	ByOutcome        map[string]int  `json:"concluded_by"`          // 审结 by outcome key
 	Open             int             `json:"open"`                  // 未审结
@@ -163,6 +164,9 @@ const (
 		FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id WHERE c.accepted_on BETWEEN $1 AND $2 GROUP BY 1, 2`
 	qRejected = `SELECT a.category, c.reject_kind AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
 		WHERE c.rejected_on BETWEEN $1 AND $2 GROUP BY 1, 2`
+	// 转送 by the day of transfer (the competent organ counts the application as received that day)
+	qTransferred = `SELECT a.category, '' AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
+		WHERE c.transferred_on BETWEEN $1 AND $2 GROUP BY 1`
 	qConcluded = `SELECT a.category, coalesce(c.outcome, '') AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
 		WHERE c.concluded_on BETWEEN $1 AND $2 GROUP BY 1, 2`
 	// open on day X: accepted on or before X and not concluded by X. Two equivalent forms: from the recent
@@ -185,7 +189,7 @@ const (
 		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`
 	qByApplicant = `SELECT CASE WHEN c.applicant_org THEN '法人或其他组织' ELSE '公民' END AS label, count(*) AS n
 		FROM cases c WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1 DESC`
-	qByWindow = `SELECT coalesce(w.name, '复议机构直接收件') AS label, count(*) AS n FROM cases c LEFT JOIN windows w ON w.id = c.window_id
+	qByWindow = `SELECT coalesce(w.name, CASE WHEN c.transferred_from IS NOT NULL THEN '其他复议机关转送' ELSE '复议机构直接收件' END) AS label, count(*) AS n FROM cases c LEFT JOIN windows w ON w.id = c.window_id
 		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 2 DESC, 1`
 	qConcludedFacts = `SELECT count(*) FILTER (WHERE c.hearing_held) AS heard, avg(c.concluded_on - c.accepted_on)::float8 AS avg_days
 		FROM cases c WHERE c.concluded_on BETWEEN $1 AND $2`
@@ -253,6 +257,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 				x.Rejected += n
 			}
 		}},
+		{qTransferred, []any{p.From, p.To}, func(x *Row, _ string, n int) { x.Transferred += n }},
 		{qConcluded, []any{p.From, p.To}, func(x *Row, k string, n int) {
 			x.Concluded += n
 			x.ByOutcome[outcomeKey(k)] += n
@@ -332,6 +337,7 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 		total.Accepted += x.Accepted
 		total.Rejected += x.Rejected
 		total.Informed += x.Informed
+		total.Transferred += x.Transferred
 		total.Concluded += x.Concluded
 		total.Open += x.Open
 		total.Corrective += x.Corrective

@@ -204,7 +204,7 @@ func TestMonthlyReportHandCounted(t *testing.T) {
 
 	checkWorkbook(t, a.Do("GET", "/api/v1/reports/monthly/2025-10.xlsx", a.Login("bureau1"), nil).Body, r)
 	csv := string(a.Do("GET", "/api/v1/reports/monthly/2025-10.csv", a.Login("bureau1"), nil).Body)
-	if !strings.HasPrefix(csv, "\uFEFF") || !strings.Contains(csv, "合计,3,4,2,1,1,3") {
+	if !strings.HasPrefix(csv, "\uFEFF") || !strings.Contains(csv, "合计,3,4,2,1,1,0,3") { // 告知 1, 转送 0: separate columns
 		t.Fatalf("csv: %s", csv)
 	}
 	p := a.Do("GET", "/api/v1/reports/monthly/2025-10.pdf", a.Login("bureau1"), nil)
@@ -366,8 +366,10 @@ func checkWorkbook(t *testing.T, body []byte, r reports.Report) {
 	for _, m := range cells {
 		merged[m.GetStartAxis()+":"+m.GetEndAxis()] = m.GetCellValue()
 	}
-	// columns: A 类别, B–F, G 合计 … Q 其他终止, R 未审结, S 纠错率, T 简易程序, U–V 意见书
-	for rng, want := range map[string]string{"G3:Q3": "审结", "A3:A4": "行政管理类别", "B3:B4": "上期结转", "U3:V3": "意见书", "S3:S4": "纠错率"} {
+	// columns: A 类别, B–G (告知 F and 转送 G apart, as the official table has them), H 合计 … R 其他终止,
+	// S 未审结, T 纠错率, U 简易程序, V–W 意见书
+	for rng, want := range map[string]string{"H3:R3": "审结", "A3:A4": "行政管理类别", "B3:B4": "上期结转", "F3:F4": "告知", "G3:G4": "转送",
+		"V3:W3": "意见书", "T3:T4": "纠错率"} {
 		if merged[rng] != want {
 			t.Errorf("merged %s = %q, want %q (all: %v)", rng, merged[rng], want, merged)
 		}
@@ -383,14 +385,14 @@ func checkWorkbook(t *testing.T, body []byte, r reports.Report) {
 	if got := raw(fmt.Sprintf("C%d", total)); got != strconv.Itoa(r.Total.Received) {
 		t.Errorf("本期收到 合计 = %q, want the number %d", got, r.Total.Received)
 	}
-	rate, err := strconv.ParseFloat(raw(fmt.Sprintf("S%d", total)), 64)
+	rate, err := strconv.ParseFloat(raw(fmt.Sprintf("T%d", total)), 64)
 	if err != nil || r.Total.CorrectionRate.Value == nil || rate != *r.Total.CorrectionRate.Value {
-		t.Errorf("纠错率 stored as %q, want the fraction %v", raw(fmt.Sprintf("S%d", total)), r.Total.CorrectionRate.Value)
+		t.Errorf("纠错率 stored as %q, want the fraction %v", raw(fmt.Sprintf("T%d", total)), r.Total.CorrectionRate.Value)
 	}
-	if shown, _ := book.GetCellValue(sheet, fmt.Sprintf("S%d", total)); shown != r.Total.CorrectionRate.Percent() {
+	if shown, _ := book.GetCellValue(sheet, fmt.Sprintf("T%d", total)); shown != r.Total.CorrectionRate.Percent() {
 		t.Errorf("纠错率 shown as %q, want %q (percent format)", shown, r.Total.CorrectionRate.Percent())
 	}
-	if typ, _ := book.GetCellType(sheet, fmt.Sprintf("S%d", total)); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+	if typ, _ := book.GetCellType(sheet, fmt.Sprintf("T%d", total)); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		t.Errorf("纠错率 is text")
 	}
 	notes := false

@@ -9,8 +9,8 @@ import (
 
 // MainHeader is the two-row header of the official 行政复议 table.
 func MainHeader() [][]string {
-	top := []string{"行政管理类别", "上期结转", "本期收到", "受理", "不予受理", "告知/转送", "审结"}
-	sub := []string{"", "", "", "", "", "", "合计"}
+	top := []string{"行政管理类别", "上期结转", "本期收到", "受理", "不予受理", "告知", "转送", "审结"}
+	sub := []string{"", "", "", "", "", "", "", "合计"}
 	for _, o := range Outcomes {
 		top = append(top, "审结")
 		sub = append(sub, o.Label)
@@ -23,7 +23,7 @@ func MainHeader() [][]string {
 // MainRow is a table row of the 行政复议 table.
 func MainRow(x Row) []string {
 	i := strconv.Itoa
-	out := []string{x.Label, i(x.Carried), i(x.Received), i(x.Accepted), i(x.Rejected), i(x.Informed), i(x.Concluded)}
+	out := []string{x.Label, i(x.Carried), i(x.Received), i(x.Accepted), i(x.Rejected), i(x.Informed), i(x.Transferred), i(x.Concluded)}
 	for _, o := range Outcomes {
 		out = append(out, i(x.ByOutcome[o.Key]))
 	}

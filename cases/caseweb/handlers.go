@@ -120,6 +120,25 @@ func (h *Handler) apiReview(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
+func (h *Handler) apiTransfer(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.caseVisible(c, id); err != nil {
+		return err
+	}
+	var in cases.TransferInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := h.Service.Transfer(c.UserContext(), web.CurrentUser(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
 func (h *Handler) apiCorrectionReceived(c *fiber.Ctx) error {
 	id, err := h.caseID(c)
 	if err != nil {

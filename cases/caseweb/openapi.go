@@ -160,6 +160,12 @@ var API = []apidoc.Op{
 			"procedure":          procedureEnum,
 			"simplified_grounds": apperr.EnumOf("简易程序适用情形（复议法第53条）", cases.SimplifiedGrounds)},
 		Example: map[string]any{"outcome": "accept", "on": "2026-09-02", "procedure": "ordinary"}, Answer: cases.View{}},
+	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/transfer", Summary: "转送：不属于本机关管辖的申请转送本系统内有管辖权的行政复议机关",
+		Description: "复议机构负责人在受理审查期限内办理（复议法第30条第1款第6项、实施条例第3条第1项）。to 为接收机关代码；被申请人须在接收机关的名录中（含共用条目）。" +
+			"本机关保留已关闭的登记记录（状态 transferred，transfer 载明接收机关与其登记号），并制发转送告知书；接收机关以转送日期为收到日期登记新案件（含当事人与材料），审查期限自该日起算。" +
+			"统计：本机关计入“转送”栏，接收机关计入“本期收到”。",
+		Body: cases.TransferInput{}, Example: map[string]any{"to": "nanjing", "on": "2026-11-20", "reason": "被申请人为南京市人民政府工作部门，依复议法第24条第1款第1项由南京市人民政府管辖"},
+		Answer: cases.View{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/correction-received", Summary: "收到补正材料（重新计算审查期限）",
 		Body: correctionReceivedInput{}, Example: map[string]any{"on": "2026-11-25"}, Answer: cases.View{}},
 	{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/correction-served", Summary: "补正通知书送达", Body: correctionServedInput{},

@@ -98,6 +98,11 @@ func (h *Handler) detailData(c *fiber.Ctx, id int64) (fiber.Map, error) {
 		"CanReview": web.CurrentUser(c).Role == auth.RoleChief && (v.Status == cases.StatusRegistered ||
 			(v.Status == cases.StatusCorrection && v.Correction != nil && !v.Correction.ReceivedOn.IsZero())),
 		"AwaitingCorrection": v.Status == cases.StatusCorrection && v.Correction != nil && v.Correction.ReceivedOn.IsZero()}
+	if data["CanReview"] == true {
+		if data["TransferTargets"], err = h.store().TransferTargets(c.UserContext()); err != nil {
+			return nil, err
+		}
+	}
 	if err := h.caseFileData(c, v, data); err != nil {
 		return nil, err
 	}
@@ -165,6 +170,24 @@ func (h *Handler) pageReviewSubmit(c *fiber.Ctx) error {
 		return h.actionError(c, id, err)
 	}
 	web.Flash(c, "审查结果已保存")
+	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
+}
+
+func (h *Handler) pageTransferSubmit(c *fiber.Ctx) error {
+	id, err := h.caseID(c)
+	if err != nil {
+		return err
+	}
+	in := cases.TransferInput{To: c.FormValue("to"), On: c.FormValue("on"), Reason: c.FormValue("reason")}
+	form := web.Form(c)
+	if in.Version = form.Int("version"); form.Err() != nil {
+		return h.actionError(c, id, form.Err())
+	}
+	v, err := h.Service.Transfer(c.UserContext(), web.CurrentUser(c), id, in)
+	if err != nil {
+		return h.actionError(c, id, err)
+	}
+	web.Flash(c, fmt.Sprintf("已转送%s（该机关登记号%s），并制发转送告知书", v.Transfer.To, v.Transfer.No))
 	return c.Redirect(fmt.Sprintf("/cases/%d", id), fiber.StatusSeeOther)
 }
 

@@ -67,6 +67,7 @@ var onCase = map[string]string{
 	"POST /api/v1/cases/{id}/correction-received": "case_correction",
 	"POST /api/v1/cases/{id}/complexity":          "case_correction",
 	"POST /api/v1/cases/{id}/procedure":           "case_simplified",
+	"POST /api/v1/cases/{id}/transfer":            "case_transfer", // against an agency of both organs' directories
 }
 
 // refusedExamples are the operations whose example is answered with a documented refusal in this walk, and
@@ -159,6 +160,11 @@ func TestOpenAPIExamples(t *testing.T) {
 		t.Fatalf("simplified: %d %s", r.Status, r.Body)
 	}
 	ids["case_correction"], ids["case_simplified"] = fmt.Sprint(corr), fmt.Sprint(simple)
+	var shared int
+	if err := a.DB.Get(&shared, `SELECT id FROM agencies WHERE organ_id IS NULL AND active ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	ids["case_transfer"] = fmt.Sprint(a.RegisterAt("window1", "2026-11-20", shared))
 	var created struct {
 		RegistrationNo string `json:"registration_no"`
 		QueryCode      string `json:"query_code"`
