@@ -151,7 +151,7 @@ type Case struct {
 	RejectReason      string         `db:"reject_reason"`
 	PostmarkedOn      date.Date      `db:"postmarked_on"` // an application sent by post: the postmark date
 	Version           int            `db:"version"`
-	// 转送 (migration 0030): the organ this application went to, when, why, and its registration number there
+	// 转送 (migration 0032): the organ this application went to, when, why, and its registration number there
 	TransferredOn  date.Date `db:"transferred_on"`
 	TransferReason string    `db:"transfer_reason"`
 	TransferNo     string    `db:"transfer_no"`

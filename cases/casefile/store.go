@@ -39,7 +39,7 @@ func (s *Store) Insert(ctx context.Context, f *File) error {
 	return nil
 }
 
-// fileColumns: a file copied by a transfer (migration 0030) has no uploader in the competent organ.
+// fileColumns: a file copied by a transfer (migration 0032) has no uploader in the competent organ.
 const fileColumns = `f.id, f.case_id, f.lawsuit_id, f.name, f.title, f.category, f.party, f.purpose, f.size, f.sha256, f.content_type,
 	coalesce(f.uploaded_by, 0) AS uploaded_by_id, coalesce(u.name, '转送时随申请移交') AS uploaded_by, f.uploaded_at, f.withdrawn_at,
 	w.name AS withdrawn_by, f.withdraw_reason
