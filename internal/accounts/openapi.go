@@ -57,7 +57,7 @@ var agencyEnums = map[string]apperr.Enum{"category": listEnum("行政管理类�
 // API documents the routes of this package (TestOpenAPIMatchesRouteTable keeps it complete).
 var API = []apidoc.Op{
 	{Method: fiber.MethodPost, Path: "/api/v1/sessions", Summary: "登录，取得 Bearer 令牌",
-		Description: "用户名与密码正确时答 201，token 用于其余接口的 Authorization: Bearer。同一用户或地址连续失败过多时答 429（Retry-After）。",
+		Description: "用户名与密码正确时答 201，token 用于其余接口的 Authorization: Bearer。同一用户名自同一地址连续失败3次后，每次尝试须等待递增的时间（1秒、2秒、4秒……至多15分钟），期间答 429 与 Retry-After（账号不会被锁定，其他地址不受影响）；同一地址15分钟内失败30次亦答 429。",
 		Body:        loginInput{}, Example: map[string]any{"username": "officer1", "password": "fuyi-demo-2025"},
 		Status: fiber.StatusCreated, Answer: loginAnswer{}, Errors: []int{fiber.StatusUnauthorized, fiber.StatusTooManyRequests}},
 	{Method: fiber.MethodDelete, Path: "/api/v1/sessions/current", Summary: "退出登录（令牌作废）", Status: fiber.StatusNoContent},
