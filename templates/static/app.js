@@ -224,3 +224,65 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 })();
+
+// The holiday calendar editor: a click on a day of the month grids marks it — a working day becomes 休
+// (放假) and back; a weekend becomes 班 (调休上班), then 休, then back — and rewrites the text box, which is
+// what the form sends (and what works without JavaScript). A new day takes the name typed above the grid,
+// else the name of a marked day within a week of it. Typing in the text box repaints the grid.
+document.addEventListener("DOMContentLoaded", function () {
+  var text = document.querySelector("textarea[data-calendar-text]");
+  if (!text) { return; }
+  var nameBox = document.querySelector("input[data-mark-name]");
+  function read() {
+    var st = { days: {}, other: [] };
+    text.value.split("\n").forEach(function (line) {
+      var p = line.replace(/，/g, ",").split(",").map(function (s) { return s.trim(); });
+      if (p.length === 3 && /^\d{4}-\d{2}-\d{2}$/.test(p[0]) && /^(休|班|放假|上班|调休上班|holiday|workday)$/.test(p[1]) && p[2] !== "") {
+        st.days[p[0]] = { kind: /^(班|上班|调休上班|workday)$/.test(p[1]) ? "班" : "休", name: p[2] };
+      } else if (line.trim() !== "") {
+        st.other.push(line); // kept as typed: the save names what is wrong with it
+      }
+    });
+    return st;
+  }
+  function write(st) {
+    text.value = Object.keys(st.days).sort().map(function (k) { return k + "," + st.days[k].kind + "," + st.days[k].name; }).concat(st.other).join("\n");
+  }
+  function paint() {
+    var st = read();
+    document.querySelectorAll("button.cal-day").forEach(function (b) {
+      var d = st.days[b.getAttribute("data-date")], s = b.querySelector("small");
+      b.classList.toggle("hol", !!d && d.kind === "休");
+      b.classList.toggle("work", !!d && d.kind === "班");
+      if (d && !s) { s = document.createElement("small"); b.appendChild(s); }
+      if (d) { s.textContent = d.kind; } else if (s) { s.remove(); }
+      b.title = b.getAttribute("data-date") + (d ? " " + d.name + (d.kind === "休" ? " 放假" : " 调休上班") : (b.classList.contains("weekend") ? " 周末" : ""));
+    });
+  }
+  function nearName(st, k) {
+    var t = Date.parse(k), best = "", gap = 8;
+    Object.keys(st.days).forEach(function (x) {
+      var g = Math.abs(Date.parse(x) - t) / 86400000;
+      if (g < gap) { gap = g; best = st.days[x].name; }
+    });
+    return best;
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("button.cal-day");
+    if (!b || b.disabled) { return; }
+    var st = read(), k = b.getAttribute("data-date"), d = st.days[k], weekend = b.classList.contains("weekend");
+    if (!d) {
+      var name = (nameBox && nameBox.value.trim()) || nearName(st, k);
+      if (!name) { if (nameBox) { nameBox.classList.add("need"); nameBox.focus(); } return; }
+      st.days[k] = { kind: weekend ? "班" : "休", name: name };
+    } else if (weekend && d.kind === "班") {
+      st.days[k] = { kind: "休", name: d.name };
+    } else {
+      delete st.days[k];
+    }
+    if (nameBox) { nameBox.classList.remove("need"); }
+    write(st);
+    paint();
+  });
+  text.addEventListener("input", paint);
+});

@@ -3,7 +3,6 @@ package calendarweb
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -113,45 +112,3 @@ func lossError(y int, l calendar.Loss) error {
 	return &apperr.Error{Kind: apperr.Conflict, Code: "calendar.confirm_removal", Message: msg, Fields: map[string]string{"confirm_removal": msg}}
 }
 
-func (h *Handler) pageCalendar(c *fiber.Ctx) error {
-	y, err := web.QueryInt(c, "year", 2000, 2100)
-	if err != nil {
-		return err
-	}
-	if y == 0 {
-		y = h.Today().Year() + 1
-	}
-	return h.renderCalendar(c, y, "")
-}
-
-// renderCalendar draws the editor of year y; after a refused save the text as typed comes back (.Form) with
-// the message in the error box.
-func (h *Handler) renderCalendar(c *fiber.Ctx, y int, msg string) error {
-	cy, err := h.Admin.Year(c.UserContext(), y)
-	if err != nil {
-		return err
-	}
-	var lines []string
-	for _, d := range cy.Days {
-		lines = append(lines, fmt.Sprintf("%s,%s,%s", d.Date, d.Kind.Mark(), d.Name))
-	}
-	pending, years, err := h.Admin.Overview(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return web.Render(c, "admin_calendar", fiber.Map{"Title": "节假日日历", "Y": cy, "CSV": strings.Join(lines, "\n"), "Pending": pending, "Years": years,
-		"Error": msg})
-}
-
-func (h *Handler) pageCalendarSave(c *fiber.Ctx) error {
-	y, err := strconv.Atoi(c.FormValue("year"))
-	if err != nil || y < 2000 || y > 2100 {
-		return apperr.New(apperr.BadRequest, "calendar.year", "年份无效：year 应为2000—2100之间的四位数字")
-	}
-	n, err := h.Admin.SaveYear(c.UserContext(), web.CurrentUser(c).ID, y, c.FormValue("csv"), c.FormValue("complete") == "on", c.FormValue("source"))
-	if err != nil {
-		return web.FormError(c, err, func(_ map[string]string, msg string) error { return h.renderCalendar(c, y, msg) })
-	}
-	web.Flash(c, fmt.Sprintf("%d年节假日安排已保存，%d件案件或应诉案件的期限已重新计算", y, n))
-	return c.Redirect(fmt.Sprintf("/admin/calendar?year=%d", y), fiber.StatusSeeOther)
-}
