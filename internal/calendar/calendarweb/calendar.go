@@ -111,4 +111,3 @@ func lossError(y int, l calendar.Loss) error {
 	msg := "保存将" + strings.Join(parts, "，并") + "。PUT 以请求中的日期替换全年安排；确认无误请在请求中加入 \"confirm_removal\": true，或先 GET 本年安排再提交完整列表"
 	return &apperr.Error{Kind: apperr.Conflict, Code: "calendar.confirm_removal", Message: msg, Fields: map[string]string{"confirm_removal": msg}}
 }
-

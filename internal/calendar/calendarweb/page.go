@@ -224,4 +224,3 @@ func (h *Handler) pageCalendarSave(c *fiber.Ctx) error {
 	web.Flash(c, fmt.Sprintf("%d年节假日安排已保存，%d件案件或应诉案件的期限已重新计算", y, n))
 	return c.Redirect(fmt.Sprintf("/admin/calendar?year=%d", y), fiber.StatusSeeOther)
 }
-
