@@ -1,8 +1,6 @@
 package accounts
 
 import (
-	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -111,17 +109,8 @@ func (h *Handler) apiUserContacts(c *fiber.Ctx) error {
 // fields), success as a flash after the redirect.
 func (h *Handler) rowResult(c *fiber.Ctx, err error, ok string) error {
 	if err != nil {
-		return web.FormError(c, err, func(fields map[string]string, msg string) error {
-			keys := make([]string, 0, len(fields))
-			for k := range fields {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				msg += "；" + fields[k]
-			}
-			return h.renderUsers(c, msg)
-		})
+		// the message in the error box; each field's own message beside it in the row's form, as typed
+		return web.FormError(c, err, func(_ map[string]string, msg string) error { return h.renderUsers(c, msg) })
 	}
 	web.Flash(c, ok)
 	return c.Redirect("/admin/users", fiber.StatusSeeOther)
@@ -359,27 +348,28 @@ func (h *Handler) pageUpdateAgency(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pageAgencies(c *fiber.Ctx) error {
+	return h.renderAgencies(c, "")
+}
+
+func (h *Handler) renderAgencies(c *fiber.Ctx, msg string) error {
 	as, err := directory.NewStore(h.DB).Agencies(c.UserContext(), false)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "admin_agencies", fiber.Map{"Title": "行政机关目录", "Agencies": as, "Categories": directory.Categories, "Levels": directory.Levels})
+	return web.Render(c, "admin_agencies", fiber.Map{"Title": "行政机关目录", "Agencies": as, "Categories": directory.Categories,
+		"Levels": directory.Levels, "Error": msg})
 }
 
+// pageAddAgency adds an agency; a refusal comes back on the page in the error box, the form as typed and
+// each message beside its field (never in the success box).
 func (h *Handler) pageAddAgency(c *fiber.Ctx) error {
 	_, err := directory.NewStore(h.DB).AddAgency(c.UserContext(), directory.AgencyInput{Name: c.FormValue("name"), Category: c.FormValue("category"),
 		Level: c.FormValue("level"), LegalRep: c.FormValue("legal_rep"), RepTitle: c.FormValue("legal_rep_title"), Address: c.FormValue("address"),
 		SuperiorID: formInt(c.FormValue("superior_id"))})
-	msg := "已加入行政机关目录"
-	if e, ok := apperr.As(err); ok {
-		msg = e.Message
-		for _, v := range e.Fields {
-			msg += "；" + v
-		}
-	} else if err != nil {
-		return err
+	if err != nil {
+		return web.FormError(c, err, func(_ map[string]string, msg string) error { return h.renderAgencies(c, msg) })
 	}
-	web.Flash(c, fmt.Sprint(msg))
+	web.Flash(c, "“"+strings.TrimSpace(c.FormValue("name"))+"”已加入行政机关目录")
 	return c.Redirect("/admin/agencies", fiber.StatusSeeOther)
 }
 
