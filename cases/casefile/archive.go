@@ -173,8 +173,26 @@ func (s *Service) Archive(ctx context.Context, u *auth.User, caseID int64, reten
 				scans[f.ID] = s.readScan(ctx, tx, f)
 			}
 		}
-		main, sub := volumes(v, docs, files, scans, performance)
 		today := date.Today()
+		var mainExtra, subExtra []part
+		if performance != nil {
+			mainExtra = append(mainExtra, *performance)
+		}
+		inspections, err := st.Inspections(ctx, caseID, files)
+		if err != nil {
+			return err
+		}
+		if p := inspectionPart(inspections); p != nil {
+			mainExtra = append(mainExtra, *p)
+		}
+		reads, err := st.Reads(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		if p := readsPart(reads, today); p != nil {
+			subExtra = append(subExtra, *p)
+		}
+		main, sub := volumes(v, docs, files, scans, mainExtra, subExtra)
 		mainPDF, mainPages, err := renderVolume(v, "正卷", retention, u.Name, today, main)
 		if err != nil {
 			return err
@@ -203,10 +221,9 @@ func internalCategory(c string) bool { return c == "committee_opinion" }
 
 // volumes sorts the record of the case into the 正卷 and the 副卷, each in procedural order (by date; on
 // the same day documents before files, files in the order of Categories).
-func volumes(v *cases.View, docs []cases.IssuedDoc, files []File, scans map[int64]scan, performance *part) (main, sub []part) {
-	if performance != nil {
-		main = append(main, *performance)
-	}
+func volumes(v *cases.View, docs []cases.IssuedDoc, files []File, scans map[int64]scan, mainExtra, subExtra []part) (main, sub []part) {
+	main = append(main, mainExtra...)
+	sub = append(sub, subExtra...)
 	for _, d := range docs {
 		p := part{title: d.Title, no: d.DocNo, on: d.IssuedOn.String(), when: d.IssuedOn, blocks: trimBlank(pdf.ParseMarkup(d.Text))}
 		if d.SupersededBy != nil {

@@ -4,5 +4,5 @@ package casefile
 func Statements() []string {
 	return []string{nextFileID, insertFile, queryCaseFiles, queryLawsuitFiles, queryCaseFile, queryLawsuitFile, lockFile,
 		withdrawFile, insertRead, queryCaseReads, insertChunk, queryChunk, insertArchive, queryArchive, queryArchivePDF, insertSupplement,
-		queryOrders}
+		queryOrders, insertInspection, queryInspections}
 }

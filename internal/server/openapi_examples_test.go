@@ -27,6 +27,7 @@ var lifecycle = []string{
 	"POST /api/v1/cases", "GET /api/v1/cases", "GET /api/v1/cases/{id}", "PATCH /api/v1/cases/{id}",
 	"GET /api/v1/cases/{id}/receipt.pdf", "GET /api/v1/public/status",
 	"POST /api/v1/cases/{id}/files", "GET /api/v1/cases/{id}/files", "GET /api/v1/cases/{id}/files/{fid}",
+	"POST /api/v1/cases/{id}/inspections", "GET /api/v1/cases/{id}/inspections",
 	"POST /api/v1/cases/{id}/files/{fid}/withdrawal",
 	"POST /api/v1/cases/{id}/review", "GET /api/v1/cases/{id}/documents", "GET /api/v1/cases/{id}/documents/{type}",
 	"POST /api/v1/cases/{id}/documents/{did}/service",

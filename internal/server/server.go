@@ -184,6 +184,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	ph.Searches = web.NewSlots(cfg.PublicSearchSlots, PublicSearchWait, PublicSearchTimeout)
 	ph.Routes(s.Router)
 	fh := casefileweb.New(casefile.NewService(db, cfg.UploadLimit), cfg.ExportTimeout, ch.RenderCaseError)
+	fh.Today = today
 	// the upload routes' body allowance, through the router's per-route limits once it has them
 	if r, ok := any(s.Router).(interface {
 		AllowBody(method, path string, limit int)

@@ -17,6 +17,7 @@ import (
 	"fuyi/cases/lawsuits"
 	"fuyi/internal/apperr"
 	"fuyi/internal/auth"
+	"fuyi/internal/date"
 	"fuyi/internal/web"
 )
 
@@ -29,6 +30,15 @@ type Handler struct {
 	CaseError func(c *fiber.Ctx, id int64, err error) error
 	// AllowBody raises the body allowance of one route (the server's per-route limits; nil: none).
 	AllowBody func(method, path string, limit int)
+	// Today is the server's date (nil: the clock).
+	Today func() date.Date
+}
+
+func (h *Handler) today() date.Date {
+	if h.Today != nil {
+		return h.Today()
+	}
+	return date.Today()
 }
 
 // New builds the handler.
@@ -192,7 +202,11 @@ func (h *Handler) PageData(ctx context.Context, u *auth.User, caseID int64) (map
 	} else if err != casefile.ErrNotArchived {
 		return nil, err
 	}
-	return map[string]any{"Files": fs, "Catalogue": casefile.Catalogue(fs), "FileCategories": casefile.Categories,
+	inspections, err := casefile.NewStore(h.Service.DB).Inspections(ctx, caseID, fs)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"Files": fs, "Catalogue": casefile.Catalogue(fs), "FileCategories": casefile.Categories, "Inspections": inspections,
 		"EvidenceParties": casefile.Parties, "ReceiptFiles": receipts, "UploadLimit": h.Service.Limit >> 20,
 		"Archive": archive, "Retentions": casefile.Retentions}, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"fuyi/cases/casefile"
 	"fuyi/internal/apidoc"
+	"fuyi/internal/apperr"
 	"fuyi/internal/web"
 )
 
@@ -41,6 +42,15 @@ var API = func() []apidoc.Op {
 				"决定书须已登记送达（409 archive.not_served）；须由被申请人履行的决定（复议法第77条）须已登记履行（409 archive.not_performed），" +
 				"且无未履行的责令限期履行通知书（409 archive.order_open）：归档后案件只读，之后无法再登记。",
 			Body: archiveInput{}, Example: map[string]any{"retention": "30y"}, Status: fiber.StatusCreated, Answer: casefile.Archive{}},
+		apidoc.Op{Method: fiber.MethodGet, Path: "/api/v1/cases/:id/inspections", Summary: "阅卷记录（复议法第47条）",
+			Answer: web.List[casefile.Inspection]{}},
+		apidoc.Op{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/inspections", Summary: "登记阅卷：申请人、第三人或委托代理人查阅、复制本案材料（复议法第47条）",
+			Description: "reader 为当事人（applicant:0、third_party:0、agent:0，即类别与登记顺序）；file_ids 只能是本案未撤回的非内部材料；" +
+				"办案人员或复议机构负责人登记；归档后不再登记（409）。",
+			Body: casefile.InspectionInput{}, Enums: map[string]apperr.Enum{"kind": casefile.InspectionKinds},
+			Example: map[string]any{"reader": "applicant:0", "inspected_on": "2026-10-15", "kind": "read_copy", "file_ids": []int64{1},
+				"copy_pages": 12, "withheld": "", "note": "申请人本人持身份证查阅"},
+			Status: fiber.StatusCreated, Answer: casefile.Inspection{}},
 		apidoc.Op{Method: fiber.MethodGet, Path: "/api/v1/cases/:id/archive.pdf", Summary: "卷宗PDF（正卷；?volume=sub 为副卷）",
 			Answer: apidoc.File{"application/pdf"}},
 		apidoc.Op{Method: fiber.MethodGet, Path: "/api/v1/cases/:id/archive.zip", Summary: "卷宗ZIP：原件、文书、正副卷PDF与 manifest.json（SHA-256）",

@@ -38,6 +38,11 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Action(fiber.MethodPost, "/cases/:id/files", web.Extended(h.UploadTimeout, h.pageUpload), RuleUpload)
 	r.Staff(fiber.MethodGet, "/cases/:id/files/:fid", web.Extended(h.UploadTimeout, h.download))
 	r.Action(fiber.MethodPost, "/cases/:id/files/:fid/withdrawal", h.pageWithdraw, RuleWithdraw)
+	// 阅卷 (复议法第47条)
+	r.Staff(fiber.MethodGet, api+"/cases/:id/inspections", h.apiInspections)
+	r.Action(fiber.MethodPost, api+"/cases/:id/inspections", h.apiRecordInspection, RuleInspection)
+	r.Staff(fiber.MethodGet, "/cases/:id/inspections", h.pageInspections)
+	r.Action(fiber.MethodPost, "/cases/:id/inspections", h.pageInspectionSubmit, RuleInspection)
 }
 
 // allowBody gives an upload route its body allowance through the server's per-route limits (AllowBody of
