@@ -1,6 +1,8 @@
 package accounts_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -85,5 +87,26 @@ func TestLoginDelaysNotLockout(t *testing.T) {
 	}
 	if r := login("officer1", demo.Password, owner); r.Status != 201 {
 		t.Fatalf("another address: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestLoginFailuresAcrossAddressesAreLogged: guessing one account from many addresses locks nothing (each
+// address is slowed only for itself) but is reported: the failure that reaches auth.AlertFailures over 15
+// minutes logs a warning naming the username and the number of addresses; the owner still logs in.
+func TestLoginFailuresAcrossAddressesAreLogged(t *testing.T) {
+	t.Setenv("FUYI_TRUSTED_PROXIES", "0.0.0.0/32")
+	a := testapp.New(t, date.MustParse("2026-11-22"))
+	var buf bytes.Buffer
+	a.Server.Sessions.Log = slog.New(slog.NewTextHandler(&buf, nil))
+	a.DB.MustExec(`INSERT INTO login_attempts (username, ip, ok) SELECT 'chief1', '203.0.113.' || i, false FROM generate_series(1, $1) i`, auth.AlertFailures-1)
+	r := a.Do("POST", "/api/v1/sessions", "", map[string]string{"username": "chief1", "password": "wrong-guess"}, "X-Forwarded-For", "203.0.113.200")
+	if r.Status != 401 {
+		t.Fatalf("guess: %d %s", r.Status, r.Body)
+	}
+	if s := buf.String(); !strings.Contains(s, "repeated login failures") || !strings.Contains(s, "username=chief1") || !strings.Contains(s, "addresses=") {
+		t.Fatalf("no warning: %q", s)
+	}
+	if r := a.Do("POST", "/api/v1/sessions", "", map[string]string{"username": "chief1", "password": demo.Password}, "X-Forwarded-For", "198.51.100.7"); r.Status != 201 {
+		t.Fatalf("the owner: %d %s", r.Status, r.Body)
 	}
 }

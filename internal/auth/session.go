@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -36,6 +37,10 @@ const (
 	pairWindow    = 24 * time.Hour // failures older than this are forgotten (and purged)
 	addressWindow = 15 * time.Minute
 	limitPerIP    = 30
+	// AlertFailures failures of one username over addressWindow, from any addresses, are logged as a
+	// warning (guessing spread over many addresses is slowed per address only: nobody may lock the owner
+	// out, so it is made visible to the operators instead).
+	AlertFailures = 20
 )
 
 // LoginDelay is the wait required after n failures of one username from one address.
@@ -75,6 +80,7 @@ type Session struct {
 type Sessions struct {
 	db  *sqlx.DB
 	TTL time.Duration
+	Log *slog.Logger // where repeated login failures are reported (nil: nowhere)
 }
 
 func NewSessions(db *sqlx.DB, ttl time.Duration) *Sessions { return &Sessions{db: db, TTL: ttl} }
@@ -99,8 +105,10 @@ const countFailures = `WITH pair AS (
 ), addr AS (
 	SELECT count(*) AS n, coalesce(extract(epoch FROM min(at) + $4::interval - now()), 0)::float8 AS left
 	FROM login_attempts WHERE ip = $2 AND NOT ok AND at > now() - $4::interval
+), usr AS (
+	SELECT count(*) AS n, count(DISTINCT ip) AS ips FROM login_attempts WHERE username = $1 AND NOT ok AND at > now() - $4::interval
 )
-SELECT pair.n, pair.since, addr.n, addr.left FROM pair, addr`
+SELECT pair.n, pair.since, addr.n, addr.left, usr.n, usr.ips FROM pair, addr, usr`
 
 const queryLogin = `SELECT id, password_hash FROM users WHERE username = $1 AND active`
 
@@ -119,26 +127,33 @@ func seconds(d time.Duration) string { return fmt.Sprintf("%d seconds", int(d.Se
 // dummyHash makes failed lookups cost as much as a real comparison, so timing does not reveal usernames.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("fuyi-dummy-password"), bcrypt.DefaultCost)
 
+// failures are the recent failed logins around one try.
+type failures struct {
+	byUser, addresses int // of the username over addressWindow, from any addresses, and from how many
+}
+
 // throttle refuses a try of username from ip while the pair's delay or the address limit runs.
-func (s *Sessions) throttle(ctx context.Context, username, ip string) error {
+func (s *Sessions) throttle(ctx context.Context, username, ip string) (failures, error) {
 	var byPair, byIP int
 	var since, left float64
+	var f failures
 	if err := s.db.QueryRowxContext(ctx, countFailures, username, ip, seconds(pairWindow), seconds(addressWindow)).
-		Scan(&byPair, &since, &byIP, &left); err != nil {
-		return fmt.Errorf("auth: count failures: %w", err)
+		Scan(&byPair, &since, &byIP, &left, &f.byUser, &f.addresses); err != nil {
+		return f, fmt.Errorf("auth: count failures: %w", err)
 	}
 	if byIP >= limitPerIP {
-		return tooMany(time.Duration(left*float64(time.Second)), true)
+		return f, tooMany(time.Duration(left*float64(time.Second)), true)
 	}
 	if wait := LoginDelay(byPair) - time.Duration(since*float64(time.Second)); wait > 0 {
-		return tooMany(wait, false)
+		return f, tooMany(wait, false)
 	}
-	return nil
+	return f, nil
 }
 
 // verify checks a password under the throttle and records the attempt; id is the active user's when ok.
 func (s *Sessions) verify(ctx context.Context, username, password, ip string) (id int64, ok bool, err error) {
-	if err := s.throttle(ctx, username, ip); err != nil {
+	f, err := s.throttle(ctx, username, ip)
+	if err != nil {
 		return 0, false, err
 	}
 	var row struct {
@@ -154,6 +169,10 @@ func (s *Sessions) verify(ctx context.Context, username, password, ip string) (i
 	ok = err == nil && bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) == nil
 	if _, err := s.db.ExecContext(ctx, insertAttempt, username, ip, ok); err != nil {
 		return 0, false, fmt.Errorf("auth: record attempt: %w", err)
+	}
+	if !ok && f.byUser+1 == AlertFailures && s.Log != nil {
+		s.Log.Warn("repeated login failures for one username", "username", username, "failures", AlertFailures,
+			"addresses", f.addresses, "window_minutes", int(addressWindow.Minutes()))
 	}
 	return row.ID, ok, nil
 }

@@ -140,6 +140,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 		return nil, err
 	}
 	s.Sessions = auth.NewSessions(db, cfg.SessionTTL)
+	s.Sessions.Log = log
 	s.Calendar = calendar.NewProvider(db)
 	app.Use(web.Authenticate(s.Sessions))
 	app.Use(web.ETag) // ETag from the version of a record answered; If-None-Match
