@@ -258,7 +258,7 @@ func TestRolePagesWalkThrough(t *testing.T) {
 	a := testapp.New(t, date.MustParse("2025-10-13"))
 	// a case with a team, a hearing, a proposed decision, and a registration of today
 	id := a.AcceptedCase(t, "ordinary")
-	a.Register("window1", "2025-10-13")
+	fresh := a.Register("window1", "2025-10-13") // its page offers the chief 受理审查 and 转送
 	r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/hearings", id), a.Login("chief1"), map[string]any{
 		"starts_at": "2025-10-20T09:00:00+08:00", "ends_at": "2025-10-20T11:00:00+08:00", "notified_on": "2025-10-13", "room_id": 1,
 		"host_id": a.UserID("officer1"), "panel_ids": []int64{a.UserID("officer2"), a.UserID("officer3")}, "clerk_id": a.UserID("clerk1")})
@@ -276,12 +276,13 @@ func TestRolePagesWalkThrough(t *testing.T) {
 	pages := map[string][]string{
 		"window1":  {"/", "/cases/new", cp + "/receipt"},
 		"officer1": {"/", cp, "/hearings"},
-		"chief1":   {"/", "/review", "/cases", cp, cp + "/assignment", "/hearings/rooms", "/reports"},
+		"chief1":   {"/", "/review", "/cases", cp, fmt.Sprintf("/cases/%d", fresh), cp + "/assignment", "/hearings/rooms", "/reports"},
 		"bureau1":  {"/", "/admin/users", "/admin/calendar"},
 		"clerk1":   {"/", fmt.Sprintf("/hearings/%d", hid)},
+		"city1":    {"/", "/oversight?period=2025-09", "/oversight?period=2025"}, // the supervising role of the second organ
 	}
 	var wide []string
-	for _, user := range []string{"window1", "officer1", "chief1", "bureau1", "clerk1"} {
+	for _, user := range []string{"window1", "officer1", "chief1", "bureau1", "clerk1", "city1"} {
 		ctx, done := b.as(user)
 		must(t, chromedp.Run(ctx, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(`main h1`)), user+" home")
 		b.shot(ctx, "home-"+strings.TrimSuffix(user, "1")+"-1366")

@@ -64,7 +64,7 @@ func get(t *testing.T, srv *server.Server, path, token string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// The public site and the statistics read DATABASE_REPLICA_URL when it is set and say how fresh their data
+// The public site and the statistics (the organ's own and the supervising role's) read DATABASE_REPLICA_URL when it is set and say how fresh their data
 // is; without it, or when the replica cannot be reached, they read the primary and say nothing. (The
 // "replica" here is the test database itself: not in recovery, so current. make ha-test reads a real
 // streaming replica and kills it.)
@@ -72,7 +72,8 @@ func TestPagesReadTheReplica(t *testing.T) {
 	a := testapp.New(t, date.MustParse("2026-11-22"))
 	bureau := a.Login("bureau1")
 	const fresh = "本页数据来自只读副本"
-	pages := []struct{ path, token string }{{"/decisions", ""}, {"/decisions?q=处罚", ""}, {"/reports?period=2026-10", bureau}}
+	pages := []struct{ path, token string }{{"/decisions", ""}, {"/decisions?q=处罚", ""}, {"/reports?period=2026-10", bureau},
+		{"/oversight?period=2026-10", a.Login("city1")}}
 
 	for _, p := range pages {
 		if st, body := get(t, a.Server, p.path, p.token); st != 200 || strings.Contains(body, fresh) {

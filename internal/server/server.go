@@ -198,7 +198,7 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	nh.Routes(s.Router)
 	reportweb.New(rs, cfg.ExportTimeout, s.Replica).Routes(s.Router)
 	supervisionweb.New(sup).Routes(s.Router)
-	(&organweb.Handler{DB: db, Today: today}).Routes(s.Router) // the supervising role's statistics
+	(&organweb.Handler{DB: db, Today: today, Reads: s.Replica}).Routes(s.Router) // the supervising role's statistics
 
 	s.Ops = &opsweb.Handler{DB: db, Migrations: migrations.FS, Metrics: metrics, Today: today, Token: cfg.MetricsToken}
 	s.Ops.Routes(s.Router)

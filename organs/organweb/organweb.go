@@ -3,11 +3,16 @@
 package organweb
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 
+	"fuyi/cases"
 	"fuyi/internal/apidoc"
 	"fuyi/internal/auth"
+	"fuyi/internal/database"
 	"fuyi/internal/date"
 	"fuyi/internal/web"
 	"fuyi/organs"
@@ -18,6 +23,9 @@ import (
 type Handler struct {
 	DB    *sqlx.DB
 	Today func() date.Date
+	// Reads is where the figures are read: statistics may lag, so a replica when one is configured (the
+	// page then says how fresh they are); nil: the primary.
+	Reads *database.Replica
 }
 
 // Routes registers the supervisor's routes.
@@ -33,16 +41,29 @@ var API = []apidoc.Op{
 		Answer:      organs.Oversight{}},
 }
 
-func (h *Handler) compute(c *fiber.Ctx, code string) (*organs.Oversight, error) {
+// compute computes a period's figures and says how fresh they are ("" when read from the primary).
+func (h *Handler) compute(c *fiber.Ctx, code string) (*organs.Oversight, string, error) {
 	p, err := reports.ParsePeriod(code)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return organs.ComputeOversight(c.UserContext(), h.DB, web.CurrentUser(c).OrganID, p)
+	read := func(db *sqlx.DB) (o *organs.Oversight, err error) {
+		return organs.ComputeOversight(c.UserContext(), db, web.CurrentUser(c).OrganID, p)
+	}
+	if h.Reads == nil {
+		o, err := read(h.DB)
+		return o, "", err
+	}
+	var o *organs.Oversight
+	f, err := h.Reads.Read(c.UserContext(), func(db *sqlx.DB) (err error) {
+		o, err = read(db)
+		return err
+	})
+	return o, f.Text(), err
 }
 
 func (h *Handler) api(c *fiber.Ctx) error {
-	o, err := h.compute(c, c.Params("period"))
+	o, _, err := h.compute(c, c.Params("period"))
 	if err != nil {
 		return err
 	}
@@ -55,9 +76,58 @@ func (h *Handler) page(c *fiber.Ctx) error {
 	if code == "" {
 		code = h.Today().AddMonths(-1).Time().Format("2006-01")
 	}
-	o, err := h.compute(c, code)
+	o, fresh, err := h.compute(c, code)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "oversight", fiber.Map{"Title": "所辖复议机关统计 " + o.Period.Label, "O": o, "Code": code})
+	return web.Render(c, "oversight", fiber.Map{"Title": "所辖复议机关统计 " + o.Period.Label, "O": o, "Code": code, "Freshness": fresh,
+		"Rows": Table(o)})
+}
+
+// Row is one figure of the page's table across the organs and their sum.
+type Row struct {
+	Label string
+	Cells []string
+}
+
+// Table lays the figures out with the organs side by side as columns and the figures as rows (a phone
+// shows a few organs without scrolling; many organs scroll inside the table).
+func Table(o *organs.Oversight) []Row {
+	all := append(append([]organs.Figures{}, o.Organs...), o.Sum)
+	row := func(label string, cell func(f organs.Figures) string) Row {
+		r := Row{Label: label}
+		for _, f := range all {
+			r.Cells = append(r.Cells, cell(f))
+		}
+		return r
+	}
+	n := func(get func(f organs.Figures) int) func(f organs.Figures) string {
+		return func(f organs.Figures) string { return strconv.Itoa(get(f)) }
+	}
+	rate := func(get func(f organs.Figures) cases.RateValue) func(f organs.Figures) string {
+		return func(f organs.Figures) string {
+			r := get(f)
+			if r.Denominator == 0 {
+				return "—"
+			}
+			return fmt.Sprintf("%s（%d/%d）", r.Percent(), r.Numerator, r.Denominator)
+		}
+	}
+	return []Row{
+		row("上期结转", n(func(f organs.Figures) int { return f.Reconsideration.Carried })),
+		row("本期收到", n(func(f organs.Figures) int { return f.Reconsideration.Received })),
+		row("受理", n(func(f organs.Figures) int { return f.Reconsideration.Accepted })),
+		row("不予受理", n(func(f organs.Figures) int { return f.Reconsideration.Rejected })),
+		row("告知", n(func(f organs.Figures) int { return f.Reconsideration.Informed })),
+		row("转送", n(func(f organs.Figures) int { return f.Reconsideration.Transferred })),
+		row("审结", n(func(f organs.Figures) int { return f.Reconsideration.Concluded })),
+		row("纠错", n(func(f organs.Figures) int { return f.Reconsideration.Corrective })),
+		row("纠错率", rate(func(f organs.Figures) cases.RateValue { return f.Reconsideration.CorrectionRate })),
+		row("未审结", n(func(f organs.Figures) int { return f.Reconsideration.Open })),
+		row("应诉收案", n(func(f organs.Figures) int { return f.Litigation.Received })),
+		row("应诉结案", n(func(f organs.Figures) int { return f.Litigation.Concluded })),
+		row("败诉", n(func(f organs.Figures) int { return f.Litigation.Lost })),
+		row("败诉率", rate(func(f organs.Figures) cases.RateValue { return f.Litigation.LossRate })),
+		row("负责人出庭率", rate(func(f organs.Figures) cases.RateValue { return f.Litigation.AppearanceRate })),
+	}
 }
