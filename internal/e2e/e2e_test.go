@@ -105,12 +105,11 @@ func TestWalkThrough(t *testing.T) {
 	var id int64
 	a.DB.Get(&id, `SELECT max(id) FROM cases`)
 	casePath := fmt.Sprintf("%s/cases/%d", base, id)
-	// at the window, right after registration: the applicant's ID card is scanned and uploaded to the case
+	// at the window, right after registration, on the receipt page itself: the applicant's ID card is scanned
+	// and uploaded to the case
 	scanPath, scan := scanFile(t)
 	must(t, chromedp.Run(w,
-		chromedp.Navigate(casePath),
-		chromedp.WaitVisible(`#upload summary`),
-		chromedp.Click(`#upload summary`),
+		chromedp.WaitVisible(`#upload input[type=file]`),
 		chromedp.SetValue(`#upload select[name=category]`, "identity"),
 		chromedp.SendKeys(`#upload input[name=title]`, "申请人身份证扫描件"),
 		chromedp.SetUploadFiles(`#upload input[type=file]`, []string{scanPath}),
