@@ -364,3 +364,29 @@ func TestArchiveWaitsForPerformance(t *testing.T) {
 		}
 	}
 }
+
+// A case terminated by decision (复议法第41条) is archived only after its 终止决定书 is served.
+func TestArchiveTerminatedWaitsForService(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-12-10"))
+	id := a.AcceptedCase(t, "ordinary")
+	base := fmt.Sprintf("/api/v1/cases/%d", id)
+	if r := a.Propose("officer1", id, "terminate", map[string]any{"ground": "41-2", "articles": []string{"第四十一条第二项"},
+		"sections": map[string]string{"ruling": "终止本案的审理。"}}); r.Status != 200 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("chief1", id, "decision/approval", map[string]any{"approve": true}); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Body)
+	}
+	if st := a.Case(t, "chief1", id).Status; st != "terminated" {
+		t.Fatalf("status %s", st)
+	}
+	if r := a.Do("POST", base+"/archive", a.Login("chief1"), map[string]any{"retention": "10y"}); r.Status != 409 || r.ErrorCode(t) != "archive.not_served" {
+		t.Fatalf("archive before service: %d %s", r.Status, r.Body)
+	}
+	if r := a.Post("officer1", id, "decision/service", map[string]any{"served_on": "2025-12-01"}); r.Status != 200 {
+		t.Fatalf("service: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do("POST", base+"/archive", a.Login("chief1"), map[string]any{"retention": "10y"}); r.Status != 201 {
+		t.Fatalf("archive after service: %d %s", r.Status, r.Body)
+	}
+}

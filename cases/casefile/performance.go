@@ -13,7 +13,7 @@ import (
 )
 
 // When a 卷宗 may be made. An archived case is read-only, so what still has to happen on the case must
-// happen first: the decision is served (its 送达 is part of the record and makes it effective, 复议法第75条),
+// happen first: the decision (or the 终止决定书 of a case terminated by decision) is served (its 送达 is part of the record and makes it effective, 复议法第75条),
 // and a decision the respondent must perform (变更, 撤销, 责令履行, 确认违法, 确认无效, 调解书; 复议法第77条) is
 // recorded as performed, directly or after a 责令限期履行通知书, with no 责令限期履行 still open. The
 // supervision of 履行 (责令, 约谈, 通报批评) is then in the 正卷 as its 履行情况 part. A respondent that never
@@ -57,7 +57,7 @@ func ready(v *cases.View, orders []Order) (*part, error) {
 			return nil, ErrOrderOpen
 		}
 	}
-	if v.Status != cases.StatusDecided || v.Handling == nil {
+	if v.Status != cases.StatusDecided && v.Status != cases.StatusTerminated || v.Handling == nil {
 		return nil, nil
 	}
 	h := v.Handling

@@ -39,7 +39,7 @@ var API = func() []apidoc.Op {
 	ops = append(ops,
 		apidoc.Op{Method: fiber.MethodPost, Path: "/api/v1/cases/:id/archive", Summary: "归档：生成卷宗（正卷、副卷），此后案件只读",
 			Description: "仅限已办结（已决定或已终止）的案件，由复议机构负责人归档；保管期限 permanent 永久、30y 定期30年、10y 定期10年。" +
-				"决定书须已登记送达（409 archive.not_served）；须由被申请人履行的决定（复议法第77条）须已登记履行（409 archive.not_performed），" +
+				"决定书（或终止决定书）须已登记送达（409 archive.not_served）；须由被申请人履行的决定（复议法第77条）须已登记履行（409 archive.not_performed），" +
 				"且无未履行的责令限期履行通知书（409 archive.order_open）：归档后案件只读，之后无法再登记。",
 			Body: archiveInput{}, Example: map[string]any{"retention": "30y"}, Status: fiber.StatusCreated, Answer: casefile.Archive{}},
 		apidoc.Op{Method: fiber.MethodGet, Path: "/api/v1/cases/:id/inspections", Summary: "阅卷记录（复议法第47条）",
