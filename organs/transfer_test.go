@@ -173,6 +173,11 @@ func TestTransferToTheCompetentOrgan(t *testing.T) {
 	if r := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/files/%d", newID, files.Items[0].ID), a.Login("chief2"), nil); r.Status != 200 || !bytes.HasPrefix(r.Body, []byte("%PDF-1.7")) {
 		t.Errorf("南京 reads the copied bytes: %d", r.Status)
 	}
+	// 南京's receipt names the transfer, not a window of its own
+	r = a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/receipt.txt", newID), a.Login("chief2"), nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), "南京市人民政府") || !strings.Contains(string(r.Body), "南京市栖霞区人民政府转送（原登记号"+srcView.RegistrationNo) {
+		t.Errorf("南京's receipt: %d %s", r.Status, r.Body)
+	}
 	// each organ's record is invisible to the other (as a missing one)
 	if r := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d", newID), a.Login("chief1"), nil); r.Status != 404 {
 		t.Errorf("栖霞 reads 南京's case: %d", r.Status)
