@@ -18,6 +18,7 @@ var (
 	RuleCreateUser    = web.NewRule("user.create", auth.RoleBureau)
 	RuleUserActive    = web.NewRule("user.active", auth.RoleBureau)
 	RuleUserContacts  = web.NewRule("user.contacts", auth.RoleBureau)
+	RuleUserRole      = web.NewRule("user.role", auth.RoleBureau)
 	RuleCreateAgency  = web.NewRule("agency.create", auth.RoleBureau)
 	RuleUpdateAgency  = web.NewRule("agency.update", auth.RoleBureau)
 )
@@ -31,6 +32,8 @@ func (h *Handler) AdminRoutes(r *web.Router) {
 	r.Action(fiber.MethodPut, "/api/v1/users/:id/contacts", h.apiUserContacts, RuleUserContacts)
 	r.Action(fiber.MethodPost, "/admin/users/:id/contacts", h.pageUserContacts, RuleUserContacts)
 	r.Action(fiber.MethodPost, "/admin/users/:id/active", h.pageUserActive, RuleUserActive)
+	r.Action(fiber.MethodPut, "/api/v1/users/:id/role", h.apiUserRole, RuleUserRole)
+	r.Action(fiber.MethodPost, "/admin/users/:id/role", h.pageUserRole, RuleUserRole)
 	r.Action(fiber.MethodPut, "/api/v1/users/:id/password", h.apiUserPassword, RuleResetPassword)
 	r.Action(fiber.MethodPost, "/admin/users/:id/password", h.pageUserPassword, RuleResetPassword)
 	r.Action(fiber.MethodPost, "/api/v1/agencies", h.apiAddAgency, RuleCreateAgency)
@@ -141,6 +144,43 @@ func (h *Handler) pageUserActive(c *fiber.Ctx) error {
 		msg = "已恢复启用"
 	}
 	return h.rowResult(c, auth.SetActive(c.UserContext(), h.DB, id, active), msg)
+}
+
+// changeRole gives a user another role, window and qualification (never the bureau's own: it would lock
+// itself out of this page); the user's sessions end.
+func (h *Handler) changeRole(c *fiber.Ctx, id int64, ch auth.RoleChange) error {
+	if id == web.CurrentUser(c).ID {
+		return &apperr.Error{Kind: apperr.Conflict, Code: "user.self", Message: "不能更改自己的角色", Fields: map[string]string{"role": "不能更改自己的角色"}}
+	}
+	return auth.ChangeRole(c.UserContext(), h.DB, id, ch)
+}
+
+func (h *Handler) apiUserRole(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", auth.ErrUserNotFound)
+	if err != nil {
+		return err
+	}
+	var in auth.RoleChange
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.changeRole(c, id, in); err != nil {
+		return err
+	}
+	u, err := auth.NewStore(h.DB).ByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+func (h *Handler) pageUserRole(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id", auth.ErrUserNotFound)
+	if err != nil {
+		return err
+	}
+	ch := auth.RoleChange{Role: auth.Role(c.FormValue("role")), WindowCode: c.FormValue("window_code"), Qualified: c.FormValue("qualified") == "on"}
+	return h.rowResult(c, h.changeRole(c, id, ch), "角色已更改，该用户须重新登录")
 }
 
 // resetPassword sets a user's password: every session of the user ends (the bureau's own current one

@@ -100,3 +100,45 @@ func TestAdminPagesWorkAndKeepInput(t *testing.T) {
 		t.Fatalf("agency after the edit: %q %v", name, err)
 	}
 }
+
+// A user's role, window and qualification change from the page and the API: the user's sessions end; an
+// officer still on an open case keeps the role (409, the message beside the role in that row), the last
+// chief too, the bureau's own role too; a window role needs a known 司法所.
+func TestUserRoleChange(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2026-11-22"))
+	a.AcceptedCase(t, "ordinary") // officer1 and officer2 on an open case
+	b := a.NewBrowserAs("bureau1")
+	row := func(user string) string { return fmt.Sprintf("/admin/users/%d/role", a.UserID(user)) }
+	r := b.Post(row("officer1"), url.Values{"role": {"window"}, "window_code": {"SFS02"}})
+	page := string(r.Body)
+	if r.Status != 409 || !strings.Contains(page, "未办结案件的办案人员") ||
+		!regexp.MustCompile(`(?s)action="`+row("officer1")+`" class="inline role-form" data-failed.*?<option value="window" selected>.*?value="SFS02"`).MatchString(page) {
+		t.Fatalf("an officer on an open case: %d", r.Status)
+	}
+	if r := b.Post(row("officer5"), url.Values{"role": {"window"}, "window_code": {"NOPE"}}); r.Status != 422 || !strings.Contains(string(r.Body), "没有这个司法所代码") {
+		t.Fatalf("an unknown window: %d", r.Status)
+	}
+	if r := b.Post(row("chief1"), url.Values{"role": {"officer"}, "qualified": {"on"}}); r.Status != 409 || !strings.Contains(string(r.Body), "唯一在用的复议机构负责人") {
+		t.Fatalf("the last chief: %d", r.Status)
+	}
+	if r := b.Post(row("bureau1"), url.Values{"role": {"window"}, "window_code": {"SFS01"}}); r.Status != 409 {
+		t.Fatalf("the bureau's own role: %d", r.Status)
+	}
+	// officer5 (on no case) becomes window staff of SFS02: logged out, then a window user
+	o5 := a.NewBrowserAs("officer5")
+	if r := b.Post(row("officer5"), url.Values{"role": {"window"}, "window_code": {"SFS02"}}); r.Status != 303 {
+		t.Fatalf("officer5 to the window: %d %s", r.Status, r.Body)
+	}
+	if r := o5.Get("/cases"); r.Status != 302 {
+		t.Fatalf("officer5's session survived the change: %d", r.Status)
+	}
+	var role, window string
+	if err := a.DB.QueryRow(`SELECT u.role, w.code FROM users u JOIN windows w ON w.id = u.window_id WHERE u.username = 'officer5'`).Scan(&role, &window); err != nil || role != "window" || window != "SFS02" {
+		t.Fatalf("officer5 is %s at %s (%v)", role, window, err)
+	}
+	// back through the API, qualified
+	res := a.Do("PUT", fmt.Sprintf("/api/v1/users/%d/role", a.UserID("officer5")), a.Login("bureau1"), map[string]any{"role": "officer", "qualified": true})
+	if res.Status != 200 || !strings.Contains(string(res.Body), `"role":"officer"`) {
+		t.Fatalf("API: %d %s", res.Status, res.Body)
+	}
+}

@@ -455,6 +455,6 @@ func SetActive(ctx context.Context, db *sqlx.DB, id int64, active bool) error {
 // Statements lists the SQL of this package (checked against the schema by the statement test).
 func Statements() []string {
 	return []string{queryUserByID, queryUsersByRole, queryAllUsers, insertUser, insertNewUser, queryWindowExists, queryUsernameTaken,
-		setUserActive, queryUserByName, setUserContacts, setUserPassword, countFailures, queryLogin, insertAttempt, insertSession, deleteSession, deleteUserSession,
+		setUserActive, queryRoleNow, countOpenTeams, countOtherActiveChiefs, setUserRole, queryUserByName, setUserContacts, setUserPassword, countFailures, queryLogin, insertAttempt, insertSession, deleteSession, deleteUserSession,
 		purgeSessions, purgeAttempts, querySession}
 }

@@ -91,6 +91,7 @@ func setExamples(a *testapp.App) {
 			"qualified": false, "password": "long-enough-password"}),
 		"PUT /api/v1/users/:id/active":   j(map[string]any{"active": true}),
 		"PUT /api/v1/users/:id/password": j(map[string]any{"password": "a-reset-long-password"}),
+		"PUT /api/v1/users/:id/role":     j(map[string]any{"role": "window", "window_code": "SFS01", "qualified": false}),
 		// a wrong current password: the probes must not change the demo user's password
 		"PUT /api/v1/me/password":                          j(map[string]any{"current_password": "not-the-password", "new_password": "a-new-long-password"}),
 		"PUT /api/v1/users/:id/contacts":                   j(map[string]any{"email": "a@example.gov.cn", "mobile": "13912345678"}),
@@ -210,6 +211,7 @@ func setExamples(a *testapp.App) {
 		"POST /admin/users/:id/contacts": {{form: form("email", "a@example.gov.cn", "mobile", "13912345678")}},
 		"POST /admin/users/:id/active":   {{form: form("active", "true")}},
 		"POST /admin/users/:id/password": {{form: form("password", "a-reset-long-password")}},
+		"POST /admin/users/:id/role":     {{form: form("role", "window", "window_code", "SFS01")}},
 		"POST /account/password":         {{form: form("current_password", "not-the-password", "new_password", "a-new-long-password")}},
 		"POST /admin/agencies":           {{form: form("name", "某局", "category", "公安", "level", "区级", "legal_rep", "某人", "address", "某路")}},
 	}
