@@ -15,10 +15,10 @@ import (
 	"fuyi/internal/testapp"
 )
 
-// A 5,000-case list is paged to its end: page 120 opens from the pager, shows its 20 rows, and its “下一页”
+// A 5,000-case list is paged to its end (part of make e2e: the "page 120 of a 5,000-case list"): page 120 opens from the pager, shows its 20 rows, and its “下一页”
 // (the keyset cursor) gives exactly page 121; the search finds a case by its applicant's name among them; the
 // list fits a 390 px phone (its table scrolls inside itself).
-func TestCaseListPage120(t *testing.T) {
+func TestCaseListPage120WalkThrough(t *testing.T) {
 	today := date.MustParse("2026-11-20")
 	a := testapp.New(t, today)
 	if err := demo.SyntheticSpan(context.Background(), a.DB, 5000, today, 365, nil); err != nil {
