@@ -167,6 +167,25 @@ func TestIntakeWalkThrough(t *testing.T) {
 	}
 	b.shot(w, "intake-receipt")
 	receiptPrintsOnOnePage(t, w, b.shots)
+
+	// the chief opens the new case: what can be done now is listed at the top, and a click opens it
+	c, doneC := b.as("chief1")
+	defer doneC()
+	c, doneC2 := context.WithTimeout(c, time.Minute)
+	defer doneC2()
+	must(t, chromedp.Run(c, chromedp.Navigate(b.base+"/cases/"+eval[string](t, w, `location.pathname.split('/')[2]`)),
+		chromedp.WaitVisible(`nav.now-actions a`)), "case page")
+	labels := eval[[]string](t, c, `[...document.querySelectorAll('nav.now-actions a')].map(a => a.textContent)`)
+	t.Logf("case page, chief, registered case: now possible %v", labels)
+	if len(labels) == 0 || labels[0] != "受理审查" {
+		t.Fatalf("the actions at the top: %v", labels)
+	}
+	if eval[bool](t, c, `!!document.querySelector('details#upload')`) {
+		must(t, chromedp.Run(c, chromedp.Click(`nav.now-actions a[href="#upload"]`)), "open upload")
+		if !eval[bool](t, c, `document.querySelector('details#upload').open`) {
+			t.Fatal("a click at the top does not open the form's section")
+		}
+	}
 }
 
 // receiptPrintsOnOnePage prints the open receipt page to PDF as Chromium's print dialog would (A4, the

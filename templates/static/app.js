@@ -286,3 +286,37 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   text.addEventListener("input", paint);
 });
+
+// Case page: the actions possible now are listed at the top — every form the page offers this user in this
+// state (the server draws only those), by its heading — and a click opens its section and goes there.
+document.addEventListener("DOMContentLoaded", function () {
+  var nav = document.querySelector("[data-now-actions]");
+  if (!nav) { return; }
+  var items = [], seen = {};
+  function add(el, label, open) {
+    label = label.replace(/（[^）]*）/g, "").trim();
+    if (!label || seen[label]) { return; }
+    seen[label] = true;
+    items.push({ el: el, label: label, open: open });
+  }
+  document.querySelectorAll("main details").forEach(function (d) {
+    var s = d.querySelector(":scope > summary");
+    if (s && d.querySelector("form") && !d.closest("table")) { add(d, s.textContent, true); }
+  });
+  document.querySelectorAll("main section.action").forEach(function (sec) {
+    var h = sec.querySelector("h2"), f = sec.querySelector("form");
+    if (h && f && !f.closest("details")) { add(sec, h.textContent, false); }
+  });
+  items.sort(function (a, b) { return a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+  items.forEach(function (it, i) {
+    if (!it.el.id) { it.el.id = "now-" + i; }
+    var a = document.createElement("a");
+    a.href = "#" + it.el.id;
+    a.className = "button";
+    a.textContent = it.label;
+    a.addEventListener("click", function () { if (it.open) { it.el.open = true; } });
+    nav.appendChild(document.createTextNode(" "));
+    nav.appendChild(a);
+  });
+  nav.hidden = items.length === 0;
+});
