@@ -173,6 +173,9 @@ func TestTransferToTheCompetentOrgan(t *testing.T) {
 	if r := a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/files/%d", newID, files.Items[0].ID), a.Login("chief2"), nil); r.Status != 200 || !bytes.HasPrefix(r.Body, []byte("%PDF-1.7")) {
 		t.Errorf("南京 reads the copied bytes: %d", r.Status)
 	}
+	if p := a.NewBrowserAs("chief2").Get(fmt.Sprintf("/cases/%d", newID)); p.Status != 200 || !strings.Contains(string(p.Body), "南京市栖霞区人民政府转送") {
+		t.Errorf("南京's case page: %d", p.Status)
+	}
 	// 南京's receipt names the transfer, not a window of its own
 	r = a.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/receipt.txt", newID), a.Login("chief2"), nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), "南京市人民政府") || !strings.Contains(string(r.Body), "南京市栖霞区人民政府转送（原登记号"+srcView.RegistrationNo) {

@@ -259,6 +259,16 @@ func TestRolePagesWalkThrough(t *testing.T) {
 	// a case with a team, a hearing, a proposed decision, and a registration of today
 	id := a.AcceptedCase(t, "ordinary")
 	fresh := a.Register("window1", "2025-10-13") // its page offers the chief 受理审查 and 转送
+	// an application transferred to the second organ: the closed record and the competent organ's case
+	var shared int
+	must(t, a.DB.Get(&shared, `SELECT id FROM agencies WHERE organ_id IS NULL AND active ORDER BY id LIMIT 1`), "shared agency")
+	moved := a.RegisterAt("window1", "2025-10-13", shared)
+	if r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/transfer", moved), a.Login("chief1"), map[string]any{"to": "nanjing", "on": "2025-10-13",
+		"reason": "被申请人为南京市人民政府工作部门"}); r.Status != 200 {
+		t.Fatalf("transfer: %d %s", r.Status, r.Body)
+	}
+	var there int64
+	must(t, a.DB.Get(&there, `SELECT max(id) FROM cases`), "transferred case")
 	r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/hearings", id), a.Login("chief1"), map[string]any{
 		"starts_at": "2025-10-20T09:00:00+08:00", "ends_at": "2025-10-20T11:00:00+08:00", "notified_on": "2025-10-13", "room_id": 1,
 		"host_id": a.UserID("officer1"), "panel_ids": []int64{a.UserID("officer2"), a.UserID("officer3")}, "clerk_id": a.UserID("clerk1")})
@@ -276,13 +286,15 @@ func TestRolePagesWalkThrough(t *testing.T) {
 	pages := map[string][]string{
 		"window1":  {"/", "/cases/new", cp + "/receipt"},
 		"officer1": {"/", cp, "/hearings"},
-		"chief1":   {"/", "/review", "/cases", cp, fmt.Sprintf("/cases/%d", fresh), cp + "/assignment", "/hearings/rooms", "/reports"},
-		"bureau1":  {"/", "/admin/users", "/admin/calendar"},
-		"clerk1":   {"/", fmt.Sprintf("/hearings/%d", hid)},
-		"city1":    {"/", "/oversight?period=2025-09", "/oversight?period=2025"}, // the supervising role of the second organ
+		"chief1": {"/", "/review", "/cases", cp, fmt.Sprintf("/cases/%d", fresh), fmt.Sprintf("/cases/%d", moved), cp + "/assignment",
+			"/hearings/rooms", "/reports"},
+		"chief2":  {"/", fmt.Sprintf("/cases/%d", there)}, // the competent organ's chief: the case received by transfer
+		"bureau1": {"/", "/admin/users", "/admin/calendar"},
+		"clerk1":  {"/", fmt.Sprintf("/hearings/%d", hid)},
+		"city1":   {"/", "/oversight?period=2025-09", "/oversight?period=2025"}, // the supervising role of the second organ
 	}
 	var wide []string
-	for _, user := range []string{"window1", "officer1", "chief1", "bureau1", "clerk1", "city1"} {
+	for _, user := range []string{"window1", "officer1", "chief1", "bureau1", "clerk1", "city1", "chief2"} {
 		ctx, done := b.as(user)
 		must(t, chromedp.Run(ctx, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(`main h1`)), user+" home")
 		b.shot(ctx, "home-"+strings.TrimSuffix(user, "1")+"-1366")
@@ -296,8 +308,13 @@ func TestRolePagesWalkThrough(t *testing.T) {
 		}
 		for _, p := range list {
 			res := visit(t, ctx, b.base, p, "main")
-			if p == "/" {
+			switch p {
+			case "/":
 				b.shot(ctx, "home-"+strings.TrimSuffix(user, "1")+"-390")
+			case fmt.Sprintf("/cases/%d", moved):
+				b.shot(ctx, "transfer-record-390")
+			case fmt.Sprintf("/cases/%d", there):
+				b.shot(ctx, "transfer-received-390")
 			}
 			if res[0] != "0" {
 				wide = append(wide, fmt.Sprintf("%s %s: %s px wider (%s)", user, p, res[0], res[1]))
