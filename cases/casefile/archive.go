@@ -168,10 +168,20 @@ func (s *Service) Archive(ctx context.Context, u *auth.User, caseID int64, reten
 			return err
 		}
 		scans := map[int64]scan{}
+		budget := volumeScanBytes // the pages of both volumes are held in memory and stored in one row each
 		for _, f := range files {
-			if !f.Withdrawn() {
-				scans[f.ID] = s.readScan(ctx, tx, f)
+			if f.Withdrawn() {
+				continue
 			}
+			if budget <= 0 {
+				scans[f.ID] = scan{note: fmt.Sprintf("本材料未绘入本卷宗：卷宗PDF中的扫描页面已达%d MB上限。%s", volumeScanBytes>>20, zipNote)}
+				continue
+			}
+			sc := s.readScan(ctx, tx, f)
+			for _, im := range sc.pages {
+				budget -= len(im.Data)
+			}
+			scans[f.ID] = sc
 		}
 		today := date.Today()
 		var mainExtra, subExtra []part

@@ -30,9 +30,12 @@ const (
 	ScanDPI      = 150             // resolution of rasterised PDF pages
 	scanTimeout  = 2 * time.Minute // pdftoppm on one file
 	scanMaxBytes = 64 << 20        // images of one file held for the volume
-	pdftoppmName = "pdftoppm"      // from poppler-utils
-	pdfinfoName  = "pdfinfo"       // from poppler-utils
-	scanTempDir  = "fuyi-scan-*"   // under os.TempDir
+	// volumeScanBytes bounds the scanned pages drawn into the two volumes of one case (held in memory while
+	// they are rendered, stored in one row each); files after it keep their sheet, their originals in the ZIP
+	volumeScanBytes = 256 << 20
+	pdftoppmName    = "pdftoppm"    // from poppler-utils
+	pdfinfoName     = "pdfinfo"     // from poppler-utils
+	scanTempDir     = "fuyi-scan-*" // under os.TempDir
 )
 
 // scan is what the 卷宗 holds of a file: its pages as images, and a note on the sheet saying how they
@@ -83,7 +86,7 @@ func (s *Service) readScan(ctx context.Context, db sqlx.QueryerContext, f File) 
 		}
 		pages = []*pdf.Image{im}
 	case TypeTIFF:
-		pages, more, err = pdf.TIFFImages(b, MaxScanPages)
+		pages, more, err = pdf.TIFFImages(b, MaxScanPages, scanMaxBytes)
 		if err != nil {
 			return fail("TIFF图像无法解码（文件可能已损坏，或使用了本系统不支持的压缩方式）", err)
 		}
@@ -96,7 +99,8 @@ func (s *Service) readScan(ctx context.Context, db sqlx.QueryerContext, f File) 
 func drawn(pages []*pdf.Image, more bool, how string) scan {
 	note := fmt.Sprintf("原件共%d页，%s依次绘于本页之后。", len(pages), how)
 	if more {
-		note = fmt.Sprintf("原件超过%d页，%s本卷宗绘入前%d页，其余页面见ZIP包中的原件。", MaxScanPages, how, len(pages))
+		note = fmt.Sprintf("原件页数较多，%s本卷宗绘入前%d页（每件至多%d页、图像至多%d MB），其余页面见ZIP包中的原件。",
+			how, len(pages), MaxScanPages, scanMaxBytes>>20)
 	}
 	return scan{pages: pages, note: note + zipNote}
 }
@@ -158,8 +162,8 @@ func (s *Service) rasterisePDF(ctx context.Context, db sqlx.QueryerContext, f Fi
 		if err != nil {
 			return fail("读取转换结果失败", err)
 		}
-		if size += len(b); size > scanMaxBytes {
-			return fail("转换后的页面图像过大", fmt.Errorf("over %d bytes", scanMaxBytes))
+		if size += len(b); size > scanMaxBytes && len(pages) > 0 {
+			return drawn(pages, true, fmt.Sprintf("由PDF逐页转为%d dpi图像，", ScanDPI))
 		}
 		im, err := pdf.JPEGImage(b)
 		if err != nil {

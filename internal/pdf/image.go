@@ -81,8 +81,9 @@ func PNGImage(b []byte) (*Image, error) {
 	return Raster(img), nil
 }
 
-// TIFFImages decodes every page (IFD) of a TIFF, up to max pages; more reports whether pages were left.
-func TIFFImages(b []byte, max int) (pages []*Image, more bool, err error) {
+// TIFFImages decodes every page (IFD) of a TIFF, up to max pages and until the decoded pages hold more than
+// maxBytes; more reports whether pages were left.
+func TIFFImages(b []byte, max, maxBytes int) (pages []*Image, more bool, err error) {
 	offs, err := tiffIFDs(b)
 	if err != nil {
 		return nil, false, err
@@ -90,7 +91,11 @@ func TIFFImages(b []byte, max int) (pages []*Image, more bool, err error) {
 	if len(offs) > max {
 		offs, more = offs[:max], true
 	}
+	held := 0
 	for _, off := range offs {
+		if held > maxBytes {
+			return pages, true, nil
+		}
 		// the decoder reads the first IFD: present each page as the first one
 		page := &tiffPage{b: b}
 		copy(page.head[:], b[:8])
@@ -106,7 +111,9 @@ func TIFFImages(b []byte, max int) (pages []*Image, more bool, err error) {
 		if err != nil {
 			return nil, false, fmt.Errorf("%w: tiff page %d: %v", ErrImage, len(pages)+1, err)
 		}
-		pages = append(pages, Raster(img))
+		im := Raster(img)
+		held += len(im.Data)
+		pages = append(pages, im)
 	}
 	return pages, more, nil
 }

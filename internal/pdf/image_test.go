@@ -148,9 +148,12 @@ func TestFiguresDrawScansAsPages(t *testing.T) {
 			}
 		}
 	}
-	tp, more, err := TIFFImages(grayTIFF(p1, p2), 10)
+	tp, more, err := TIFFImages(grayTIFF(p1, p2), 10, 1<<20)
 	if err != nil || more || len(tp) != 2 || tp[0].Bits != 1 {
 		t.Fatalf("tiff: %d pages, more %v, %v", len(tp), more, err)
+	}
+	if cut, more, err := TIFFImages(grayTIFF(p1, p2), 10, 1000); err != nil || !more || len(cut) != 1 {
+		t.Fatalf("tiff over its byte budget: %d pages, more %v, %v", len(cut), more, err)
 	}
 	turned, err := JPEGImage(withOrientation(jpegOf(t, halves(400, 200, false, color.Black, color.White)), 6))
 	if err != nil || turned.Orientation != 6 {
