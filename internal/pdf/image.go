@@ -23,12 +23,12 @@ type Image struct {
 	Bits        int    // 8, or 1 for bilevel gray
 	DCT         bool   // Data is a JPEG stream
 	Data        []byte // JPEG bytes, or raw rows (uncompressed; deflated when written)
-	Orientation int    // EXIF orientation of a JPEG: 1 upright, 3 upside down, 6 and 8 turned (others drawn as 1)
+	Orientation int    // EXIF orientation of a JPEG (1–8: upright, mirrored, turned, as the camera says)
 }
 
 // shown is the size of the image as displayed (orientations 6 and 8 swap the sides).
 func (im *Image) shown() (w, h int) {
-	if im.Orientation == 6 || im.Orientation == 8 {
+	if im.Orientation >= 5 && im.Orientation <= 8 {
 		return im.H, im.W
 	}
 	return im.W, im.H
@@ -326,11 +326,21 @@ func placeFigure(im *Image, pageW, pageH float64) [6]float64 {
 	x := (pageW - w) / 2
 	yTop := figTop + (ah-h)/2
 	X, Y, W, H := x*mmToPt, (pageH-yTop-h)*mmToPt, w*mmToPt, h*mmToPt
+	// image space (u right, v up) onto the box shown, after EXIF: 2 mirrored, 3 turned half, 4 flipped,
+	// 5 transposed, 6 turned clockwise, 7 transversed, 8 turned counter-clockwise
 	switch im.Orientation {
+	case 2:
+		return [6]float64{-W, 0, 0, H, X + W, Y}
 	case 3:
 		return [6]float64{-W, 0, 0, -H, X + W, Y + H}
+	case 4:
+		return [6]float64{W, 0, 0, -H, X, Y + H}
+	case 5:
+		return [6]float64{0, -H, -W, 0, X + W, Y + H}
 	case 6:
 		return [6]float64{0, -H, W, 0, X, Y + H}
+	case 7:
+		return [6]float64{0, H, W, 0, X, Y}
 	case 8:
 		return [6]float64{0, H, -W, 0, X + W, Y}
 	}

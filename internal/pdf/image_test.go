@@ -159,6 +159,26 @@ func TestFiguresDrawScansAsPages(t *testing.T) {
 	if err != nil || turned.Orientation != 6 {
 		t.Fatalf("oriented jpeg: %v", err)
 	}
+	// a quadrant image, black top-left only (400×200): mirrored (2) black top-right; transposed (5, shown
+	// 200×400) black top-left, the black quadrant now tall
+	quad := image.NewRGBA(image.Rect(0, 0, 400, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 400; x++ {
+			c := color.RGBA{255, 255, 255, 255}
+			if x < 200 && y < 100 {
+				c = color.RGBA{0, 0, 0, 255}
+			}
+			quad.Set(x, y, c)
+		}
+	}
+	mirrored, err := JPEGImage(withOrientation(jpegOf(t, quad), 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	transposed, err := JPEGImage(withOrientation(jpegOf(t, quad), 5))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := JPEGImage(append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 100)...)); err == nil {
 		t.Fatal("a broken JPEG was accepted")
 	}
@@ -169,16 +189,19 @@ func TestFiguresDrawScansAsPages(t *testing.T) {
 		{Kind: Figure, Image: tp[0], Text: "送达回证 第1页，共2页"},
 		{Kind: Figure, Image: tp[1], Text: "送达回证 第2页，共2页"},
 		{Kind: Figure, Image: turned, Text: "身份证 第1页"},
+		{Kind: Figure, Image: mirrored, Text: "镜像 第1页"},
+		{Kind: Figure, Image: transposed, Text: "转置 第1页"},
 		{Kind: Plain, Text: "以下空白"}}}
 	b, err := Render(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := PageCount(b); n != 7 {
-		t.Fatalf("%d pages, want 7 (a text page, five figures, a text page)", n)
+	if n := PageCount(b); n != 9 {
+		t.Fatalf("%d pages, want 9 (a text page, seven figures, a text page)", n)
 	}
 	list := pdfimagesList(t, b)
-	want := []string{"300 400 icc 3 8 jpeg", "200 100 icc 1 8 image", "100 140 icc 1 1 image", "100 140 icc 1 1 image", "400 200 icc 3 8 jpeg"}
+	want := []string{"300 400 icc 3 8 jpeg", "200 100 icc 1 8 image", "100 140 icc 1 1 image", "100 140 icc 1 1 image", "400 200 icc 3 8 jpeg",
+		"400 200 icc 3 8 jpeg", "400 200 icc 3 8 jpeg"}
 	if len(list) != len(want) {
 		t.Fatalf("pdfimages lists %d images: %q", len(list), list)
 	}
@@ -201,6 +224,14 @@ func TestFiguresDrawScansAsPages(t *testing.T) {
 	// stored 400×200 black|white, Exif 6 (turn clockwise): shown 200×400 black above, white below
 	if img := pageImage(t, b, 6); !near(img.At(105, 80), 0, 0, 0) || !near(img.At(105, 200), 255, 255, 255) {
 		t.Fatalf("turned jpeg: %v at the top, %v at the bottom", img.At(105, 80), img.At(105, 200))
+	}
+	// mirrored: shown 400×200 → 180×90 mm at x 15–195, y 96–186: black quadrant top-right
+	if img := pageImage(t, b, 7); !near(img.At(150, 110), 0, 0, 0) || !near(img.At(60, 110), 255, 255, 255) {
+		t.Fatalf("mirrored jpeg: %v top-right, %v top-left", img.At(150, 110), img.At(60, 110))
+	}
+	// transposed: shown 200×400 → 121×242 mm at x 44.5–165.5, y 20–262: black quadrant top-left, tall
+	if img := pageImage(t, b, 8); !near(img.At(60, 80), 0, 0, 0) || !near(img.At(140, 80), 255, 255, 255) || !near(img.At(60, 200), 255, 255, 255) {
+		t.Fatalf("transposed jpeg: %v top-left, %v top-right, %v bottom-left", img.At(60, 80), img.At(140, 80), img.At(60, 200))
 	}
 	cmd := exec.Command("pdftotext", "-f", "5", "-l", "5", "-", "-")
 	cmd.Stdin = bytes.NewReader(b)
