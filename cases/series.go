@@ -21,7 +21,8 @@ type SeriesRef struct {
 // SameActKey is the 系列案 detector's rule: two applications contest the same act when the 文号 of the act
 // match once the brackets typed at a keyboard ([], (), （）, ［］) are read as the official 〔〕 and spaces are
 // dropped. An act without a 文号 matches nothing. The SQL of Series applies the same translation (and the
-// index cases_act_doc_key of migration 0015 is built on it).
+// index cases_act_doc_series of migration 0034 is built on it, with received_on and id so that the first 20 are read
+// in order).
 func SameActKey(docNo string) string {
 	r := strings.NewReplacer("[", "〔", "]", "〕", "(", "〔", ")", "〕", "（", "〔", "）", "〕", "［", "〔", "］", "〕", " ", "", "\u3000", "")
 	return r.Replace(strings.TrimSpace(docNo))

@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -81,9 +84,66 @@ type Sessions struct {
 	db  *sqlx.DB
 	TTL time.Duration
 	Log *slog.Logger // where repeated login failures are reported (nil: nowhere)
+
+	mu    sync.Mutex
+	found map[string]cachedSession // by token: sessions found in the last CacheFor
 }
 
-func NewSessions(db *sqlx.DB, ttl time.Duration) *Sessions { return &Sessions{db: db, TTL: ttl} }
+func NewSessions(db *sqlx.DB, ttl time.Duration) *Sessions {
+	return &Sessions{db: db, TTL: ttl, found: map[string]cachedSession{}}
+}
+
+// CacheFor is how long a session found by its token is reused without asking the database again (issue 13:
+// the lookup and the two organ-binding round trips around it were a third of a registration's statements).
+// Every change this process makes to users or sessions (logout, password, contacts, deactivation, new or
+// updated users) forgets all of them at once; a change made by another server process takes effect here
+// within CacheFor.
+const CacheFor = time.Second
+
+// changes counts the changes to users and sessions made by this process; a cached session found before the
+// last change is not used.
+var changes atomic.Uint64
+
+// changed forgets every cached session (after a change to users or sessions).
+func changed() { changes.Add(1) }
+
+type cachedSession struct {
+	csrf   string
+	user   User
+	until  time.Time
+	change uint64
+}
+
+// cached is the session of token found less than CacheFor ago, before no change.
+func (s *Sessions) cached(token string, now time.Time) (*Session, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.found[token]
+	if !ok || now.After(c.until) || c.change != changes.Load() {
+		return nil, false
+	}
+	u := c.user // each request gets its own copy
+	return &Session{User: &u, Token: token, CSRF: c.csrf}, true
+}
+
+// remember keeps a session found at now (read when the change counter was change); expired entries go
+// when the map has grown.
+func (s *Sessions) remember(token string, sess *Session, now time.Time, change uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.found) >= 256 {
+		for k, c := range s.found {
+			if now.After(c.until) || c.change != changes.Load() {
+				delete(s.found, k)
+			}
+		}
+		if len(s.found) >= 4096 { // many live tokens at once: start afresh rather than grow
+			clear(s.found)
+		}
+	}
+	// the token may be a view of the server's request buffer (Fiber), reused by the next request: copy it
+	s.found[strings.Clone(token)] = cachedSession{csrf: sess.CSRF, user: *sess.User, until: now.Add(CacheFor), change: change}
+}
 
 func randomToken(n int) string {
 	b := make([]byte, n)
@@ -222,11 +282,17 @@ func (s *Sessions) ChangeOwnPassword(ctx context.Context, cur *Session, current,
 const querySession = `SELECT s.csrf_token, ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id
 LEFT JOIN windows w ON w.id = u.window_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`
 
-// Find returns the session for a token, or ErrNotLoggedIn (one query: session, user and window together).
+// Find returns the session for a token, or ErrNotLoggedIn (one query: session, user and window together; a
+// session found less than CacheFor ago is reused).
 func (s *Sessions) Find(ctx context.Context, token string) (*Session, error) {
 	if token == "" {
 		return nil, ErrNotLoggedIn
 	}
+	now := time.Now()
+	if sess, ok := s.cached(token, now); ok {
+		return sess, nil
+	}
+	change := changes.Load()
 	var row struct {
 		CSRF string `db:"csrf_token"`
 		User
@@ -238,11 +304,14 @@ func (s *Sessions) Find(ctx context.Context, token string) (*Session, error) {
 		return nil, fmt.Errorf("auth: find session: %w", err)
 	}
 	u := row.User
-	return &Session{User: &u, Token: token, CSRF: row.CSRF}, nil
+	sess := &Session{User: &u, Token: token, CSRF: row.CSRF}
+	s.remember(token, sess, now, change)
+	return sess, nil
 }
 
 // Logout ends the session of a token.
 func (s *Sessions) Logout(ctx context.Context, token string) error {
+	defer changed()
 	if _, err := s.db.ExecContext(ctx, deleteSession, hashToken(token)); err != nil {
 		return fmt.Errorf("auth: logout: %w", err)
 	}
@@ -251,6 +320,7 @@ func (s *Sessions) Logout(ctx context.Context, token string) error {
 
 // Purge removes expired sessions and old login attempts.
 func (s *Sessions) Purge(ctx context.Context) error {
+	defer changed()
 	if _, err := s.db.ExecContext(ctx, purgeSessions); err != nil {
 		return fmt.Errorf("auth: purge sessions: %w", err)
 	}

@@ -226,6 +226,7 @@ SELECT id FROM u`
 // Upsert creates the user or, when the username exists, updates it (used by `fuyi user add` and the demo
 // seed); the password being set anew, an existing user's sessions end.
 func (s *Store) Upsert(ctx context.Context, n NewUser) (int64, error) {
+	defer changed() // cached sessions carry the user
 	if err := n.validate(); err != nil {
 		return 0, err
 	}
@@ -349,6 +350,7 @@ const setUserContacts = `UPDATE users SET email = coalesce($2, email), mobile = 
 
 // SetContacts sets the e-mail and/or the mobile number (nil: unchanged, "": none).
 func (s *Store) SetContacts(ctx context.Context, id int64, c Contacts) error {
+	defer changed() // cached sessions carry the user
 	f := apperr.Fields{}
 	if c.Email != nil {
 		*c.Email = strings.TrimSpace(*c.Email)
@@ -386,6 +388,7 @@ func (s *Store) SetPasswordExcept(ctx context.Context, id int64, pw, keepToken s
 
 // setPassword sets the password and ends the user's sessions except the one of keepToken ("" : all).
 func (s *Store) setPassword(ctx context.Context, id int64, pw, field, keepToken string) error {
+	defer changed() // cached sessions carry the user
 	if msg := CheckPassword(pw); msg != "" {
 		f := apperr.Fields{}
 		f.Add(field, "%s", msg)
@@ -431,6 +434,7 @@ const setUserActive = `UPDATE users SET active = $2, calendar_token = CASE WHEN 
 // SetActive enables or disables a user; disabling ends the user's sessions at once, in one transaction, and
 // any change of state ends the calendar feed link.
 func SetActive(ctx context.Context, db *sqlx.DB, id int64, active bool) error {
+	defer changed() // cached sessions carry the user
 	return database.Tx(ctx, db, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, setUserActive, id, active)
 		if err != nil {
