@@ -120,3 +120,43 @@ func LossOf(cur *Year, csv string, complete bool) Loss {
 	l.Incomplete = cur.Complete && !complete
 	return l
 }
+
+// Change is a deadline whose due date a calendar would change (for the editor's preview).
+type Change struct {
+	Record   string // the case (案号 or 登记号)
+	Deadline string // the deadline's name
+	Before   string // the due date now, or its state (待定)
+	After    string
+}
+
+// Previewer is a Recomputer that can also tell, changing nothing, what a calendar would change: it reads at
+// most limit records (more reports that there were others).
+type Previewer interface {
+	PreviewWaiting(ctx context.Context, cal *Calendar, limit int) (checked int, changes []Change, more bool, err error)
+}
+
+// Effect is what saving a calendar would change among the deadlines the save recomputes.
+type Effect struct {
+	Checked int
+	Changes []Change
+	More    bool
+}
+
+// PreviewEffect asks every recomputer that can preview what cal would change (nothing is saved).
+func (a *Admin) PreviewEffect(ctx context.Context, cal *Calendar, limit int) (Effect, error) {
+	var e Effect
+	for _, r := range a.Recomputers {
+		p, ok := r.(Previewer)
+		if !ok {
+			continue
+		}
+		n, ch, more, err := p.PreviewWaiting(ctx, cal, limit)
+		if err != nil {
+			return e, err
+		}
+		e.Checked += n
+		e.Changes = append(e.Changes, ch...)
+		e.More = e.More || more
+	}
+	return e, nil
+}

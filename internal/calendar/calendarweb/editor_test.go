@@ -67,4 +67,16 @@ func TestCalendarImportAndPreview(t *testing.T) {
 	if saved() != 0 {
 		t.Fatal("the preview saved the year")
 	}
+	// the effect on a case waiting for 2027: its decision due date (2026-11-20 + 60 = 2027-01-19, a holiday
+	// in this test's arrangement → 2027-01-20) appears before saving, and stays pending until saved
+	id := a.Register("window1", "2026-11-20")
+	a.Accept(id, "2026-11-20", "ordinary")
+	r = b.Post("/admin/calendar", url.Values{"year": {"2027"}, "step": {"preview"}, "csv": {"2027-01-18,休,测试假日\n2027-01-19,休,测试假日"}, "preview_from": {"2026-12-28"}})
+	page = string(r.Body)
+	if r.Status != 200 || !regexp.MustCompile(`<td>作出行政复议决定</td><td>[^<]+</td><td>2027-01-20</td>`).MatchString(page) {
+		t.Fatalf("the effect on the waiting case: %d %s", r.Status, regexp.MustCompile(`(?s)<p id="calendar-effect">.*?</table>`).FindString(page))
+	}
+	if due, st := get(t, a, "chief1", id).Deadline("decision"); due != "" || st != "pending" {
+		t.Fatalf("the preview changed the case: %q %q", due, st)
+	}
 }

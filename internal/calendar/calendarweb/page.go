@@ -33,6 +33,7 @@ func (h *Handler) pageCalendar(c *fiber.Ctx) error {
 type calendarView struct {
 	Error, Info string
 	Preview     []previewRow
+	Effect      *calendar.Effect // what saving would change among the deadlines of open cases
 	PreviewFrom string
 }
 
@@ -63,7 +64,7 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, y int, v *calendarView) error {
 		v.PreviewFrom = h.Today().String()
 	}
 	return web.Render(c, "admin_calendar", fiber.Map{"Title": "节假日日历", "Y": cy, "CSV": saved, "Pending": pending, "Years": years,
-		"Months": monthGrid(y, readDays(shown)), "Error": v.Error, "Info": v.Info, "Preview": v.Preview, "PreviewFrom": v.PreviewFrom})
+		"Months": monthGrid(y, readDays(shown)), "Error": v.Error, "Info": v.Info, "Preview": v.Preview, "Effect": v.Effect, "PreviewFrom": v.PreviewFrom})
 }
 
 // readDays reads the lines that can be read (the grid shows them; the save names the others).
@@ -130,10 +131,10 @@ type previewRow struct {
 
 // preview computes the periods from the date typed with the saved calendar and with year y replaced by the
 // days typed (counted as complete, so that the effect shows before the year is marked complete).
-func (h *Handler) preview(c *fiber.Ctx, y int, from date.Date, typed []calendar.Day) ([]previewRow, error) {
+func (h *Handler) preview(c *fiber.Ctx, y int, from date.Date, typed []calendar.Day) ([]previewRow, *calendar.Effect, error) {
 	cal, err := h.Admin.Provider.Get(c.UserContext())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	edited := cal.WithYear(y, typed, true)
 	show := func(r calendar.Result, err error) string {
@@ -151,12 +152,19 @@ func (h *Handler) preview(c *fiber.Ctx, y int, from date.Date, typed []calendar.
 		}
 		return s
 	}
+	effect, err := h.Admin.PreviewEffect(c.UserContext(), edited, previewCases)
+	if err != nil {
+		return nil, nil, err
+	}
 	return []previewRow{
 		{Label: "5个工作日（受理审查，复议法第30条、第88条）", Saved: show(cal.AddWorkdays(from, 5)), Edited: show(edited.AddWorkdays(from, 5))},
 		{Label: "10个工作日（被申请人答复，第48条）", Saved: show(cal.AddWorkdays(from, 10)), Edited: show(edited.AddWorkdays(from, 10))},
 		{Label: "60日（作出决定，第62条；期满日遇休息日顺延）", Saved: show(cal.AddNaturalDays(from, 60)), Edited: show(edited.AddNaturalDays(from, 60))},
-	}, nil
+	}, &effect, nil
 }
+
+// previewCases bounds the cases the preview reads (the save itself recomputes them all).
+const previewCases = 500
 
 var weekdays = []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
@@ -208,12 +216,12 @@ func (h *Handler) pageCalendarSave(c *fiber.Ctx) error {
 		if err != nil {
 			return refused("days", "节假日安排格式有误："+err.Error())
 		}
-		rows, err := h.preview(c, y, from, typed)
+		rows, effect, err := h.preview(c, y, from, typed)
 		if err != nil {
 			return err
 		}
 		web.KeepValues(c, web.PostedValues(c))
-		return h.renderCalendar(c, y, &calendarView{Preview: rows, PreviewFrom: from.String()})
+		return h.renderCalendar(c, y, &calendarView{Preview: rows, Effect: effect, PreviewFrom: from.String()})
 	}
 	n, err := h.Admin.SaveYear(c.UserContext(), web.CurrentUser(c).ID, y, c.FormValue("csv"), c.FormValue("complete") == "on", c.FormValue("source"))
 	if err != nil {
