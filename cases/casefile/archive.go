@@ -223,8 +223,15 @@ func (s *Service) Archive(ctx context.Context, u *auth.User, caseID int64, reten
 		out, err = st.GetArchive(ctx, caseID)
 		return err
 	})
+	if err != nil && ctx.Err() != nil {
+		return nil, ErrArchiveTimeout // nothing was stored: the transaction rolled back
+	}
 	return out, err
 }
+
+// ErrArchiveTimeout: drawing the scans took longer than the export deadline.
+var ErrArchiveTimeout = apperr.New(apperr.Unavailable, "archive.timeout",
+	"归档未完成：本案扫描材料较多，生成卷宗超过了时限（FUYI_EXPORT_TIMEOUT），未保存任何内容。请联系管理员调大该时限后重新归档")
 
 // internalCategory: files of these categories belong to the 副卷 (never offered to 阅卷, 复议法第47条).
 func internalCategory(c string) bool { return c == "committee_opinion" }

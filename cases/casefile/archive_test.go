@@ -3,6 +3,7 @@ package casefile_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,9 +18,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/image/tiff"
 
+	"fuyi/cases/casefile"
+	"fuyi/internal/apperr"
+	"fuyi/internal/auth"
 	"fuyi/internal/date"
 	"fuyi/internal/pdf"
 	"fuyi/internal/testapp"
@@ -388,5 +393,33 @@ func TestArchiveTerminatedWaitsForService(t *testing.T) {
 	}
 	if r := a.Do("POST", base+"/archive", a.Login("chief1"), map[string]any{"retention": "10y"}); r.Status != 201 {
 		t.Fatalf("archive after service: %d %s", r.Status, r.Body)
+	}
+}
+
+// Archiving that outruns its deadline (many scans, FUYI_EXPORT_TIMEOUT) stores nothing and says so in
+// Chinese (503 archive.timeout), not as an internal error; the case can be archived afterwards.
+func TestArchiveTimeoutStoresNothing(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-12-10"))
+	id := a.AcceptedCase(t, "ordinary")
+	a.Propose("officer1", id, "maintain", nil)
+	a.Post("chief1", id, "decision/approval", map[string]any{"approve": true})
+	a.Post("officer1", id, "decision/service", map[string]any{"served_on": "2025-12-01"})
+	var chief auth.User
+	if err := a.DB.Get(&chief, `SELECT id, username, name, role, organ_id FROM users WHERE username = 'chief1'`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	time.Sleep(2 * time.Millisecond)
+	_, err := casefile.NewService(a.DB, 0).Archive(ctx, &chief, id, "30y")
+	if e, ok := apperr.As(err); !ok || e.Code != "archive.timeout" || !strings.Contains(e.Message, "未保存任何内容") {
+		t.Fatalf("archive past its deadline: %v", err)
+	}
+	var n int
+	if err := a.DB.Get(&n, `SELECT count(*) FROM case_archives WHERE case_id = $1`, id); err != nil || n != 0 {
+		t.Fatalf("%d archives stored (%v)", n, err)
+	}
+	if r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/archive", id), a.Login("chief1"), map[string]any{"retention": "30y"}); r.Status != 201 {
+		t.Fatalf("archive afterwards: %d %s", r.Status, r.Body)
 	}
 }

@@ -29,10 +29,12 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Action(fiber.MethodPost, owner+"/files/:fid/withdrawal", h.apiWithdraw, RuleWithdraw)
 	}
 	// the 卷宗
-	r.Action(fiber.MethodPost, api+"/cases/:id/archive", h.apiArchive, RuleArchive)
+	// archiving draws every scan into the volumes (pdftoppm for PDF scans): the export deadline, not the
+	// request's
+	r.Action(fiber.MethodPost, api+"/cases/:id/archive", web.Extended(h.UploadTimeout, h.apiArchive), RuleArchive)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/archive.pdf", h.archivePDF)
 	r.Staff(fiber.MethodGet, api+"/cases/:id/archive.zip", web.Extended(h.UploadTimeout, h.archiveZIP))
-	r.Action(fiber.MethodPost, "/cases/:id/archive", h.pageArchive, RuleArchive)
+	r.Action(fiber.MethodPost, "/cases/:id/archive", web.Extended(h.UploadTimeout, h.pageArchive), RuleArchive)
 	// the case page's forms
 	h.allowBody(fiber.MethodPost, "/cases/:id/files", h.uploadAllowance())
 	r.Action(fiber.MethodPost, "/cases/:id/files", web.Extended(h.UploadTimeout, h.pageUpload), RuleUpload)
