@@ -51,6 +51,7 @@ WHERE x.user_id = $1 AND x.removed_at IS NULL AND c.status IN ('registered', 'co
 // transaction. It refuses to take an officer off open cases (the chief reassigns them first) and to take
 // the role from the last active chief.
 func ChangeRole(ctx context.Context, db *sqlx.DB, id int64, ch RoleChange) error {
+	defer changed() // cached sessions carry the user and its role
 	ch.WindowCode = strings.TrimSpace(ch.WindowCode)
 	f := apperr.Fields{}
 	checkRole(f, ch.Role, ch.WindowCode, ch.Qualified)
