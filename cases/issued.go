@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -243,6 +244,58 @@ func (s *Service) renderIssued(ctx context.Context, docs []FrozenDoc) {
 	}
 }
 
+// The renderings of the documents a request's change froze are made after its answer, by renderWorkers
+// background goroutines of the Service fed through a queue of renderQueue batches: a change (acceptance
+// issues two documents) answers without waiting for its PDFs, and rendering never takes more than
+// renderWorkers cores from the requests. A batch that finds the queue full, or is lost (crash, error), is
+// produced from the frozen text when the document is first listed or fetched (IssuedDocs, IssuedPDF).
+const (
+	renderQueue   = 256
+	renderTimeout = time.Minute
+)
+
+var renderWorkers = max(1, runtime.GOMAXPROCS(0)/2)
+
+type renderJob struct {
+	ctx  context.Context
+	docs []FrozenDoc
+}
+
+// renderLater queues the renderings of documents whose transaction has committed.
+func (s *Service) renderLater(ctx context.Context, docs []FrozenDoc) {
+	if len(docs) == 0 {
+		return
+	}
+	s.renderStart.Do(func() {
+		s.renders = make(chan renderJob, renderQueue)
+		for range renderWorkers {
+			go func() {
+				for j := range s.renders {
+					ctx, cancel := context.WithTimeout(j.ctx, renderTimeout)
+					s.renderIssued(ctx, j.docs)
+					cancel()
+				}
+			}()
+		}
+	})
+	// the request's values (its organ binding) without its end: the answer is sent before the rendering
+	select {
+	case s.renders <- renderJob{ctx: context.WithoutCancel(ctx), docs: docs}:
+	default:
+		slog.WarnContext(ctx, "cases: rendering queue full, documents left for rendering on fetch", "documents", len(docs))
+	}
+}
+
+// Produced is what IssueProduced issued: the names of the documents, for the caller's event, and the
+// documents to render once the caller's transaction has committed (RenderLater).
+type Produced struct {
+	Names []string
+	docs  []FrozenDoc
+}
+
+// RenderLater queues the renderings of what IssueProduced issued; call it after the commit.
+func (s *Service) RenderLater(ctx context.Context, p Produced) { s.renderLater(ctx, p.docs) }
+
 // docSerial draws the next 文号 serial of a kind of document in the case's organ.
 func (s *Store) docSerial(ctx context.Context, caseID int64, kind string, year int) (int, error) {
 	var n int
@@ -351,10 +404,10 @@ func (s *Service) issuePending(ctx context.Context, tx sqlx.ExtContext, u *auth.
 // IssueProduced issues, inside the caller's transaction (one that changed the case, which it holds
 // locked), every document the case has produced and that is not issued yet: for the features that change a
 // case outside Service.change (scheduling a hearing issues its 听证通知书). It names those it issued, for the
-// caller's event.
-func (s *Service) IssueProduced(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) ([]string, error) {
-	issued, _, err := s.issueProduced(ctx, tx, u, caseID)
-	return issued, err
+// caller's event; the caller passes the result to RenderLater after its commit.
+func (s *Service) IssueProduced(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) (Produced, error) {
+	issued, frozen, err := s.issueProduced(ctx, tx, u, caseID)
+	return Produced{Names: issued, docs: frozen}, err
 }
 
 // issueProduced is IssueProduced returning the documents it froze (their renderings are stored after the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fuyi/internal/date"
 	"fuyi/internal/pdf/pdftext"
@@ -386,5 +387,49 @@ func TestLostRenderingProducedFromFrozenText(t *testing.T) {
 	// once stored, a rendering is frozen
 	if _, err := a.DB.Exec(`UPDATE issued_documents SET pdf = $2 WHERE id = $1`, acc.ID, append([]byte("%PDF-"), 'x')); err == nil {
 		t.Error("a stored rendering was replaced")
+	}
+}
+
+// The documents a change issues are rendered after its answer by the server's background renderer, without
+// anyone fetching them: acceptance's 受理通知书 and 答复通知书, and the 听证通知书 of a scheduled hearing (it used
+// to be rendered by the first listing, a GET that wrote). The wait is generous: no timing is asserted.
+func TestRenderedAfterTheAnswer(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-10-20"))
+	id := a.AcceptedCase(t, "ordinary")
+	r := a.Do("POST", fmt.Sprintf("/api/v1/cases/%d/hearings", id), a.Login("chief1"), map[string]any{
+		"starts_at": "2025-11-03T09:00:00+08:00", "ends_at": "2025-11-03T11:00:00+08:00", "notified_on": "2025-10-20",
+		"host_id": a.UserID("officer1"), "panel_ids": []int64{a.UserID("officer2"), a.UserID("officer3")}, "clerk_id": a.UserID("clerk1"),
+		"online_link": "https://meeting.example/abc"})
+	if r.Status != 201 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	var docs []struct {
+		Type string `db:"type"`
+		PDF  []byte `db:"pdf"`
+		Sum  []byte `db:"sha256"`
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		docs = nil
+		if err := a.DB.Select(&docs, `SELECT type, pdf, sha256 FROM issued_documents WHERE case_id = $1 ORDER BY id`, id); err != nil {
+			t.Fatal(err)
+		}
+		done := len(docs) == 3
+		for _, d := range docs {
+			done = done && d.PDF != nil
+		}
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("documents not rendered without a fetch: %d issued", len(docs))
+		}
+	}
+	for _, d := range docs {
+		if h := sha256.Sum256(d.PDF); !bytes.Equal(h[:], d.Sum) || !bytes.HasPrefix(d.PDF, []byte("%PDF-")) {
+			t.Errorf("%s: stored rendering and SHA-256 do not match", d.Type)
+		}
+	}
+	if docs[2].Type != "hearing_notice" {
+		t.Errorf("third document %s, want the hearing notice", docs[2].Type)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -38,6 +39,9 @@ type Service struct {
 	// Assigned is told, inside the transaction of an assignment, of the officers newly assigned to a case or
 	// newly made its lead (the notices feature tells them); nil: nobody is told.
 	Assigned AssignedFunc
+
+	renderStart sync.Once
+	renders     chan renderJob // the renderings to make after the answers (renderLater)
 }
 
 // Posting is the news of officers put on a case: each of Officers is new on its team, or its new lead.
@@ -377,9 +381,9 @@ func (s *Service) change(ctx context.Context, u *auth.User, id int64, version in
 	if err != nil {
 		return nil, err
 	}
-	// committed: the issued documents are rendered now, outside the transaction and its locks; a rendering
-	// lost here (crash, error) is produced from the frozen text when the document is first fetched
-	s.renderIssued(ctx, docs)
+	// committed: the issued documents are rendered after the answer, outside the transaction and its locks;
+	// a rendering lost (crash, error, full queue) is produced from the frozen text when first fetched
+	s.renderLater(ctx, docs)
 	return v, nil
 }
 

@@ -25,22 +25,35 @@ type Service struct {
 	Calendar *calendar.Provider
 	Today    func() date.Date
 	// Issue issues, in the transaction of a change to a case, the documents the change produced (the
-	// 听证通知书 of a scheduled hearing) and names them; the composition root passes the cases service's
-	// IssueProduced (nil: none issued).
-	Issue func(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) ([]string, error)
+	// 听证通知书 of a scheduled hearing); Render renders them after the commit. The composition root passes
+	// the cases service's IssueProduced and RenderLater (nil: none issued, none rendered).
+	Issue  func(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64) (cases.Produced, error)
+	Render func(ctx context.Context, p cases.Produced)
 }
 
-// issue issues what the change to the case produced and adds it to the event's summary.
-func (s *Service) issue(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64, summary string, details map[string]any) (string, error) {
+// issue issues what the change to the case produced (into *produced, rendered after the commit by
+// rendered) and adds it to the event's summary.
+func (s *Service) issue(ctx context.Context, tx sqlx.ExtContext, u *auth.User, caseID int64, summary string, details map[string]any,
+	produced *cases.Produced) (string, error) {
+	*produced = cases.Produced{}
 	if s.Issue == nil {
 		return summary, nil
 	}
-	issued, err := s.Issue(ctx, tx, u, caseID)
-	if err != nil || len(issued) == 0 {
+	p, err := s.Issue(ctx, tx, u, caseID)
+	if err != nil || len(p.Names) == 0 {
 		return summary, err
 	}
-	details["documents_issued"] = issued
-	return summary + "；制发" + strings.Join(issued, "、"), nil
+	*produced = p
+	details["documents_issued"] = p.Names
+	return summary + "；制发" + strings.Join(p.Names, "、"), nil
+}
+
+// rendered renders, after the commit, the documents a change issued (their PDFs are made after the answer;
+// one lost is produced from its frozen text on first fetch).
+func (s *Service) rendered(ctx context.Context, p cases.Produced) {
+	if s.Render != nil {
+		s.Render(ctx, p)
+	}
 }
 
 // ScheduleInput is the body of POST /cases/{id}/hearings (and of a reschedule).
@@ -189,6 +202,7 @@ func describe(p parsed, room string) string {
 func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in ScheduleInput) (*Hearing, error) {
 	var h *Hearing
 	var p parsed
+	var produced cases.Produced
 	// the calendar is read before the transaction: nothing inside it asks the pool for a second connection
 	cal, err := s.Calendar.Get(ctx)
 	if err != nil {
@@ -224,7 +238,7 @@ func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in S
 			return err
 		}
 		details := map[string]any{"hearing_id": id}
-		summary, err := s.issue(ctx, tx, u, caseID, "安排听证："+describe(p, h.RoomName), details)
+		summary, err := s.issue(ctx, tx, u, caseID, "安排听证："+describe(p, h.RoomName), details, &produced)
 		if err != nil {
 			return err
 		}
@@ -233,6 +247,7 @@ func (s *Service) Schedule(ctx context.Context, u *auth.User, caseID int64, in S
 	if err != nil {
 		return nil, s.bookingError(ctx, u, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, 0)
 	}
+	s.rendered(ctx, produced)
 	return h, nil
 }
 
@@ -262,6 +277,7 @@ func (s *Service) lockHearing(ctx context.Context, tx *sqlx.Tx, u *auth.User, id
 func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in ScheduleInput, reason string) (*Hearing, error) {
 	var nh *Hearing
 	var p parsed
+	var produced cases.Produced
 	cal, err := s.Calendar.Get(ctx)
 	if err != nil {
 		return nil, err
@@ -297,7 +313,7 @@ func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in Sch
 			return err
 		}
 		details := map[string]any{"hearing_id": newID, "starts_at": p.starts}
-		summary, err := s.issue(ctx, tx, u, h.CaseID, fmt.Sprintf("听证改期（%s）：%s", reason, describe(p, nh.RoomName)), details)
+		summary, err := s.issue(ctx, tx, u, h.CaseID, fmt.Sprintf("听证改期（%s）：%s", reason, describe(p, nh.RoomName)), details, &produced)
 		if err != nil {
 			return err
 		}
@@ -307,6 +323,7 @@ func (s *Service) Reschedule(ctx context.Context, u *auth.User, id int64, in Sch
 	if err != nil {
 		return nil, s.bookingError(ctx, u, err, append([]int64{in.HostID, in.ClerkID}, in.PanelIDs...), p, id)
 	}
+	s.rendered(ctx, produced)
 	return nh, nil
 }
 

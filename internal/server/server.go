@@ -148,7 +148,8 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	// the services: each owns its transactions
 	s.Cases = cases.NewService(db, s.Calendar, today, hearings.Lister{}, pdf.NewTemplates(templates.Docs))
 	s.Lawsuits = lawsuits.NewService(db, s.Calendar, today)
-	hs := &hearings.Service{DB: db, Calendar: s.Calendar, Today: today, Issue: s.Cases.IssueProduced}
+	hs := &hearings.Service{DB: db, Calendar: s.Calendar, Today: today, Issue: s.Cases.IssueProduced,
+		Render: s.Cases.RenderLater}
 	pub := publication.NewService(s.Cases)
 	calAdmin := calendar.NewAdmin(db, s.Calendar, s.Cases, s.Lawsuits)
 	s.Outbox = &notices.Outbox{DB: db, Log: log, Label: lawsuits.DeadlineLabel,
