@@ -61,3 +61,19 @@ func TestNavigationCounts(t *testing.T) {
 		t.Errorf("a week later officer1's navigation:\n%s", got)
 	}
 }
+
+// The bureau's home page says when last month's statistics are not yet published, and stops saying it
+// once they are.
+func TestBureauHomeStatisticsToPublish(t *testing.T) {
+	a := testapp.New(t, date.MustParse("2025-10-13"))
+	b := a.NewBrowserAs("bureau1")
+	if page := string(b.Get("/").Body); !strings.Contains(page, `<strong>2025年9月</strong> 统计尚未发布`) || !strings.Contains(page, `href="/reports?year=2025&amp;kind=month&amp;n=9"`) {
+		t.Fatal("the bureau's home page does not ask for September's statistics")
+	}
+	if r := a.Do("POST", "/api/v1/reports/monthly/2025-09/publication", a.Login("bureau1"), map[string]any{"reason": "月度发布"}); r.Status/100 != 2 {
+		t.Fatalf("publish: %d %s", r.Status, r.Body)
+	}
+	if page := string(b.Get("/").Body); strings.Contains(page, "统计尚未发布") {
+		t.Fatal("the published month is still asked for")
+	}
+}

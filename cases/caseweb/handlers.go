@@ -26,6 +26,9 @@ type Handler struct {
 	// CaseFiles gives what the case page shows of the case file (files, evidence catalogue, upload form
 	// choices); the composition root passes the case-file feature's.
 	CaseFiles func(ctx context.Context, u *auth.User, caseID int64) (map[string]any, error)
+	// StatsToPublish names the last month whose statistics are not published yet ("" when they are), for
+	// the bureau's home page; the composition root passes the reports feature's.
+	StatsToPublish func(ctx context.Context) (label, year, month string, err error)
 }
 
 // New builds the handler.

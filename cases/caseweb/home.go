@@ -15,7 +15,8 @@ var openStatuses = []cases.Status{cases.StatusRegistered, cases.StatusCorrection
 // pageHome is each role's home page: what is waiting for this person, with counts and the nearest work
 // first (window: today's registrations and 补正 returns; officer and 记录员: new assignments, my cases by
 // nearest deadline, hearings of the coming week; chief: review queue, drafts awaiting approval,
-// understaffed cases; bureau: decisions to publish, calendar warning).
+// understaffed cases; bureau: decisions to publish, last month's statistics not yet published, calendar
+// warning).
 func (h *Handler) pageHome(c *fiber.Ctx) error {
 	ctx, u, st := c.UserContext(), web.CurrentUser(c), h.store()
 	today := h.Service.Today()
@@ -71,6 +72,15 @@ func (h *Handler) pageHome(c *fiber.Ctx) error {
 			return err
 		}
 		data["ToPublish"], data["ToPublishCount"] = pub, np
+		if h.StatsToPublish != nil {
+			label, y, m, err := h.StatsToPublish(ctx)
+			if err != nil {
+				return err
+			}
+			if label != "" {
+				data["StatsMissing"] = fiber.Map{"Label": label, "Year": y, "Month": m}
+			}
+		}
 		if next := today.Year() + 1; !cal.Covers(next) {
 			data["CalendarMissing"] = next
 		}

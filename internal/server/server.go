@@ -5,12 +5,14 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -179,6 +181,20 @@ func New(db *sqlx.DB, cfg config.Config, log *slog.Logger, today func() date.Dat
 	ah.Routes(s.Router)
 	ah.AdminRoutes(s.Router)
 	ch.MyHearings = hs.MyHearings
+	ch.StatsToPublish = func(ctx context.Context) (string, string, string, error) {
+		last := today().AddMonths(-1)
+		code := fmt.Sprintf("%04d-%02d", last.Year(), int(last.Month()))
+		ps, err := rs.PublishedPeriods(ctx)
+		if err != nil {
+			return "", "", "", err
+		}
+		for _, p := range ps {
+			if p.Period == code {
+				return "", "", "", nil
+			}
+		}
+		return fmt.Sprintf("%d年%d月", last.Year(), int(last.Month())), strconv.Itoa(last.Year()), strconv.Itoa(int(last.Month())), nil
+	}
 	ch.Routes(s.Router)
 	lawsuitweb.New(s.Lawsuits).Routes(s.Router)
 	calendarweb.New(calAdmin, today).Routes(s.Router)
