@@ -156,7 +156,7 @@ func IsUnavailable(err error) bool {
 		case "08", "53", "57":
 			return true
 		}
-		return pe.Code == "25006" // read_only_sql_transaction: a standby
+		return pe.Code == "25006" || recoveryBegin(pe) // a standby: a write, or BEGIN READ WRITE, refused there
 	}
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
@@ -164,6 +164,13 @@ func IsUnavailable(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne)
+}
+
+// recoveryBegin: a transaction begun READ WRITE on a node in recovery (lib/pq begins "BEGIN READ WRITE") is
+// refused with feature_not_supported and this message; seen when HAProxy still routes to the old leader that
+// has just come back as a standby. Other 0A000 errors are bugs, not unavailability.
+func recoveryBegin(pe *pq.Error) bool {
+	return pe.Code == "0A000" && strings.Contains(pe.Message, "during recovery")
 }
 
 // IsTimeout reports that the request ran out of time: its deadline passed while it waited for a connection

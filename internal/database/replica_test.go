@@ -2,11 +2,13 @@ package database_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"fuyi/internal/database"
 	"fuyi/internal/testdb"
@@ -103,5 +105,19 @@ func TestReadOnlyTransactionIsUnavailable(t *testing.T) {
 	_, err = tx.Exec(`CREATE TABLE t (x int)`)
 	if err == nil || !database.IsUnavailable(err) {
 		t.Fatalf("write in a read-only transaction: %v, want an unavailable error", err)
+	}
+}
+
+// lib/pq begins every transaction "BEGIN READ WRITE"; on a node in recovery (the old leader back as a standby
+// while HAProxy still routes to it) that BEGIN fails with 0A000 "cannot set transaction read-write mode during
+// recovery" — unavailable (503, retry), not a bug; other feature_not_supported errors stay bugs (500).
+func TestReadWriteBeginOnAStandbyIsUnavailable(t *testing.T) {
+	standby := &pq.Error{Code: "0A000", Message: "cannot set transaction read-write mode during recovery"}
+	if !database.IsUnavailable(fmt.Errorf("database: begin: %w", standby)) {
+		t.Fatalf("%v: want unavailable", standby)
+	}
+	other := &pq.Error{Code: "0A000", Message: "cannot use window function in check constraint"}
+	if database.IsUnavailable(other) {
+		t.Fatalf("%v: want not unavailable", other)
 	}
 }
