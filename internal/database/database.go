@@ -78,7 +78,8 @@ func pool(url string, o Options) (*sqlx.DB, error) {
 
 // Tx runs fn in a transaction, committing when it returns nil. When the context ends meanwhile (the
 // request's deadline), database/sql rolls the transaction back by itself and later statements fail with
-// sql.ErrTxDone; the error returned then also matches the context's error, so callers see a timeout.
+// sql.ErrTxDone; Tx returns only once that rollback has ended, and the error returned then also matches the
+// context's error, so callers see a timeout.
 //
 // A transaction that PostgreSQL chose as the victim of a deadlock (40P01) or of a serialization failure
 // (40001) was rolled back whole; it is run again (fn from the start, at most txAttempts times in all, while
@@ -101,10 +102,22 @@ func Tx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 const txAttempts = 4
 
 func txOnce(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.BeginTxx(ctx, nil)
+	// The transaction runs on a connection taken for it: when the context ends first, database/sql rolls the
+	// transaction back in a goroutine of its own and Rollback below returns sql.ErrTxDone at once, before
+	// that ROLLBACK has reached PostgreSQL. Closing the connection waits until the rollback is done, so the
+	// caller never answers (a 503 after the deadline) while its transaction is still open on the server
+	// ("idle in transaction", holding its row locks, seen by the next request).
+	conn, err := db.Connx(ctx)
 	if err != nil {
 		return withContext(ctx, fmt.Errorf("database: begin: %w", err))
 	}
+	defer func() { _ = conn.Close() }() // sql.ErrConnDone when database/sql already dropped a broken connection
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return withContext(ctx, fmt.Errorf("database: begin: %w", err))
+	}
+	// ended before the connection is closed even when fn panics (sql.ErrTxDone after Commit or Rollback)
+	defer func() { _ = tx.Rollback() }()
 	if err := fn(tx); err != nil {
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			err = errors.Join(err, fmt.Errorf("database: rollback: %w", rerr))

@@ -133,6 +133,15 @@ func (e *env) afterBurst(t *testing.T, addr string) time.Duration {
 		t.Fatal(err)
 	}
 	if stuck != 0 {
+		// what each one is: its state, how long its transaction has been open and its last statement
+		var what []string
+		if err := e.db.Select(&what, `SELECT state || ', open ' || round(extract(epoch FROM now() - xact_start)::numeric, 3) || ' s: '
+			|| left(regexp_replace(query, '\s+', ' ', 'g'), 160) FROM pg_stat_activity WHERE datname = current_database()
+			AND state IN ('idle in transaction', 'idle in transaction (aborted)')`); err == nil {
+			for _, w := range what {
+				t.Log(w)
+			}
+		}
 		t.Fatalf("%d connections left idle in transaction after the burst", stuck)
 	}
 	t0 := time.Now()

@@ -1,0 +1,135 @@
+package database_test
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"fuyi/internal/database"
+	"fuyi/internal/testdb"
+)
+
+// A transaction whose context ends while fn is between statements (slow work, or waiting) is rolled back by
+// database/sql in a goroutine of its own. Tx must not return before that ROLLBACK has reached PostgreSQL:
+// the caller answers right after (503), and a transaction still open then is a session idle in transaction
+// holding its locks (TestBurstHearingBookings saw one or two after the burst). The driver's rollback is
+// slowed down here so that the race is lost every time.
+func TestTxReturnsAfterTheDeadlineRollback(t *testing.T) {
+	observer := testdb.Empty(t)
+	db, err := database.OpenWith(context.Background(), testdb.DSN(t, observer), database.Options{MaxConns: 2,
+		Wrap: func(in driver.Connector) driver.Connector { return slowRollback{in: in, delay: 300 * time.Millisecond} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	var pid int
+	err = database.Tx(ctx, db, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &pid, `SELECT pg_backend_pid()`); err != nil {
+			return err
+		}
+		<-ctx.Done() // work outside the database outlives the deadline
+		return ctx.Err()
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Tx after the deadline: %v", err)
+	}
+	var state string
+	if err := observer.Get(&state, `SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = $1), 'gone')`, pid); err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(state, "idle in transaction") {
+		t.Fatalf("Tx returned while its transaction was still open on the server (%s)", state)
+	}
+}
+
+// A panic inside fn (recovered by the caller, as the server's recoverer does) rolls the transaction back at
+// once, even without a deadline: Tx closes its connection only after the transaction ended, and must not
+// wait for a context that never ends.
+func TestTxPanicRollsBack(t *testing.T) {
+	db := testdb.Empty(t)
+	var pid int
+	done := make(chan any)
+	go func() {
+		defer func() { done <- recover() }()
+		_ = database.Tx(context.Background(), db, func(tx *sqlx.Tx) error {
+			if err := tx.Get(&pid, `SELECT pg_backend_pid()`); err != nil {
+				return err
+			}
+			panic("fn failed")
+		})
+	}()
+	select {
+	case r := <-done:
+		if r != "fn failed" {
+			t.Fatalf("recovered %v", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Tx did not return after fn panicked")
+	}
+	var state string
+	if err := db.Get(&state, `SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = $1), 'gone')`, pid); err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(state, "idle in transaction") {
+		t.Fatalf("the transaction of a panicked fn is still open (%s)", state)
+	}
+}
+
+// pqConn is the set of interfaces the organ binding requires of a lib/pq connection.
+type pqConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.QueryerContext
+	driver.ExecerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+	driver.NamedValueChecker
+}
+
+// slowRollback opens connections whose transactions take delay to roll back.
+type slowRollback struct {
+	in    driver.Connector
+	delay time.Duration
+}
+
+func (s slowRollback) Connect(ctx context.Context) (driver.Conn, error) {
+	c, err := s.in.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slowRollbackConn{pqConn: c.(pqConn), delay: s.delay}, nil
+}
+
+func (s slowRollback) Driver() driver.Driver { return s.in.Driver() }
+
+type slowRollbackConn struct {
+	pqConn
+	delay time.Duration
+}
+
+func (c slowRollbackConn) BeginTx(ctx context.Context, o driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.pqConn.BeginTx(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return slowTx{Tx: tx, delay: c.delay}, nil
+}
+
+type slowTx struct {
+	driver.Tx
+	delay time.Duration
+}
+
+func (t slowTx) Rollback() error {
+	time.Sleep(t.delay)
+	return t.Tx.Rollback()
+}
