@@ -98,6 +98,28 @@ func Tx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	}
 }
 
+// rollbackWait bounds how long Tx waits for the rollback database/sql runs after a deadline: normally a few
+// milliseconds, but lib/pq's ROLLBACK has no timeout of its own, and on a partitioned network (no RST, the
+// leader unreachable) a request must still answer (503) rather than hang; the connection is then closed in
+// the background and the server ends the transaction when the session dies.
+var rollbackWait = 2 * time.Second
+
+// closeWithin closes conn (sql.ErrConnDone when database/sql already dropped a broken connection), waiting
+// at most wait for the close, which waits for a pending rollback.
+func closeWithin(conn *sqlx.Conn, wait time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		_ = conn.Close()
+		close(done)
+	}()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
 // txAttempts bounds the runs of a transaction that keeps losing deadlocks.
 const txAttempts = 4
 
@@ -111,7 +133,7 @@ func txOnce(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error 
 	if err != nil {
 		return withContext(ctx, fmt.Errorf("database: begin: %w", err))
 	}
-	defer func() { _ = conn.Close() }() // sql.ErrConnDone when database/sql already dropped a broken connection
+	defer closeWithin(conn, rollbackWait)
 	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return withContext(ctx, fmt.Errorf("database: begin: %w", err))

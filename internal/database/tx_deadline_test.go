@@ -49,6 +49,37 @@ func TestTxReturnsAfterTheDeadlineRollback(t *testing.T) {
 	}
 }
 
+// A rollback that never reaches the server (a partitioned network: lib/pq's ROLLBACK has no timeout) must not
+// hang the request: Tx waits for it only a bounded time, then answers. The rollback here takes 30 s; the wait
+// is set to 100 ms, and Tx must return long before the rollback does (10 s is only the test's own guard).
+func TestTxDoesNotHangOnARollbackThatNeverEnds(t *testing.T) {
+	defer database.SetRollbackWait(100 * time.Millisecond)()
+	observer := testdb.Empty(t)
+	db, err := database.OpenWith(context.Background(), testdb.DSN(t, observer), database.Options{MaxConns: 2,
+		Wrap: func(in driver.Connector) driver.Connector { return slowRollback{in: in, delay: 30 * time.Second} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- database.Tx(ctx, db, func(tx *sqlx.Tx) error {
+			<-ctx.Done()
+			return ctx.Err()
+		})
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Tx after the deadline: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Tx hung waiting for a rollback that does not end")
+	}
+}
+
 // A panic inside fn (recovered by the caller, as the server's recoverer does) rolls the transaction back at
 // once, even without a deadline: Tx closes its connection only after the transaction ended, and must not
 // wait for a context that never ends.
