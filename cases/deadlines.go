@@ -187,6 +187,12 @@ func met(on date.Date) string {
 	return DeadlineMet
 }
 
+// reviewPeriodEnd is the last day of the 受理审查 period: 5 working days from receipt of the application or of
+// the 补正 materials (复议法第30条第1款, 第31条第3款, 第88条第2款). Review, transfer and the deadline use it.
+func reviewPeriodEnd(cal *calendar.Calendar, from date.Date) (calendar.Result, error) {
+	return cal.AddWorkdays(from, 5)
+}
+
 // reviewDeadline: 受理审查 within 5 working days of receipt of the application (复议法第30条第1款, 第88条第2款);
 // after 补正 a new review of 5 working days from receipt of the materials (第31条第3款). The 补正 notice ends
 // the first review.
@@ -200,7 +206,7 @@ func reviewDeadline(cal *calendar.Calendar, f Facts) (Deadline, error) {
 			from, what, art = c.ReceivedOn, "收到补正材料", "复议法第31条第3款、第30条第1款、第88条第2款"
 		}
 	}
-	r, err := cal.AddWorkdays(from, 5)
+	r, err := reviewPeriodEnd(cal, from)
 	d := Deadline{Kind: DeadlineReview, Basis: fmt.Sprintf("受理审查期限：自%s%s起5个工作日（%s）%s", from, what, art, workdays(r))}
 	d.DueOn, d.Status, d.MetOn = r.Date, met(metOn), metOn
 	return d, err

@@ -98,7 +98,7 @@ func (s *Service) Review(ctx context.Context, u *auth.User, id int64, in ReviewI
 		if on.Before(c.ReviewFrom) {
 			return Change{}, fieldError("review.before_receipt", "on", fmt.Sprintf("审查决定日期不能早于收到申请（或补正材料）的日期%s", c.ReviewFrom))
 		}
-		reviewDue, err := cal.AddWorkdays(c.ReviewFrom, 5)
+		reviewDue, err := reviewPeriodEnd(cal, c.ReviewFrom)
 		if err != nil {
 			return Change{}, err
 		}

@@ -134,7 +134,7 @@ func (s *Service) Transfer(ctx context.Context, u *auth.User, id int64, in Trans
 		if on.Before(c.ReviewFrom) {
 			return Change{}, fieldError("review.before_receipt", "on", fmt.Sprintf("转送日期不能早于收到申请（或补正材料）的日期%s", c.ReviewFrom))
 		}
-		reviewDue, err := cal.AddWorkdays(c.ReviewFrom, 5)
+		reviewDue, err := reviewPeriodEnd(cal, c.ReviewFrom)
 		if err != nil {
 			return Change{}, err
 		}
