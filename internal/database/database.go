@@ -138,11 +138,19 @@ func txOnce(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error 
 	if err != nil {
 		return withContext(ctx, fmt.Errorf("database: begin: %w", err))
 	}
-	// ended before the connection is closed even when fn panics (sql.ErrTxDone after Commit or Rollback)
-	defer func() { _ = tx.Rollback() }()
+	// ended before the connection is closed even when fn panics (sql.ErrTxDone after Commit or Rollback).
+	// Once the context has ended, database/sql rolls back on its own and closeWithin waits for it, bounded:
+	// a rollback of ours would wait for the server without any bound.
+	defer func() {
+		if ctx.Err() == nil {
+			_ = tx.Rollback()
+		}
+	}()
 	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
-			err = errors.Join(err, fmt.Errorf("database: rollback: %w", rerr))
+		if ctx.Err() == nil {
+			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+				err = errors.Join(err, fmt.Errorf("database: rollback: %w", rerr))
+			}
 		}
 		return withContext(ctx, err)
 	}
