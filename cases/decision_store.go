@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -46,7 +47,7 @@ type Draft struct {
 	Type       string
 	DecidedOn  date.Date
 	Articles   []string
-	Sections   []byte // JSON
+	Sections   json.RawMessage // JSON (text: see database.organConn.CheckNamedValue)
 	Ground     string
 	PerformDue date.Date
 	By         int64

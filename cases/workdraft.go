@@ -81,7 +81,7 @@ func (s *Service) SaveWorkDraft(ctx context.Context, u *auth.User, id int64, fie
 		return time.Time{}, fmt.Errorf("cases: work draft: %w", err)
 	}
 	var at time.Time
-	if err := sqlx.GetContext(ctx, s.DB, &at, upsertWorkDraft, id, b, u.ID); err != nil {
+	if err := sqlx.GetContext(ctx, s.DB, &at, upsertWorkDraft, id, json.RawMessage(b), u.ID); err != nil {
 		return time.Time{}, fmt.Errorf("cases: save work draft: %w", err)
 	}
 	return at, nil

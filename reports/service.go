@@ -91,7 +91,7 @@ func (s *Service) Publish(ctx context.Context, u *auth.User, code, reason string
 		return 0, fmt.Errorf("reports: snapshot: %w", err)
 	}
 	var version int
-	err = s.DB.GetContext(ctx, &version, insertPublication, p.Code, snap, strings.TrimSpace(reason), u.ID)
+	err = s.DB.GetContext(ctx, &version, insertPublication, p.Code, json.RawMessage(snap), strings.TrimSpace(reason), u.ID)
 	if name, _ := database.Constraint(err); name == "report_publications_check" {
 		return 0, &apperr.Error{Kind: apperr.Invalid, Code: "report.reason", Message: "重新发布须说明理由（原版本仍可查看）", Fields: map[string]string{"reason": "重新发布须说明理由"}}
 	}
@@ -125,7 +125,7 @@ func (s *Service) DraftLastMonth(ctx context.Context) error {
 		return fmt.Errorf("reports: draft: %w", err)
 	}
 	return database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, upsertDraft, code, snap); err != nil {
+		if _, err := tx.ExecContext(ctx, upsertDraft, code, json.RawMessage(snap)); err != nil {
 			return fmt.Errorf("reports: draft: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, insertDraftNotices, code, fmt.Sprintf("%s统计报表草稿已生成，请审核后发布", p.Label)); err != nil {

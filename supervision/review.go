@@ -355,7 +355,7 @@ func (s *Service) Publish(ctx context.Context, u *auth.User, year int) (*Review,
 		return nil, err
 	}
 	err = database.Tx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, insertPublished, year, snap, p, x, u.ID)
+		_, err := tx.ExecContext(ctx, insertPublished, year, json.RawMessage(snap), p, x, u.ID)
 		if name, _ := database.Constraint(err); name == "annual_reviews_pkey" {
 			return apperr.State("review.published", "%d年度应诉工作考核已发布，发布后不再改变", year)
 		}

@@ -54,7 +54,7 @@ func (s *Store) PublishBulletin(ctx context.Context, b *Bulletin, userID int64) 
 		return 0, fmt.Errorf("lawsuits: bulletin snapshot: %w", err)
 	}
 	var id int64
-	if err := sqlx.GetContext(ctx, s.db, &id, insertBulletin, b.From, b.To, snap, userID); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &id, insertBulletin, b.From, b.To, json.RawMessage(snap), userID); err != nil {
 		return 0, fmt.Errorf("lawsuits: publish bulletin: %w", err)
 	}
 	return id, nil

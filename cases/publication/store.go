@@ -3,6 +3,7 @@ package publication
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -101,7 +102,8 @@ type NewPublication struct {
 	DecisionType       string
 	DecidedOn          date.Date
 	Body               string
-	PDF, Redactions    []byte
+	PDF                []byte
+	Redactions         json.RawMessage // text (database.organConn.CheckNamedValue)
 	Tokens             []string
 	By                 int64
 }

@@ -26,7 +26,9 @@ type Event struct {
 
 const insertEvent = `INSERT INTO events (case_id, actor_id, action, summary, old, new) VALUES ($1, $2, $3, $4, $5, $6)`
 
-func raw(v any) ([]byte, error) {
+// raw encodes v for a jsonb parameter: json.RawMessage, which the pool sends as text (a plain []byte would
+// travel as binary bytea data, see database.organConn.CheckNamedValue).
+func raw(v any) (json.RawMessage, error) {
 	if v == nil {
 		return nil, nil
 	}

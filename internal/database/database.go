@@ -55,6 +55,11 @@ func OpenWith(ctx context.Context, url string, o Options) (*sqlx.DB, error) {
 // the organ of its context (organ.go).
 func pool(url string, o Options) (*sqlx.DB, error) {
 	url = withParam(url, "timezone", "Asia/Shanghai")
+	// One round trip per parameterised statement instead of two: lib/pq otherwise sends Parse/Describe/Sync,
+	// waits, then Bind/Execute/Sync. In this mode a []byte argument travels in binary format, which is right
+	// for bytea (documents, scans: no hex encoding either) and wrong for json: organConn.CheckNamedValue
+	// sends json.RawMessage as text.
+	url = withParam(url, "binary_parameters", "yes")
 	if o.StatementTimeout > 0 {
 		url = withParam(url, "statement_timeout", fmt.Sprint(o.StatementTimeout.Milliseconds()))
 	}

@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -191,6 +192,21 @@ func (t *organTx) end(committed bool) {
 		t.c.bound = unknownBinding
 	}
 	t.c.inTx, t.c.txBound = false, false
+}
+
+// CheckNamedValue sends a json.RawMessage argument as text: with binary_parameters (pool) lib/pq would send
+// every byte slice in binary format, and PostgreSQL reads binary jsonb as a version byte followed by text
+// (so json or jsonb parameters must be json.RawMessage or string, and []byte means bytea).
+func (c *organConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if raw, ok := nv.Value.(json.RawMessage); ok {
+		if raw == nil {
+			nv.Value = nil
+		} else {
+			nv.Value = string(raw)
+		}
+		return nil
+	}
+	return c.pqConn.CheckNamedValue(nv)
 }
 
 // organStmt binds before each execution of a prepared statement.
