@@ -49,8 +49,7 @@ const querySnapshot = `SELECT ` + caseColumns + `,
 	(SELECT json_agg(d.type || '/' || d.ref) FROM issued_documents d WHERE d.case_id = c.id AND d.superseded_by IS NULL) AS issued_json,
 	(SELECT json_agg(x ORDER BY x.received_on, x.id) FROM (SELECT s.id, coalesce(s.case_no, s.registration_no) AS no,
 		s.received_on, s.status FROM cases s
-		WHERE translate(s.act_doc_no, '[]()（）［］ 　', '〔〕〔〕〔〕〔〕') = translate(c.act_doc_no, '[]()（）［］ 　', '〔〕〔〕〔〕〔〕')
-			AND s.act_doc_no <> '' AND s.id <> c.id AND translate(c.act_doc_no, '[]()（）［］ 　', '〔〕〔〕〔〕〔〕') <> ''
+		WHERE s.act_key = c.act_key AND s.act_doc_no <> '' AND s.id <> c.id AND c.act_key <> ''
 		ORDER BY s.received_on, s.id LIMIT 20) x) AS series_json
 ` + caseFrom + ` JOIN organ o ON o.id = c.organ_id WHERE c.id = $1`
 

@@ -2,7 +2,7 @@
 -- transaction, for pgbench: the same SQL text as the handler (cases/store_intake.go insertApplication and
 -- insertDeadlines, internal/audit insertEventReturning, internal/idempotency claimKey and storeAnswer) with the
 -- values the handler binds. Besides these writes the handler reads the other applications contesting the same
--- act (1 statement, off the index cases_act_doc_series), and at most once a second per token the session (1,
+-- act (1 statement, off the index cases_act_series), and at most once a second per token the session (1,
 -- with the organ binding's two set_config around it) and the calendar version.
 \set k random(1, 2000000000)
 \set agency random(1, 6)
