@@ -288,12 +288,15 @@ type Page struct {
 	Next string `json:"next,omitempty"`
 }
 
+// countPage counts the cases of a filter (its condition) up to a cap.
+const countPage = `SELECT count(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT %d) m`
+
 // ListPage returns a page of the cases the user may see with the count capped at CountCap: its cost does not
 // grow with the number of cases.
 func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
 	w, args := f.where(u)
 	var total int
-	if err := sqlx.GetContext(ctx, s.db, &total, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT %d) m`, w, CountCap+1), args...); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &total, fmt.Sprintf(countPage, w, CountCap+1), args...); err != nil {
 		return nil, fmt.Errorf("cases: count: %w", err)
 	}
 	p := &Page{Total: total}

@@ -13,7 +13,8 @@
 #   as the superuser `postgres`. No passwords, nothing over TCP.
 # - `fuyi` is not a superuser: it owns the `fuyi` database and may create databases (the tests make one
 #   each); it cannot run programs (COPY … TO PROGRAM), read server files or change roles. btree_gist is
-#   created by the superuser in template1 and fuyi, and is a trusted extension besides.
+#   created by the superuser in template1 and fuyi, and is a trusted extension besides. The superuser also
+#   marks the functions of internal/database/leakproof.sql LEAKPROOF there (on every start: idempotent).
 # A cluster made by an earlier pg.sh (trust for everyone, fuyi a superuser) is converted on start: its fuyi
 # database is dumped, the old data directory is kept as DIR/data.before-private, and a new cluster is
 # initialised with the dump restored.
@@ -70,6 +71,7 @@ data="$dir/data"
 sock="$dir/run"
 layout="$data/fuyi-layout"
 url="host=$sock port=5432 user=fuyi dbname=fuyi sslmode=disable"
+leakproof="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/internal/database/leakproof.sql"
 
 # as the superuser, over the socket (peer: the server's OS user is `postgres` in the database)
 su_psql() { PGOPTIONS="-c client_min_messages=warning" "${runas[@]}" "$bindir/psql" -h "$sock" -p 5432 -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
@@ -123,6 +125,12 @@ bootstrap() {
 		\connect fuyi
 		CREATE EXTENSION IF NOT EXISTS btree_gist;
 	SQL
+	# the LEAKPROOF marks that let row-level security use the search indexes (internal/database/leakproof.go),
+	# in template1, which passes them on to new databases (the tests' among them), and in fuyi
+	local db
+	for db in template1 fuyi; do
+		su_psql -d "$db" <"$leakproof"
+	done
 }
 
 # a cluster of the first pg.sh: trust for everyone and fuyi its superuser

@@ -184,26 +184,10 @@ func (s *Store) History(ctx context.Context, caseID int64) ([]HistoryItem, error
 // items and the total (capped at SearchCountCap+1 when searching: counting every match of a common term
 // would read every document).
 func (s *Store) Search(ctx context.Context, f Filter) ([]PublicDecision, int, error) {
-	where := []string{"status = 'published'"}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	if f.Q != "" {
-		q := textsearch.Query(f.Q)
-		if q == "" {
-			return []PublicDecision{}, 0, nil
-		}
-		where = append(where, "search @@ "+arg(q)+"::tsquery")
+	w, args, ok := f.where()
+	if !ok {
+		return []PublicDecision{}, 0, nil
 	}
-	if f.Year > 0 {
-		where = append(where, "decided_on BETWEEN "+arg(date.New(f.Year, 1, 1))+" AND "+arg(date.New(f.Year, 12, 31)))
-	}
-	if f.AgencyID > 0 {
-		where = append(where, "agency_id = "+arg(f.AgencyID))
-	}
-	if f.Type != "" {
-		where = append(where, "decision_type = "+arg(f.Type))
-	}
-	w := strings.Join(where, " AND ")
 	var total int
 	countSQL := fmt.Sprintf(countPublished, w)
 	if f.Q != "" {
@@ -221,6 +205,31 @@ func (s *Store) Search(ctx context.Context, f Filter) ([]PublicDecision, int, er
 		items[i].PDFURL = items[i].URL + ".pdf"
 	}
 	return items, total, nil
+}
+
+// where is the condition of the search statements and its arguments (false: a search text without a term,
+// which finds nothing).
+func (f Filter) where() (string, []any, bool) {
+	where := []string{"status = 'published'"}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Q != "" {
+		q := textsearch.Query(f.Q)
+		if q == "" {
+			return "", nil, false
+		}
+		where = append(where, "search @@ "+arg(q)+"::tsquery")
+	}
+	if f.Year > 0 {
+		where = append(where, "decided_on BETWEEN "+arg(date.New(f.Year, 1, 1))+" AND "+arg(date.New(f.Year, 12, 31)))
+	}
+	if f.AgencyID > 0 {
+		where = append(where, "agency_id = "+arg(f.AgencyID))
+	}
+	if f.Type != "" {
+		where = append(where, "decision_type = "+arg(f.Type))
+	}
+	return strings.Join(where, " AND "), args, true
 }
 
 // The search statements are completed with the conditions of the filter (and the cap, limit and offset).

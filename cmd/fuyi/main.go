@@ -101,6 +101,13 @@ func commands() []command {
 		{name: "migrate status", run: migrateStatusCmd, help: `fuyi migrate status
     List every migration: applied (with the time) or pending, and any applied migration whose file changed.
     Exits 1 when migrations are pending or changed.`},
+		{name: "db-leakproof", run: leakproofCmd, help: `fuyi db-leakproof [--admin-url URL] [--check]
+    Mark LEAKPROOF the built-in functions of internal/database/leakproof.sql (text search match, ranges), so
+    that PostgreSQL uses the search indexes under row-level security; without the marks every search reads
+    its whole table. Needs a superuser's connection to the database of DATABASE_URL: FUYI_ADMIN_DATABASE_URL
+    (or --admin-url URL, which other users may see in the process list). Run once per database, and again
+    after a restore into a new cluster (pg_dump does not carry the marks); scripts/pg.sh does it for its own
+    clusters. --check only reports, as the application role (DATABASE_URL), and exits 1 when marks are missing.`},
 		{name: "seed-demo", run: seedCmd, help: `fuyi seed-demo [--cases N]
     Create the demo organisation of the README (idempotent; existing users keep their passwords).
     --cases N also generates N synthetic cases of history (0 to 5,000,000).`},
@@ -347,6 +354,84 @@ func migrateCmd(ctx context.Context, cfg config.Config, sio stdio, args []string
 	}
 	for _, n := range names {
 		_, _ = fmt.Fprintln(sio.out, "migrations: applied", n)
+	}
+	if missing := leakproofMissing(ctx, db); len(missing) > 0 {
+		_, _ = fmt.Fprintln(sio.err, "warning:", database.LeakproofWarning(missing))
+	}
+	return nil
+}
+
+// leakproofMissing names the functions of database.LeakproofSQL not marked in the database; the check only
+// warns and never stops a command (nil when it cannot be read).
+func leakproofMissing(ctx context.Context, db *sqlx.DB) []string {
+	missing, _ := database.LeakproofMissing(ctx, db)
+	return missing
+}
+
+// leakproofCmd marks the functions of database.LeakproofSQL LEAKPROOF through a superuser's connection, then
+// checks through the application's that its database has them (the two URLs must name the same database:
+// the marks live in each database's catalog).
+func leakproofCmd(ctx context.Context, cfg config.Config, sio stdio, args []string) (err error) {
+	var adminURL *string
+	var check *bool
+	if err := flags("db-leakproof", args, func(fs *flag.FlagSet) {
+		adminURL = fs.String("admin-url", "", "a superuser's URL of Fuyi's database (default FUYI_ADMIN_DATABASE_URL)")
+		check = fs.Bool("check", false, "only report, as the application role")
+	}); err != nil {
+		return err
+	}
+	report := func(db *sqlx.DB, who string) error {
+		missing, err := database.LeakproofMissing(ctx, db)
+		if err != nil {
+			return err
+		}
+		var name string
+		if err := db.GetContext(database.System(ctx), &name, `SELECT current_database()`); err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("database %s (%s): %s", name, who, database.LeakproofWarning(missing))
+		}
+		_, _ = fmt.Fprintf(sio.out, "database %s (%s): the %d functions of the list are LEAKPROOF: %s\n", name, who,
+			len(database.Leakproof()), strings.Join(database.Leakproof(), ", "))
+		return nil
+	}
+	if *check {
+		db, err := open(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, db.Close()) }()
+		return report(db, "DATABASE_URL")
+	}
+	u := *adminURL
+	if u == "" {
+		u = os.Getenv("FUYI_ADMIN_DATABASE_URL")
+	}
+	if u == "" {
+		return errors.New("db-leakproof: a superuser's URL of Fuyi's database is needed: set FUYI_ADMIN_DATABASE_URL (or give --admin-url)")
+	}
+	adm, err := database.Open(ctx, u, 2)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, adm.Close()) }()
+	if err := database.MarkLeakproof(ctx, adm); err != nil {
+		return err
+	}
+	if err := report(adm, "administrator's URL"); err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return nil
+	}
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	if err := report(db, "DATABASE_URL"); err != nil {
+		return fmt.Errorf("%w\n(the administrator's URL names another database than DATABASE_URL?)", err)
 	}
 	return nil
 }
@@ -705,6 +790,9 @@ func serve(ctx context.Context, cfg config.Config, sio stdio, args []string) (er
 	defer func() { err = errors.Join(err, db.Close()) }()
 	if err := requireMigrated(ctx, db); err != nil {
 		return err
+	}
+	if missing := leakproofMissing(ctx, db); len(missing) > 0 {
+		log.Warn(database.LeakproofWarning(missing))
 	}
 	srv, err := server.New(db, cfg, log, nil)
 	if err != nil {

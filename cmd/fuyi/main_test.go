@@ -166,3 +166,40 @@ func TestOpenAPICommand(t *testing.T) {
 		t.Errorf("openapi %q with %d paths", doc.OpenAPI, len(doc.Paths))
 	}
 }
+
+// fuyi db-leakproof marks the functions through a superuser's URL (FUYI_ADMIN_DATABASE_URL or --admin-url)
+// and checks them through DATABASE_URL; --check reports as the application role and fails while marks are
+// missing; without a superuser PostgreSQL refuses the marks and the error says so.
+func TestLeakproofCommand(t *testing.T) {
+	db := testdb.FromTemplate0(t)
+	dsn := testdb.DSN(t, db)
+	t.Setenv("DATABASE_URL", dsn)
+	t.Setenv("FUYI_ADMIN_DATABASE_URL", "")
+	if out, err := runCLI(t, "", "db-leakproof", "--check"); err == nil || !strings.Contains(err.Error(), "fuyi db-leakproof") {
+		t.Fatalf("--check on a database without the marks: %v\n%s", err, out)
+	}
+	if _, err := runCLI(t, "", "db-leakproof"); err == nil || !strings.Contains(err.Error(), "FUYI_ADMIN_DATABASE_URL") {
+		t.Fatalf("without an administrator's URL: want a refusal naming FUYI_ADMIN_DATABASE_URL, got %v", err)
+	}
+	var super bool
+	if err := db.Get(&super, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, "", "db-leakproof", "--admin-url", dsn)
+	if !super {
+		if err == nil || !strings.Contains(err.Error(), "superuser") {
+			t.Fatalf("as the application role: want a refusal naming the superuser, got %v\n%s", err, out)
+		}
+		return
+	}
+	if err != nil || !strings.Contains(out, "are LEAKPROOF") {
+		t.Fatalf("db-leakproof: %v\n%s", err, out)
+	}
+	t.Setenv("FUYI_ADMIN_DATABASE_URL", dsn)
+	if out, err := runCLI(t, "", "db-leakproof"); err != nil {
+		t.Fatalf("a second run: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "", "db-leakproof", "--check"); err != nil {
+		t.Fatalf("--check after the marks: %v\n%s", err, out)
+	}
+}

@@ -82,6 +82,24 @@ func TestPrivateCluster(t *testing.T) {
 	if _, err := db.ExecContext(ctx, `CREATE DATABASE fuyi_pgsh_check`); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
+	// the LEAKPROOF marks (database.LeakproofSQL) are in fuyi and in template1, whence new databases have them;
+	// a second start (on a running cluster) sets them again without complaint
+	again := exec.Command("bash", pgsh, "start", dir)
+	again.Env = cmd.Env
+	if out, err := again.CombinedOutput(); err != nil {
+		t.Fatalf("pg.sh start again: %v\n%s", err, out)
+	}
+	for _, name := range []string{"fuyi", "fuyi_pgsh_check"} {
+		d, err := sqlx.Open("postgres", strings.Replace(url, "dbname=fuyi", "dbname="+name, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		missing, err := database.LeakproofMissing(ctx, d)
+		d.Close()
+		if err != nil || len(missing) > 0 {
+			t.Errorf("database %s: LEAKPROOF marks missing %v (%v)", name, missing, err)
+		}
+	}
 	if _, err := db.ExecContext(ctx, `DROP DATABASE fuyi_pgsh_check`); err != nil {
 		t.Fatal(err)
 	}

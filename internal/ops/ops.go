@@ -1,6 +1,7 @@
 // Package ops is what an operator watches: the readiness checks (database reachable, migrations applied and
-// unchanged, the working-day calendar of the current year present) and the Prometheus metrics (requests by
-// route and status, latency histograms, the connection pool, the outbox backlog, job runs and failures).
+// unchanged, the working-day calendar of the current year present), the warnings that do not make the server
+// unready (the database's LEAKPROOF marks), and the Prometheus metrics (requests by route and status, latency
+// histograms, the connection pool, the outbox backlog, job runs and failures, the missing marks).
 // Metric labels are route patterns, methods, status codes and job names — never a path with an id, a name,
 // a number or anything else a person typed.
 package ops
@@ -54,6 +55,18 @@ func Ready(ctx context.Context, db *sqlx.DB, migrations fs.FS, today date.Date) 
 		checks[2] = Check{Name: "calendar", Message: fmt.Sprintf("%d年的工作日历尚未录入完整（/admin/calendar）", today.Year())}
 	}
 	return checks
+}
+
+// Warnings are what an operator should fix although the server is ready: the database lacks the LEAKPROOF
+// marks of database.LeakproofSQL (every search still answers correctly, but reads its whole table). They
+// never make /readyz answer 503. A warning that cannot be checked is not reported (the database check of
+// Ready says why).
+func Warnings(ctx context.Context, db *sqlx.DB) []Check {
+	missing, err := database.LeakproofMissing(ctx, db)
+	if err != nil || len(missing) == 0 {
+		return nil
+	}
+	return []Check{{Name: "leakproof", Message: fmt.Sprintf("数据库缺少%d个函数的 LEAKPROOF 标记，检索无法使用索引（结果正确但随案件增多而变慢）：请数据库管理员以超级用户连接运行一次 fuyi db-leakproof", len(missing))}}
 }
 
 const queryCalendarYear = `SELECT EXISTS (SELECT 1 FROM calendar_years WHERE year = $1 AND complete)`
@@ -211,6 +224,9 @@ func (m *Metrics) Write(ctx context.Context, w io.Writer, db *sqlx.DB) error {
 			fmt.Fprintf(&b, "fuyi_outbox_pending{channel=\"%s\"} %d\n", ch, backlog[ch])
 		}
 		fmt.Fprintf(&b, "# HELP fuyi_outbox_failed Messages given up after their retries.\n# TYPE fuyi_outbox_failed gauge\nfuyi_outbox_failed %d\n", failed)
+		if missing, err := database.LeakproofMissing(ctx, db); err == nil {
+			fmt.Fprintf(&b, "# HELP fuyi_db_leakproof_missing Built-in functions the indexed searches need marked LEAKPROOF that are not (fuyi db-leakproof).\n# TYPE fuyi_db_leakproof_missing gauge\nfuyi_db_leakproof_missing %d\n", len(missing))
+		}
 		fmt.Fprintf(&b, "# HELP fuyi_database_up Whether the database answered this scrape.\n# TYPE fuyi_database_up gauge\nfuyi_database_up %d\n", scrapeOK)
 	}
 	_, err := io.WriteString(w, b.String())

@@ -2,9 +2,9 @@ package testapp
 
 import (
 	"fmt"
-	"os"
 
 	"fuyi/internal/database"
+	"fuyi/internal/testdb"
 )
 
 // AgencyIn returns the id of an active respondent agency of the organ with that code (its own entries, not
@@ -53,21 +53,8 @@ func (a *App) AcceptAs(chief string, id int64, on string) *Response {
 }
 
 // RequireRowSecurity stops a test that proves what row-level security enforces when the tests connect as a
-// role that bypasses it (a superuser, or BYPASSRLS): there every organ's rows are visible and the test would
-// fail for the wrong reason. It skips, or fails under CI=true; `make test` and `scripts/pg.sh` connect as the
-// application role `fuyi`, which does not bypass it.
+// role that bypasses it (testdb.RequireRowSecurity).
 func (a *App) RequireRowSecurity() {
 	a.T.Helper()
-	var bypass bool
-	if err := a.DB.Get(&bypass, `SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user`); err != nil {
-		a.T.Fatalf("role: %v", err)
-	}
-	if !bypass {
-		return
-	}
-	msg := "the test database role bypasses row-level security (superuser): run with the application role of scripts/pg.sh (make test)"
-	if os.Getenv("CI") == "true" {
-		a.T.Fatal(msg)
-	}
-	a.T.Skip(msg)
+	testdb.RequireRowSecurity(a.T, a.DB)
 }

@@ -39,7 +39,7 @@ func (h *Handler) livez(c *fiber.Ctx) error {
 }
 
 // readyz answers 200 when the database answers, the schema is current and this year's calendar is complete,
-// else 503 with Retry-After and the failed checks.
+// else 503 with Retry-After and the failed checks. A ready server also lists its warnings (ops.Warnings).
 func (h *Handler) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	checks := ops.Ready(c.UserContext(), h.DB, h.Migrations, h.Today())
@@ -53,7 +53,11 @@ func (h *Handler) readyz(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderRetryAfter, web.RetryAfterSeconds)
 		c.Status(fiber.StatusServiceUnavailable)
 	}
-	return c.JSON(readyAnswer{Status: status, Checks: checks})
+	ans := readyAnswer{Status: status, Checks: checks}
+	if status == "ok" {
+		ans.Warnings = ops.Warnings(c.UserContext(), h.DB)
+	}
+	return c.JSON(ans)
 }
 
 func (h *Handler) metrics(c *fiber.Ctx) error {

@@ -1,0 +1,86 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"fuyi/internal/auth"
+	"fuyi/internal/database"
+	"fuyi/internal/testdb"
+	"fuyi/migrations"
+)
+
+// indexCond is the condition by which the plan searches index ix ("" and false when it does not read it).
+func indexCond(scans []testdb.IndexScan, ix string) (string, bool) {
+	for _, s := range scans {
+		if s.Index == ix {
+			return s.Cond, true
+		}
+	}
+	return "", false
+}
+
+// Under row-level security (as the application role, never a superuser) PostgreSQL searches an index only
+// by a condition whose functions are all LEAKPROOF. The staff search's tsvector @@ tsquery is, once
+// database.LeakproofSQL has marked it (scripts/pg.sh does so in template1, whence the tests' databases).
+func TestStaffSearchSearchesItsIndex(t *testing.T) {
+	db := testdb.New(t, "", nil)
+	testdb.RequireRowSecurity(t, db)
+	ctx := database.WithOrgan(context.Background(), 1)
+	if missing, err := database.LeakproofMissing(ctx, db); err != nil || len(missing) > 0 {
+		t.Fatalf("the test database lacks the LEAKPROOF marks %v (%v): scripts/pg.sh puts them into template1; on another server run `fuyi db-leakproof`", missing, err)
+	}
+	// a chief sees every case of the organ: the count of a search reads cases_search, or else the whole table
+	w, args := Filter{Query: "张三 宁政罚"}.where(&auth.User{Role: auth.RoleChief})
+	scans := testdb.IndexScans(t, ctx, db, fmt.Sprintf(countPage, w, CountCap+1), args...)
+	if cond, ok := indexCond(scans, "cases_search"); !ok || !strings.Contains(cond, "search @@") {
+		t.Errorf("the staff search does not search cases_search by its condition: %+v", scans)
+	}
+}
+
+// The 系列案 query searches cases_act_series by act_key (text equality is leakproof): it holds on a database
+// without any LEAKPROOF mark, as on a server where no superuser ran `fuyi db-leakproof`.
+func TestSeriesSearchesItsIndexWithoutLeakproofMarks(t *testing.T) {
+	db := testdb.FromTemplate0(t)
+	testdb.RequireRowSecurity(t, db)
+	ctx := database.WithOrgan(context.Background(), 1)
+	if _, err := database.Migrate(ctx, db, migrations.FS); err != nil {
+		t.Fatal(err)
+	}
+	missing, err := database.LeakproofMissing(ctx, db)
+	if err != nil || len(missing) != len(database.Leakproof()) {
+		t.Fatalf("a database cloned from template0 should lack every mark; missing %v (%v)", missing, err)
+	}
+	scans := testdb.IndexScans(t, ctx, db, querySeries, 1, SameActKey("宁政罚[2026]7号"))
+	if cond, ok := indexCond(scans, "cases_act_series"); !ok || !strings.Contains(cond, "act_key =") {
+		t.Errorf("the series query does not search cases_act_series by act_key: %+v", scans)
+	}
+	scans = testdb.IndexScans(t, ctx, db, querySnapshot, 1)
+	if cond, ok := indexCond(scans, "cases_act_series"); !ok || !strings.Contains(cond, "act_key =") {
+		t.Errorf("the snapshot's series does not search cases_act_series by act_key: %+v", scans)
+	}
+}
+
+// SameActKey and the stored column cases.act_key are one rule: the column's own generation expression,
+// evaluated on each 文号, gives SameActKey's key.
+func TestSameActKeyIsTheColumnsRule(t *testing.T) {
+	db := testdb.New(t, "", nil)
+	var expr string
+	if err := db.Get(&expr, `SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
+		JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+		WHERE d.adrelid = 'cases'::regclass AND a.attname = 'act_key' AND a.attgenerated = 's'`); err != nil {
+		t.Fatalf("cases.act_key is not a stored generated column: %v", err)
+	}
+	for _, no := range []string{"宁政罚[2026]7号", "宁政罚(2026)7号", "宁政罚（2026）7号", "宁政罚［2026］7号",
+		"宁政罚〔2026〕7号", "宁政罚 〔2026〕 7号", "宁政罚　［2026］　7号", "A(1)b [2] c", "没有括号", ""} {
+		var got string
+		if err := db.Get(&got, `SELECT `+expr+` FROM (SELECT $1::text AS act_doc_no) x`, no); err != nil {
+			t.Fatal(err)
+		}
+		if want := SameActKey(no); got != want {
+			t.Errorf("%q: cases.act_key %q, SameActKey %q", no, got, want)
+		}
+	}
+}
