@@ -7,6 +7,11 @@ urls=$(bash scripts/ha/ha.sh up)
 DATABASE_URL=$(echo "$urls" | sed -n 's/^DATABASE_URL=//p')
 export DATABASE_URL
 ./bin/fuyi migrate
+# the LEAKPROOF marks the searches' indexes need under row-level security (README, "Running against an external
+# PostgreSQL"), set through the cluster's superuser; idempotent, so on every ha-up
+# shellcheck disable=SC1091
+. "${HA_DIR:-var/ha}/secrets.env"
+FUYI_ADMIN_DATABASE_URL=${DATABASE_URL/"fuyi:$APP_PASSWORD@"/"postgres:$SUPERUSER_PASSWORD@"} ./bin/fuyi db-leakproof >/dev/null
 ./bin/fuyi seed-demo >/dev/null
 cat <<MSG
 
