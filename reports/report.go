@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"fuyi/cases"
 	"fuyi/cases/lawsuits"
@@ -203,12 +204,6 @@ const (
 		count(*) FILTER (WHERE complaint_received_on BETWEEN $1 AND $2) AS n FROM lawsuits
 		WHERE complaint_received_on BETWEEN $1 AND $2 GROUP BY 1
 		UNION ALL SELECT instance AS k, 'concluded' AS category, count(*) AS n FROM lawsuits WHERE judged_on BETWEEN $1 AND $2 GROUP BY 1`
-	qMonthCount = `SELECT (SELECT count(*) FROM cases WHERE received_on >= $1 AND received_on < $2) AS received,
-		(SELECT count(*) FROM cases WHERE concluded_on >= $1 AND concluded_on < $2) AS concluded`
-	qTrendReceived = `SELECT to_char(m.d, 'YYYY-MM') AS label, (SELECT count(*) FROM cases WHERE received_on >= m.d AND received_on < m.e) AS n
-		FROM (SELECT d::date AS d, (d + interval '1 month')::date AS e FROM generate_series($1::date, $2::date, interval '1 month') d) m ORDER BY m.d`
-	qTrendConcluded = `SELECT to_char(m.d, 'YYYY-MM') AS label, (SELECT count(*) FROM cases WHERE concluded_on >= m.d AND concluded_on < m.e) AS n
-		FROM (SELECT d::date AS d, (d + interval '1 month')::date AS e FROM generate_series($1::date, $2::date, interval '1 month') d) m ORDER BY m.d`
 	qYearOnYear = `SELECT (SELECT count(*) FROM cases WHERE received_on BETWEEN $1 AND $2) AS received,
 		(SELECT count(*) FROM cases WHERE concluded_on BETWEEN $1 AND $2) AS concluded,
 		(SELECT count(*) FROM cases WHERE concluded_on BETWEEN $1 AND $2 AND outcome IN ('change', 'revoke', 'confirm_illegal', 'order_perform', 'confirm_invalid')) AS corrective,
@@ -280,9 +275,10 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 			}
 		}},
 	}
-	// The queries are independent: run them concurrently on the pool, then merge in order.
+	// The queries are independent: run them concurrently on the pool, a bounded number at a time
+	// (parallelism), then merge in order.
 	results := make([][]counter, len(steps))
-	var g group
+	g := newGroup(parallelism(db))
 	for i, s := range steps {
 		i, s := i, s
 		g.Go(func() (err error) { results[i], err = collect(ctx, db, s.q, s.args...); return })
@@ -309,7 +305,8 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &facts, qConcludedFacts, p.From, p.To) })
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &perf, qPerformance, p.From, p.To) })
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &overdue, qOverdue, p.From, p.To) })
-	g.Go(func() (err error) { lit, err = lawsuits.NewStore(db).Stats(ctx, p.From, p.To, 0); return })
+	// one slot, one statement at a time
+	g.Go(func() (err error) { lit, err = lawsuits.NewStore(db).Sequential().Stats(ctx, p.From, p.To, 0); return })
 	g.Go(func() (err error) { ic, err = collect(ctx, db, qInstances, p.From, p.To); return })
 	var yoy yearOnYear
 	prev := p.PreviousYear()
@@ -452,17 +449,37 @@ type yearOnYear struct {
 	Lost       int `db:"lost"`
 }
 
-// group runs functions concurrently and keeps the first error.
-type group struct {
-	wg  sync.WaitGroup
-	mu  sync.Mutex
-	err error
+// MaxParallel bounds how many statements one report runs at once (also bounded by a quarter of the pool:
+// a report never holds more than that share of the connections, so that concurrent reports and the rest of
+// the application still get theirs). The report's statements are short index-only scans: on the two cores
+// of the reference machine more at once would only queue on the server.
+var MaxParallel = 4
+
+// parallelism is the bound for a report on db.
+func parallelism(db *sqlx.DB) int {
+	n := MaxParallel
+	if max := db.Stats().MaxOpenConnections; max > 0 && max/4 < n {
+		n = max / 4
+	}
+	return max(n, 1)
 }
+
+// group runs functions concurrently, at most limit at a time, and keeps the first error.
+type group struct {
+	wg    sync.WaitGroup
+	slots chan struct{}
+	mu    sync.Mutex
+	err   error
+}
+
+func newGroup(limit int) *group { return &group{slots: make(chan struct{}, limit)} }
 
 func (g *group) Go(f func() error) {
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
+		g.slots <- struct{}{}
+		defer func() { <-g.slots }()
 		if err := f(); err != nil {
 			g.mu.Lock()
 			if g.err == nil {
@@ -479,8 +496,9 @@ func (g *group) Wait() error {
 }
 
 // trend returns received and concluded per month from start to last (first days of months). Months are
-// read from the month_counts cache or counted and cached; the cache is exact because any change of a case's
-// dates in a month deletes that month's entry (trigger cases_month_counts).
+// read from the month_counts cache; the months missing from it are counted in one statement and the closed
+// ones stored (countMonths). The cache is exact because any change of a case's dates in a month deletes that
+// month's entry (trigger cases_month_counts).
 //
 // The cache is per organ (row-level security): a context bound to no organ counts every organ's cases and
 // neither reads nor fills it.
@@ -492,59 +510,128 @@ func trend(ctx context.Context, db *sqlx.DB, start, last date.Date) ([]Trend, er
 	}
 	_, bound := database.OrganOf(ctx)
 	if bound {
-		if err := sqlx.SelectContext(ctx, db, &cached, `SELECT month, received, concluded FROM month_counts WHERE month BETWEEN $1 AND $2`, start, last); err != nil {
-			return nil, err
+		if err := sqlx.SelectContext(ctx, db, &cached, qCachedMonths, start, last); err != nil {
+			return nil, fmt.Errorf("reports: trend: %w", err)
 		}
 	}
 	have := map[date.Date][2]int{}
 	for _, c := range cached {
 		have[c.Month] = [2]int{c.Received, c.Concluded}
 	}
+	var missing []date.Date
+	for m := start; !m.After(last); m = m.AddMonths(1) {
+		if _, ok := have[m]; !ok {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		counted, err := countMonths(ctx, db, missing, bound)
+		if err != nil {
+			return nil, fmt.Errorf("reports: trend: %w", err)
+		}
+		for m, v := range counted {
+			have[m] = v
+		}
+	}
 	var out []Trend
 	for m := start; !m.After(last); m = m.AddMonths(1) {
-		v, ok := have[m]
-		if !ok {
-			var err error
-			if v, err = countMonth(ctx, db, m); err != nil {
-				return nil, err
-			}
-		}
+		v := have[m]
 		out = append(out, Trend{Month: m.Time().Format("2006-01"), Received: v[0], Concluded: v[1]})
 	}
 	return out, nil
 }
 
-// countMonth counts a month; a closed month is stored in the cache under the month's exclusive advisory
-// lock, which waits for every open transaction that changed a case in that month (shared lock in the trigger).
-// A replica (DATABASE_REPLICA_URL) cannot write: it counts without storing.
-func countMonth(ctx context.Context, db *sqlx.DB, m date.Date) ([2]int, error) {
-	var n struct {
-		Received  int `db:"received"`
-		Concluded int `db:"concluded"`
-	}
-	var standby bool
-	if err := sqlx.GetContext(ctx, db, &standby, `SELECT pg_is_in_recovery()`); err != nil {
-		return [2]int{}, err
-	}
-	if _, bound := database.OrganOf(ctx); standby || !bound || !m.AddMonths(1).Before(date.Today()) {
-		err := sqlx.GetContext(ctx, db, &n, qMonthCount, m, m.AddMonths(1))
-		return [2]int{n.Received, n.Concluded}, err
-	}
-	err := database.Tx(ctx, db, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, lockMonthCount, m); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &n, qMonthCount, m, m.AddMonths(1)); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, insertMonthCount, m, n.Received, n.Concluded)
-		return err
-	})
-	return [2]int{n.Received, n.Concluded}, err
+type monthCount struct {
+	Month     date.Date `db:"month"`
+	Received  int       `db:"received"`
+	Concluded int       `db:"concluded"`
 }
 
-// Statements of the cached month counts.
+// countMonths counts the months (first days) in one statement. Bound to an organ, on the primary, the closed
+// months among them are stored in the cache in the same transaction, each under its exclusive advisory lock,
+// taken before counting: the lock waits for no one but is had only when no open transaction changed a case in
+// that month (the trigger holds the shared lock until it ends), and a month whose lock is not had now is
+// counted all the same, just not stored. Taking the locks without waiting cannot deadlock with writers that
+// hold the shared locks of several months.
+func countMonths(ctx context.Context, db *sqlx.DB, months []date.Date, bound bool) (map[date.Date][2]int, error) {
+	var closed []string
+	if bound {
+		for _, m := range months {
+			if m.AddMonths(1).Before(date.Today()) {
+				closed = append(closed, m.String())
+			}
+		}
+	}
+	if len(closed) > 0 {
+		var standby bool
+		if err := sqlx.GetContext(ctx, db, &standby, `SELECT pg_is_in_recovery()`); err != nil {
+			return nil, err
+		}
+		if standby { // a replica (DATABASE_REPLICA_URL) cannot write: it counts without storing
+			closed = nil
+		}
+	}
+	from, to := make([]string, len(months)), make([]string, len(months))
+	for i, m := range months {
+		from[i], to[i] = m.String(), m.AddMonths(1).String()
+	}
+	var counts []monthCount
+	if len(closed) == 0 {
+		if err := sqlx.SelectContext(ctx, db, &counts, qMonthCounts, pq.Array(from), pq.Array(to)); err != nil {
+			return nil, err
+		}
+		return byMonth(counts), nil
+	}
+	err := database.Tx(ctx, db, func(tx *sqlx.Tx) error {
+		var locked []date.Date
+		if err := tx.SelectContext(ctx, &locked, lockMonthCounts, pq.Array(closed)); err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &counts, qMonthCounts, pq.Array(from), pq.Array(to)); err != nil {
+			return err
+		}
+		if len(locked) == 0 {
+			return nil
+		}
+		store := map[date.Date]bool{}
+		for _, m := range locked {
+			store[m] = true
+		}
+		var ms []string
+		var rs, cs []int64
+		for _, c := range counts {
+			if store[c.Month] {
+				ms, rs, cs = append(ms, c.Month.String()), append(rs, int64(c.Received)), append(cs, int64(c.Concluded))
+			}
+		}
+		_, err := tx.ExecContext(ctx, insertMonthCounts, pq.Array(ms), pq.Array(rs), pq.Array(cs))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return byMonth(counts), nil
+}
+
+func byMonth(counts []monthCount) map[date.Date][2]int {
+	out := make(map[date.Date][2]int, len(counts))
+	for _, c := range counts {
+		out[c.Month] = [2]int{c.Received, c.Concluded}
+	}
+	return out
+}
+
+// Statements of the trend and its cache. The month bounds are date parameters compared with date columns
+// (leakproof operators), so that under row-level security each count is an index-only scan; a bound computed
+// in SQL from a timestamp (generate_series, + interval) would not be usable as an index condition.
 const (
-	lockMonthCount   = `SELECT pg_advisory_xact_lock(20261, month_key($1::date))`
-	insertMonthCount = `INSERT INTO month_counts (month, received, concluded) VALUES ($1, $2, $3) ON CONFLICT (organ_id, month) DO NOTHING`
+	qCachedMonths = `SELECT month, received, concluded FROM month_counts WHERE month BETWEEN $1 AND $2`
+	qMonthCounts  = `SELECT m.d AS month,
+		(SELECT count(*) FROM cases WHERE received_on >= m.d AND received_on < m.e) AS received,
+		(SELECT count(*) FROM cases WHERE concluded_on >= m.d AND concluded_on < m.e) AS concluded
+		FROM unnest($1::date[], $2::date[]) AS m (d, e)`
+	// the months (of those asked) whose exclusive lock this transaction now holds
+	lockMonthCounts   = `SELECT m FROM unnest($1::date[]) AS m WHERE pg_try_advisory_xact_lock(20261, month_key(m))`
+	insertMonthCounts = `INSERT INTO month_counts (month, received, concluded)
+		SELECT * FROM unnest($1::date[], $2::int[], $3::int[]) ON CONFLICT (organ_id, month) DO NOTHING`
 )

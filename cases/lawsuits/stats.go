@@ -128,10 +128,14 @@ func (s *Store) Stats(ctx context.Context, from, to date.Date, agencyID int) (*S
 		Outcome string `db:"outcome"`
 		N       int    `db:"n"`
 	}
-	// independent queries, run concurrently
+	// independent queries, run concurrently (one after the other for a sequential store)
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
 	run := func(i int, f func() error) {
+		if s.sequential {
+			errs[i] = f()
+			return
+		}
 		wg.Add(1)
 		go func() { defer wg.Done(); errs[i] = f() }()
 	}

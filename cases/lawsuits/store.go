@@ -19,9 +19,16 @@ import (
 )
 
 // Store reads and writes lawsuits; it works on a *sqlx.DB or a *sqlx.Tx alike.
-type Store struct{ db sqlx.ExtContext }
+type Store struct {
+	db         sqlx.ExtContext
+	sequential bool
+}
 
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
+
+// Sequential returns a store whose Stats runs its statements one at a time, on one connection at a time:
+// for a caller that bounds its own concurrent statements (the monthly report).
+func (s *Store) Sequential() *Store { return &Store{db: s.db, sequential: true} }
 
 const lawsuitColumns = `l.id, l.court, l.court_case_no, l.instance, l.previous_lawsuit_id, l.defendant_agency_id,
 	coalesce(a.name, '') AS agency_name, l.reconsideration_organ_defendant, l.case_id, c.case_no, l.plaintiff, l.cause,

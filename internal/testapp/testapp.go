@@ -55,6 +55,14 @@ func New(t testing.TB, today date.Date) *App {
 	return onDB(t, today, testdb.New(t, "demo-v1", Seed))
 }
 
+// NewRowSecurity is New on a server whose role row-level security binds (testdb.RowSecurityURL: a private
+// cluster of its own when TEST_DATABASE_URL's role bypasses it). The test must not run in parallel.
+func NewRowSecurity(t testing.TB, today date.Date) *App {
+	t.Helper()
+	t.Setenv("TEST_DATABASE_URL", testdb.RowSecurityURL(t))
+	return New(t, today)
+}
+
 // NewCounted is New on a pool whose statements the returned counter counts.
 func NewCounted(t testing.TB, today date.Date) (*App, *testdb.Counter) {
 	t.Helper()

@@ -17,14 +17,21 @@ import (
 type Counter struct {
 	mu    sync.Mutex
 	stmts []string
+	calls []Call
 	txs   int
+}
+
+// Call is a statement as sent, with its arguments (as the driver sent them).
+type Call struct {
+	Query string
+	Args  []any
 }
 
 // Reset forgets what was counted.
 func (c *Counter) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.stmts, c.txs = nil, 0
+	c.stmts, c.calls, c.txs = nil, nil, 0
 }
 
 // Statements returns the statements counted since the last Reset, in order.
@@ -34,6 +41,13 @@ func (c *Counter) Statements() []string {
 	return append([]string(nil), c.stmts...)
 }
 
+// Calls returns the statements counted since the last Reset with their arguments, in order.
+func (c *Counter) Calls() []Call {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Call(nil), c.calls...)
+}
+
 // Transactions returns the number of transactions begun since the last Reset.
 func (c *Counter) Transactions() int {
 	c.mu.Lock()
@@ -41,10 +55,15 @@ func (c *Counter) Transactions() int {
 	return c.txs
 }
 
-func (c *Counter) stmt(q string) {
+func (c *Counter) stmt(q string, args []driver.NamedValue) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stmts = append(c.stmts, strings.Join(strings.Fields(q), " "))
+	vs := make([]any, len(args))
+	for i, a := range args {
+		vs[i] = a.Value
+	}
+	c.calls = append(c.calls, Call{Query: q, Args: vs})
 }
 
 func (c *Counter) tx() {
@@ -57,10 +76,23 @@ func (c *Counter) tx() {
 func NewCounted(t testing.TB, tag string, seed Seeder) (*sqlx.DB, *Counter) {
 	t.Helper()
 	c := &Counter{}
-	return newDB(t, tag, seed, database.Options{MaxConns: 20, Wrap: func(in driver.Connector) driver.Connector {
-		return &countConnector{in: in, c: c}
-	}}), c
+	return newDB(t, tag, seed, database.Options{MaxConns: 20, Wrap: c.wrap}), c
 }
+
+// OpenCounted opens a second, new pool (of 20 connections, as the server's default) on a database made by
+// New, whose statements the returned counter counts. It is closed after the test.
+func OpenCounted(t testing.TB, db *sqlx.DB) (*sqlx.DB, *Counter) {
+	t.Helper()
+	c := &Counter{}
+	cdb, err := database.OpenWith(context.Background(), DSN(t, db), database.Options{MaxConns: 20, Wrap: c.wrap})
+	if err != nil {
+		t.Fatalf("testdb: open: %v", err)
+	}
+	t.Cleanup(func() { closeOr(t, "counted pool", cdb) })
+	return cdb, c
+}
+
+func (c *Counter) wrap(in driver.Connector) driver.Connector { return &countConnector{in: in, c: c} }
 
 type countConnector struct {
 	in driver.Connector
@@ -84,12 +116,12 @@ type countConn struct {
 }
 
 func (k *countConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	k.c.stmt(q)
+	k.c.stmt(q, args)
 	return k.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
 }
 
 func (k *countConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	k.c.stmt(q)
+	k.c.stmt(q, args)
 	return k.Conn.(driver.ExecerContext).ExecContext(ctx, q, args)
 }
 
@@ -125,11 +157,11 @@ type countStmt struct {
 }
 
 func (s *countStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	s.c.stmt(s.q)
+	s.c.stmt(s.q, args)
 	return s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
 }
 
 func (s *countStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	s.c.stmt(s.q)
+	s.c.stmt(s.q, args)
 	return s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
 }

@@ -1,0 +1,140 @@
+package reports_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"fuyi/internal/database"
+	"fuyi/internal/date"
+	"fuyi/internal/demo"
+	"fuyi/internal/testapp"
+	"fuyi/internal/testdb"
+	"fuyi/reports"
+)
+
+// The report's counts stay index-only scans under row-level security (issue 8: the cost follows the
+// period). Every SELECT that reports.Compute sends (recorded with its arguments on the report's first run, so
+// the trend's month counts are among them) is planned again with EXPLAIN, as the application's role (a role
+// that row-level security binds: a superuser bypasses it and would get plans the application never gets),
+// bound to the organ as the pages and the scheduler run it, and unbound. Each scan of cases must be an
+// index-only scan with an index condition; a lookup of one case by its id (the 意见书 join) is the exception.
+// This breaks when a covering index lacks a column a query or the organ policy reads (the scan visits the
+// heap), or when a condition cannot be an index condition under row-level security (a function that is not
+// LEAKPROOF, such as a date compared with a timestamptz parameter).
+//
+// The data are small, so the planner is told to avoid sequential and bitmap scans (enable_seqscan,
+// enable_bitmapscan off: still chosen when nothing else can answer) and the tables are vacuumed (the
+// visibility map, as autovacuum leaves it): what is tested is that the index-only scan is possible, not the
+// planner's costing. No timing is asserted. The report's concurrent statements are bounded as well: its
+// fresh pool never opens more than reports.MaxParallel connections.
+func TestReportCountsAreIndexOnlyScans(t *testing.T) {
+	now := date.Today() // the report picks the "open on day X" form by the real clock
+	a := testapp.NewRowSecurity(t, now)
+	ctx := context.Background()
+	if err := demo.SyntheticSpan(ctx, a.DB, 3000, now, 400, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(`VACUUM ANALYZE cases, lawsuits, court_sessions, suggestions, opinion_letters, deadlines, agencies, windows`); err != nil {
+		t.Fatal(err)
+	}
+	var organ int
+	if err := a.DB.Get(&organ, `SELECT id FROM organ WHERE code = $1`, demo.FirstOrgan); err != nil {
+		t.Fatal(err)
+	}
+	bound := database.WithOrgan(ctx, organ)
+	db, counter := testdb.OpenCounted(t, a.DB)
+	p, err := reports.ParsePeriod(now.AddMonths(-1).Time().Format("2006-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reports.Compute(bound, db, p, true); err != nil {
+		t.Fatal(err)
+	}
+	if open := db.Stats().OpenConnections; open > reports.MaxParallel {
+		t.Errorf("one report opened %d connections at once, want at most %d", open, reports.MaxParallel)
+	}
+
+	checked := 0
+	for _, c := range counter.Calls() {
+		q := strings.TrimSpace(c.Query)
+		if !strings.HasPrefix(strings.ToUpper(q), "SELECT") || strings.Contains(q, "set_config(") {
+			continue
+		}
+		for _, run := range []struct {
+			name string
+			ctx  context.Context
+		}{{"bound", bound}, {"unbound", ctx}} {
+			scans, err := casesScans(run.ctx, a, q, c.Args)
+			if err != nil {
+				t.Fatalf("%s: EXPLAIN %s: %v", run.name, q, err)
+			}
+			for _, s := range scans {
+				checked++
+				if !s.indexOnly() {
+					t.Errorf("%s: a %s on cases (index %q, index condition %q, filter %q), want an index-only scan with an index condition:\n%s",
+						run.name, s.NodeType, s.IndexName, s.IndexCond, s.Filter, q)
+				}
+			}
+		}
+	}
+	t.Logf("%d scans of cases checked", checked)
+	if checked < 30 {
+		t.Fatalf("only %d scans of cases checked: the report's statements were not recorded", checked)
+	}
+}
+
+// planNode is a node of EXPLAIN (FORMAT JSON).
+type planNode struct {
+	NodeType  string     `json:"Node Type"`
+	Relation  string     `json:"Relation Name"`
+	IndexName string     `json:"Index Name"`
+	IndexCond string     `json:"Index Cond"`
+	Filter    string     `json:"Filter"`
+	Plans     []planNode `json:"Plans"`
+}
+
+// indexOnly: an index-only scan driven by an index condition, or the lookup of one case by its key.
+func (n planNode) indexOnly() bool {
+	if n.NodeType == "Index Only Scan" && n.IndexCond != "" {
+		return true
+	}
+	return n.NodeType == "Index Scan" && n.IndexName == "cases_pkey" && strings.HasPrefix(n.IndexCond, "(id = ")
+}
+
+// casesScans plans q with args in a transaction of its own (the planner settings are local to it) and
+// returns the scans of the table cases.
+func casesScans(ctx context.Context, a *testapp.App, q string, args []any) ([]planNode, error) {
+	tx, err := a.DB.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.Exec(`SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
+		return nil, err
+	}
+	var out []byte
+	if err := tx.Get(&out, `EXPLAIN (FORMAT JSON) `+q, args...); err != nil {
+		return nil, err
+	}
+	var plans []struct {
+		Plan planNode `json:"Plan"`
+	}
+	if err := json.Unmarshal(out, &plans); err != nil || len(plans) != 1 {
+		return nil, fmt.Errorf("plan %s: %v", out, err)
+	}
+	var scans []planNode
+	var walk func(n planNode)
+	walk = func(n planNode) {
+		if n.Relation == "cases" {
+			scans = append(scans, n)
+		}
+		for _, c := range n.Plans {
+			walk(c)
+		}
+	}
+	walk(plans[0].Plan)
+	return scans, nil
+}
