@@ -279,6 +279,18 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 	// (parallelism), then merge in order.
 	results := make([][]counter, len(steps))
 	g := newGroup(parallelism(db))
+	// the trend first: on a first run its months are the longest work (counted in chunks, concurrently)
+	var tr *trend
+	if withContext {
+		first := date.New(p.To.Year(), p.To.Month(), 1)
+		var err error
+		if tr, err = newTrend(ctx, db, first.AddMonths(-11), first); err != nil {
+			return nil, err
+		}
+		for _, chunk := range tr.missingChunks(trendChunk) {
+			g.Go(func() error { return tr.count(ctx, db, chunk) })
+		}
+	}
 	for i, s := range steps {
 		i, s := i, s
 		g.Go(func() (err error) { results[i], err = collect(ctx, db, s.q, s.args...); return })
@@ -312,12 +324,12 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 	prev := p.PreviousYear()
 	if withContext {
 		g.Go(func() error { return sqlx.GetContext(ctx, db, &yoy, qYearOnYear, prev.From, prev.To) })
-		first := date.New(p.To.Year(), p.To.Month(), 1)
-		start := first.AddMonths(-11)
-		g.Go(func() (err error) { r.Trend, err = trend(ctx, db, start, first); return })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	if tr != nil {
+		r.Trend = tr.months()
 	}
 	for i, s := range steps {
 		for _, c := range results[i] {
@@ -495,50 +507,85 @@ func (g *group) Wait() error {
 	return g.err
 }
 
-// trend returns received and concluded per month from start to last (first days of months). Months are
-// read from the month_counts cache; the months missing from it are counted in one statement and the closed
-// ones stored (countMonths). The cache is exact because any change of a case's dates in a month deletes that
-// month's entry (trigger cases_month_counts).
+// trend is the 12-month trend: received and concluded per month from start to last (first days of months).
+// Months are read from the month_counts cache; the months missing from it are counted in chunks of
+// trendChunk months, each chunk a task of the report's group, and the closed ones stored (count). The cache
+// is exact because any change of a case's dates in a month deletes that month's entry (trigger
+// cases_month_counts).
 //
 // The cache is per organ (row-level security): a context bound to no organ counts every organ's cases and
 // neither reads nor fills it.
-func trend(ctx context.Context, db *sqlx.DB, start, last date.Date) ([]Trend, error) {
-	var cached []struct {
-		Month     date.Date `db:"month"`
-		Received  int       `db:"received"`
-		Concluded int       `db:"concluded"`
-	}
+type trend struct {
+	start, last date.Date
+	bound       bool
+	mu          sync.Mutex
+	have        map[date.Date][2]int
+}
+
+// trendChunk is how many missing months one task counts: a first run (12 months) in three concurrent tasks.
+const trendChunk = 4
+
+func newTrend(ctx context.Context, db *sqlx.DB, start, last date.Date) (*trend, error) {
 	_, bound := database.OrganOf(ctx)
-	if bound {
-		if err := sqlx.SelectContext(ctx, db, &cached, qCachedMonths, start, last); err != nil {
-			return nil, fmt.Errorf("reports: trend: %w", err)
-		}
+	t := &trend{start: start, last: last, bound: bound, have: map[date.Date][2]int{}}
+	if !bound {
+		return t, nil
 	}
-	have := map[date.Date][2]int{}
+	var cached []monthCount
+	if err := sqlx.SelectContext(ctx, db, &cached, qCachedMonths, start, last); err != nil {
+		return nil, fmt.Errorf("reports: trend: %w", err)
+	}
 	for _, c := range cached {
-		have[c.Month] = [2]int{c.Received, c.Concluded}
+		t.have[c.Month] = [2]int{c.Received, c.Concluded}
 	}
-	var missing []date.Date
-	for m := start; !m.After(last); m = m.AddMonths(1) {
-		if _, ok := have[m]; !ok {
-			missing = append(missing, m)
+	return t, nil
+}
+
+// missingChunks are the months not in the cache, in chunks of at most n.
+func (t *trend) missingChunks(n int) [][]date.Date {
+	var out [][]date.Date
+	var chunk []date.Date
+	for m := t.start; !m.After(t.last); m = m.AddMonths(1) {
+		if _, ok := t.have[m]; ok {
+			continue
+		}
+		if chunk = append(chunk, m); len(chunk) == n {
+			out, chunk = append(out, chunk), nil
 		}
 	}
-	if len(missing) > 0 {
-		counted, err := countMonths(ctx, db, missing, bound)
-		if err != nil {
-			return nil, fmt.Errorf("reports: trend: %w", err)
-		}
-		for m, v := range counted {
-			have[m] = v
-		}
+	if len(chunk) > 0 {
+		out = append(out, chunk)
 	}
+	return out
+}
+
+// months is the trend, once every chunk is counted.
+func (t *trend) months() []Trend {
 	var out []Trend
-	for m := start; !m.After(last); m = m.AddMonths(1) {
-		v := have[m]
+	for m := t.start; !m.After(t.last); m = m.AddMonths(1) {
+		v := t.have[m]
 		out = append(out, Trend{Month: m.Time().Format("2006-01"), Received: v[0], Concluded: v[1]})
 	}
-	return out, nil
+	return out
+}
+
+// count counts the months in one statement. Bound to an organ, on the primary, the closed months among them
+// are stored in the cache in the same transaction, each under its exclusive advisory lock, taken before
+// counting: the lock waits for no one but is had only when no open transaction changed a case in that month
+// (the trigger holds the shared lock until it ends), and a month whose lock is not had now is counted all the
+// same, just not stored. Taking the locks without waiting cannot deadlock with writers that hold the shared
+// locks of several months.
+func (t *trend) count(ctx context.Context, db *sqlx.DB, months []date.Date) error {
+	counts, err := countMonths(ctx, db, months, t.bound)
+	if err != nil {
+		return fmt.Errorf("reports: trend: %w", err)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range counts {
+		t.have[c.Month] = [2]int{c.Received, c.Concluded}
+	}
+	return nil
 }
 
 type monthCount struct {
@@ -547,13 +594,7 @@ type monthCount struct {
 	Concluded int       `db:"concluded"`
 }
 
-// countMonths counts the months (first days) in one statement. Bound to an organ, on the primary, the closed
-// months among them are stored in the cache in the same transaction, each under its exclusive advisory lock,
-// taken before counting: the lock waits for no one but is had only when no open transaction changed a case in
-// that month (the trigger holds the shared lock until it ends), and a month whose lock is not had now is
-// counted all the same, just not stored. Taking the locks without waiting cannot deadlock with writers that
-// hold the shared locks of several months.
-func countMonths(ctx context.Context, db *sqlx.DB, months []date.Date, bound bool) (map[date.Date][2]int, error) {
+func countMonths(ctx context.Context, db *sqlx.DB, months []date.Date, bound bool) ([]monthCount, error) {
 	var closed []string
 	if bound {
 		for _, m := range months {
@@ -577,10 +618,8 @@ func countMonths(ctx context.Context, db *sqlx.DB, months []date.Date, bound boo
 	}
 	var counts []monthCount
 	if len(closed) == 0 {
-		if err := sqlx.SelectContext(ctx, db, &counts, qMonthCounts, pq.Array(from), pq.Array(to)); err != nil {
-			return nil, err
-		}
-		return byMonth(counts), nil
+		err := sqlx.SelectContext(ctx, db, &counts, qMonthCounts, pq.Array(from), pq.Array(to))
+		return counts, err
 	}
 	err := database.Tx(ctx, db, func(tx *sqlx.Tx) error {
 		var locked []date.Date
@@ -607,18 +646,7 @@ func countMonths(ctx context.Context, db *sqlx.DB, months []date.Date, bound boo
 		_, err := tx.ExecContext(ctx, insertMonthCounts, pq.Array(ms), pq.Array(rs), pq.Array(cs))
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return byMonth(counts), nil
-}
-
-func byMonth(counts []monthCount) map[date.Date][2]int {
-	out := make(map[date.Date][2]int, len(counts))
-	for _, c := range counts {
-		out[c.Month] = [2]int{c.Received, c.Concluded}
-	}
-	return out
+	return counts, err
 }
 
 // Statements of the trend and its cache. The month bounds are date parameters compared with date columns
