@@ -10,7 +10,7 @@ import (
 // The organ policies read the setting once per statement: fuyi_organ() only inside a scalar subquery
 // ((SELECT fuyi_organ()), an InitPlan), never called per row. A bare fuyi_organ() in a policy is inlined into
 // a settings lookup and a text-to-integer conversion on every row read, which made the monthly report about
-// three times slower (migration 0035_report_row_security.sql).
+// three times slower (migration 0036_report_row_security.sql).
 func TestOrganPoliciesReadTheSettingOncePerStatement(t *testing.T) {
 	db := testdb.New(t, "", nil)
 	var rows []struct {
@@ -33,7 +33,7 @@ ORDER BY 1`); err != nil {
 		calls := strings.Count(r.Expr, "fuyi_organ()")
 		once := strings.Count(r.Expr, "( SELECT fuyi_organ() AS fuyi_organ)")
 		if calls == 0 || calls != once {
-			t.Errorf("policy of %s calls fuyi_organ() per row: %s (write (SELECT fuyi_organ()), as migration 0035 does)", r.Table, r.Expr)
+			t.Errorf("policy of %s calls fuyi_organ() per row: %s (write (SELECT fuyi_organ()), as migration 0036 does)", r.Table, r.Expr)
 		}
 	}
 }
