@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"fuyi/internal/database"
 	"fuyi/internal/date"
 )
 
@@ -30,9 +31,9 @@ func SameActKey(docNo string) string {
 	return r.Replace(strings.TrimSpace(docNo))
 }
 
-const querySeries = `SELECT id, coalesce(case_no, registration_no) AS no, received_on, status FROM cases
+var querySeries = database.Prepared(`SELECT id, coalesce(case_no, registration_no) AS no, received_on, status FROM cases
 WHERE act_key = $2 AND act_doc_no <> '' AND id <> $1
-ORDER BY received_on, id LIMIT 20`
+ORDER BY received_on, id LIMIT 20`)
 
 // Series lists the other applications contesting the act of case id (none when it has no 文号).
 func (s *Store) Series(ctx context.Context, id int64, docNo string) ([]SeriesRef, error) {

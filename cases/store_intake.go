@@ -12,6 +12,7 @@ import (
 	"github.com/lib/pq"
 
 	"fuyi/internal/auth"
+	"fuyi/internal/database"
 	"fuyi/internal/date"
 )
 
@@ -20,7 +21,7 @@ import (
 // prefix "WINDOW-YEAR-"), its parties ($20, a JSON array) and the lexemes the staff search finds it by ($21:
 // the parties' names and numbers; search_tokens, migration 0027). It answers what the view of the new case
 // needs that the caller does not know yet.
-const insertApplication = `WITH c AS (
+var insertApplication = database.Prepared(`WITH c AS (
 	INSERT INTO cases (registration_no, query_code, window_id, registered_by, channel, received_on,
 		respondent_agency_id, act_title, act_doc_no, act_made_on, act_known_on, matter, requests, facts,
 		apply_last_day, late_note, review_from, materials, applicant_org, postmarked_on, search)
@@ -43,7 +44,7 @@ const insertApplication = `WITH c AS (
 )
 SELECT c.id, c.registration_no, c.version, a.name AS agency_name, a.category AS agency_category,
 	o.min_officers, coalesce((SELECT json_agg(json_build_object('id', p.id, 'role', p.role, 'position', p.position)) FROM p), '[]') AS parties
-FROM c JOIN agencies a ON a.id = $7 JOIN organ o ON o.id = c.organ_id`
+FROM c JOIN agencies a ON a.id = $7 JOIN organ o ON o.id = c.organ_id`)
 
 // partyRow is a party as insertApplication and correction write it.
 type partyRow struct {
@@ -154,9 +155,9 @@ func (s *Store) AgencyActive(ctx context.Context, id int) (bool, error) {
 	return ok, nil
 }
 
-const insertDeadlines = `INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status, met_on)
+var insertDeadlines = database.Prepared(`INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status, met_on)
 SELECT $1, x.kind, x.ref, x.due_on, x.basis, x.status, x.met_on
-FROM jsonb_to_recordset($2::jsonb) AS x(kind text, ref text, due_on date, basis text, status text, met_on date)`
+FROM jsonb_to_recordset($2::jsonb) AS x(kind text, ref text, due_on date, basis text, status text, met_on date)`)
 
 // insertDeadlines stores the deadlines of a new case (one statement).
 func (s *Store) insertDeadlines(ctx context.Context, caseID int64, ds []Deadline) error {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"fuyi/internal/database"
 )
 
 // Event is one audited change.
@@ -24,7 +26,7 @@ type Event struct {
 	New     json.RawMessage `db:"new" json:"new,omitempty"`
 }
 
-const insertEvent = `INSERT INTO events (case_id, actor_id, action, summary, old, new) VALUES ($1, $2, $3, $4, $5, $6)`
+var insertEvent = database.Prepared(`INSERT INTO events (case_id, actor_id, action, summary, old, new) VALUES ($1, $2, $3, $4, $5, $6)`)
 
 // raw encodes v for a jsonb parameter: json.RawMessage, which the pool sends as text (a plain []byte would
 // travel as binary bytea data, see database.organConn.CheckNamedValue).
@@ -58,7 +60,7 @@ func Record(ctx context.Context, db sqlx.ExecerContext, caseID int64, actorID in
 	return nil
 }
 
-const insertEventReturning = insertEvent + ` RETURNING id, at`
+var insertEventReturning = database.Prepared(insertEvent + ` RETURNING id, at`)
 
 // RecordReturning appends an event of a case and returns it as ForCase would list it (actor is the name of
 // the actor, "系统" when actorID is 0).

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"fuyi/internal/apperr"
+	"fuyi/internal/database"
 )
 
 var (
@@ -279,8 +280,8 @@ func (s *Sessions) ChangeOwnPassword(ctx context.Context, cur *Session, current,
 	return NewStore(s.db).setPassword(ctx, cur.User.ID, next, "new_password", cur.Token)
 }
 
-const querySession = `SELECT s.csrf_token, ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id
-LEFT JOIN windows w ON w.id = u.window_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`
+var querySession = database.Prepared(`SELECT s.csrf_token, ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id
+LEFT JOIN windows w ON w.id = u.window_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`)
 
 // Find returns the session for a token, or ErrNotLoggedIn (one query: session, user and window together; a
 // session found less than CacheFor ago is reused).

@@ -105,7 +105,8 @@ type organConn struct {
 	pqConn
 	bound   string // the session's fuyi.organ_id ("" at start: unbound)
 	inTx    bool
-	txBound bool // the binding changed inside the open transaction
+	txBound bool                   // the binding changed inside the open transaction
+	stmts   map[string]driver.Stmt // the statements prepared on this connection (prepared.go)
 }
 
 func (c *organConn) bind(ctx context.Context) error {
@@ -129,14 +130,36 @@ func (c *organConn) QueryContext(ctx context.Context, q string, args []driver.Na
 	if err := c.bind(ctx); err != nil {
 		return nil, err
 	}
-	return c.pqConn.QueryContext(ctx, q, args)
+	st, err := c.preparedStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return c.pqConn.QueryContext(ctx, q, args)
+	}
+	rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		c.forget(q, err)
+	}
+	return rows, err
 }
 
 func (c *organConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
 	if err := c.bind(ctx); err != nil {
 		return nil, err
 	}
-	return c.pqConn.ExecContext(ctx, q, args)
+	st, err := c.preparedStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return c.pqConn.ExecContext(ctx, q, args)
+	}
+	res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
+	if err != nil {
+		c.forget(q, err)
+	}
+	return res, err
 }
 
 func (c *organConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"fuyi/internal/apperr"
+	"fuyi/internal/database"
 )
 
 // Replay is a stored answer to an earlier request with the same Idempotency-Key.
@@ -30,12 +31,12 @@ type Key struct {
 
 var errKeyReused = apperr.New(apperr.Conflict, "idempotency.key_reused", "该 Idempotency-Key 已用于另一内容不同的请求，请为新请求使用新的键")
 
-const claimKey = `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-ON CONFLICT (user_id, key) DO NOTHING`
+var claimKey = database.Prepared(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+ON CONFLICT (user_id, key) DO NOTHING`)
 
 const queryKey = `SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`
 
-const storeAnswer = `UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`
+var storeAnswer = database.Prepared(`UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`)
 
 const releaseKey = `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL`
 
