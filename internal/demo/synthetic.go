@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -15,13 +17,17 @@ import (
 // synthBatch generates one batch of synthetic history server-side: cases received over the five years before
 // `today`, with shares after DOMAIN.md §8 (公安 and 市场监管 over 60%; 行政处罚 ≈33%, 举报投诉处理 ≈30%; about
 // 94% accepted; outcomes 维持 ≈55%, 驳回 ≈21%, 纠错 ≈13%, 调解/和解 ≈9%), their applicant, decision, held
-// hearings (≈30%), lawsuits after the decision (≈4%) with court sessions, and 意见书 (≈2%).
+// hearings (≈30%), lawsuits after the decision (≈4%) with court sessions, and 意见书 (≈2%). What the staff search
+// finds a case by looks as in production: the 登记号 as intake numbers it (window code or FYJG, year, the
+// registration sequence), the 案号, the contested act's 文号 (the respondent's 代字, year, number), applicants'
+// names from common surnames and given names (each name shared by some tens of cases at 1,000,000), company
+// names; the cases still open have their open decision deadline (for the list's due-date sort and the alerts).
 const synthBatch = `
 WITH params AS (SELECT $1::date AS today, $2::int AS base, $3::int AS n, $4::bigint AS chief, $5::bigint AS officer, $6::int AS span),
 g AS (
 	SELECT p.*, s AS k, random() AS r_agency, random() AS r_matter, random() AS r_win, random() AS r_acc, random() AS r_out,
 		random() AS r_proc, random() AS r_dur, random() AS r_app, random() AS r_hear, random() AS r_suit, random() AS r_op,
-		(p.today - (random() * p.span)::int) AS received
+		(p.today - (random() * p.span)::int) AS received, nextval('registration_seq') AS reg
 	FROM params p, generate_series(1, (SELECT n FROM params)) s
 ),
 c0 AS (
@@ -51,8 +57,13 @@ ins AS (
 	INSERT INTO cases (registration_no, query_code, window_id, registered_by, channel, received_on, respondent_agency_id, act_title,
 		act_doc_no, act_made_on, act_known_on, matter, requests, status, review_from, procedure, accepted_on, rejected_on, reject_reason,
 		reject_kind, concluded_on, outcome, served_on, case_year, case_serial, case_no, applicant_org, hearing_held)
-	SELECT 'SYN-' || (base + k), 'SYNTHETI', (SELECT id FROM windows w WHERE w.code = win), chief, CASE WHEN win IS NULL THEN 'mail' ELSE 'window' END,
-		received, agency_id, '行政处罚决定书', '', received - 20, received - 10, matter, '请求撤销被申请人作出的行政行为。',
+	SELECT coalesce(win, 'FYJG') || '-' || extract(year FROM received)::int || '-' || CASE WHEN reg < 1000000 THEN lpad(reg::text, 6, '0') ELSE reg::text END,
+		'SYNTHETI', (SELECT id FROM windows w WHERE w.code = win), chief, CASE WHEN win IS NULL THEN 'mail' ELSE 'window' END,
+		received, agency_id, '行政处罚决定书',
+		CASE category WHEN '公安' THEN '宁公栖行罚决字' WHEN '市场监管' THEN '栖市监处罚' WHEN '人社' THEN '栖人社工认字'
+			WHEN '自然资源' THEN '宁规划资源栖罚字' WHEN '城管/综合执法' THEN '栖城管罚字' WHEN '乡镇(街道)' THEN '尧街拆字'
+			WHEN '住建' THEN '栖建罚字' ELSE '栖卫健罚字' END || '〔' || extract(year FROM received - 20)::int || '〕' || (1 + (base + k) % 99991) || '号',
+		received - 20, received - 10, matter, '请求撤销被申请人作出的行政行为。',
 		CASE WHEN review <> 'accepted' THEN 'rejected' WHEN concluded > today THEN 'accepted'
 			WHEN outcome IN ('settlement', 'terminate') THEN 'terminated' ELSE 'decided' END,
 		received, CASE WHEN review = 'accepted' THEN procedure END,
@@ -73,7 +84,12 @@ ins AS (
 parties AS (
 	INSERT INTO case_parties (case_id, role, position, kind, name, id_type)
 	SELECT id, 'applicant', 0, CASE WHEN applicant_org THEN 'org' ELSE 'person' END,
-		CASE WHEN applicant_org THEN '某某贸易有限公司' || id ELSE (ARRAY['张','王','李','赵','陈','刘','杨','黄','周','吴'])[1 + id % 10] || '某' || (id % 97) END,
+		CASE WHEN applicant_org THEN '南京' || (ARRAY['恒通','华信','金陵','栖霞','东方','仙林','龙潭','燕子矶','迈皋桥','尧化','长江','紫金'])[1 + id % 12]
+				|| (ARRAY['','新','宏','盛','达','远','泰','丰','瑞','和','顺'])[1 + id / 12 % 11]
+				|| (ARRAY['贸易','建设','餐饮','科技','物业','商贸','建材','运输','食品','置业'])[1 + id / 132 % 10] || '有限公司'
+			ELSE (ARRAY['张','王','李','赵','陈','刘','杨','黄','周','吴','徐','孙','胡','朱','高','林','何','郭','马','罗'])[1 + id % 20]
+				|| (ARRAY['建','国','伟','芳','秀','丽','军','明','华','强','玉','文','海','云','志','红','平','杰','静','磊'])[1 + id / 20 % 20]
+				|| CASE WHEN id % 3 = 0 THEN '' ELSE (ARRAY['英','兰','民','林','波','峰','勇','娟','刚','敏','霞','宁','涛','鹏','慧','斌','俊','燕','辉','琴'])[1 + id / 400 % 20] END END,
 		CASE WHEN applicant_org THEN '' ELSE 'other' END
 	FROM ins RETURNING 1
 ),
@@ -82,6 +98,12 @@ decs AS (
 	SELECT id, 1, outcome, concluded_on, '{第六十八条}', '{"ruling": "（合成数据）"}', 'approved', (SELECT officer FROM params), (SELECT chief FROM params),
 		concluded_on::timestamptz, 'chief'
 	FROM ins WHERE outcome IS NOT NULL RETURNING case_id
+),
+dls AS (
+	-- the open case's decision deadline (60 / 30 working days, about 12 / 6 weeks)
+	INSERT INTO deadlines (case_id, kind, due_on, basis, status)
+	SELECT id, 'decision', accepted_on + CASE WHEN procedure = 'simplified' THEN 42 ELSE 84 END, '合成数据', 'open'
+	FROM ins WHERE status = 'accepted' RETURNING 1
 ),
 hears AS (
 	INSERT INTO hearings (case_id, starts_at, ends_at, online_link, notified_on, status, created_by)
@@ -119,7 +141,14 @@ sessions AS (
 	FROM suits WHERE complaint_received_on + 40 <= (SELECT today FROM params) AND id % 10 < 7 RETURNING 1
 )
 SELECT (SELECT count(*) FROM ins) AS cases, (SELECT count(*) FROM parties) + (SELECT count(*) FROM decs) + (SELECT count(*) FROM hears)
-	+ (SELECT count(*) FROM ops) + (SELECT count(*) FROM suits) + (SELECT count(*) FROM sessions) AS other`
+	+ (SELECT count(*) FROM ops) + (SELECT count(*) FROM suits) + (SELECT count(*) FROM sessions) + (SELECT count(*) FROM dls) AS other`
+
+// SyntheticVersion identifies what Synthetic generates (a hash of its statements): data kept between runs
+// (testdb.Kept) is rebuilt when it changes.
+func SyntheticVersion() string {
+	h := sha256.Sum256([]byte(synthBatch + indexSynthetic + vacuumAnalyze))
+	return hex.EncodeToString(h[:4])
+}
 
 // Synthetic adds n synthetic cases received over the five years before today, printing a progress bar to w.
 func Synthetic(ctx context.Context, db *sqlx.DB, n int, today date.Date, w io.Writer) error {
@@ -184,7 +213,7 @@ func SyntheticSpan(ctx context.Context, db *sqlx.DB, n int, today date.Date, spa
 
 const (
 	queryDemoUser  = `SELECT id FROM users WHERE username = $1`
-	countSynthetic = `SELECT count(*) FROM cases WHERE registration_no LIKE 'SYN-%'`
+	countSynthetic = `SELECT count(*) FROM cases WHERE query_code = 'SYNTHETI'`
 	vacuumAnalyze  = `VACUUM ANALYZE`
 	queryLastCase  = `SELECT coalesce(max(id), 0) FROM cases`
 	indexSynthetic = `UPDATE cases SET search = search_tokens(case_search_doc(id)) WHERE id > $1`
