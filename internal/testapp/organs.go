@@ -58,3 +58,21 @@ func (a *App) RequireRowSecurity() {
 	a.T.Helper()
 	testdb.RequireRowSecurity(a.T, a.DB)
 }
+
+// RequireAppRole ends a benchmark whose database role bypasses row-level security (a superuser, or BYPASSRLS):
+// its figures would leave out the cost of the organ policies that the application pays. scripts/pg.sh (make
+// bench) connects as the application role fuyi. It returns the role's name.
+func (a *App) RequireAppRole() string {
+	a.T.Helper()
+	var role struct {
+		Name   string `db:"rolname"`
+		Bypass bool   `db:"bypass"`
+	}
+	if err := a.DB.Get(&role, `SELECT rolname, rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user`); err != nil {
+		a.T.Fatalf("role: %v", err)
+	}
+	if role.Bypass {
+		a.T.Fatalf("the database role %s bypasses row-level security (superuser or BYPASSRLS): measure as the application role of scripts/pg.sh (make bench)", role.Name)
+	}
+	return role.Name
+}

@@ -63,6 +63,18 @@ func NewRowSecurity(t testing.TB, today date.Date) *App {
 	return New(t, today)
 }
 
+// Kept starts the app on a database kept between runs (testdb.Kept): the demo organisation and what seed
+// adds, built once per migration set and tag, then reused as it is. The test must not change its data.
+func Kept(t testing.TB, today date.Date, tag string, seed testdb.Seeder) *App {
+	t.Helper()
+	return onDB(t, today, testdb.Kept(t, "demo-v1+"+tag, func(ctx context.Context, db *sqlx.DB) error {
+		if err := Seed(ctx, db); err != nil {
+			return err
+		}
+		return seed(ctx, db)
+	}))
+}
+
 // NewCounted is New on a pool whose statements the returned counter counts.
 func NewCounted(t testing.TB, today date.Date) (*App, *testdb.Counter) {
 	t.Helper()
@@ -86,6 +98,12 @@ func onDB(t testing.TB, today date.Date, db *sqlx.DB) *App {
 		t.Fatal(err)
 	}
 	return &App{T: t, DB: db, Server: srv, Today: today, tokens: map[string]string{}}
+}
+
+// For is the app for another test or benchmark, e.g. the sub-benchmarks of a dataset that their parent built
+// once: their failures end t. The database, the server and the logged-in tokens are shared.
+func (a *App) For(t testing.TB) *App {
+	return &App{T: t, DB: a.DB, Server: a.Server, Today: a.Today, tokens: a.tokens}
 }
 
 // Response is a finished request.

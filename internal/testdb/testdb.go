@@ -171,6 +171,52 @@ func newDB(t testing.TB, tag string, seed Seeder, o database.Options) *sqlx.DB {
 	return db
 }
 
+// Kept returns a migrated database seeded by seed that is kept on the server after the test and reused by
+// later processes: its name (logged) follows the migrations and tag, so a change of either builds a new one
+// (the old one stays until dropped by hand). For benchmarks whose data takes minutes to generate and that do
+// not change it: the tag must name everything the data depends on (sizes, generator versions, dates).
+func Kept(t testing.TB, tag string, seed Seeder) *sqlx.DB {
+	t.Helper()
+	ctx := context.Background()
+	admin := URL(t)
+	adm, err := sqlx.Open("postgres", admin)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	defer closeOr(t, "admin pool", adm)
+	name := strings.Replace(templateName(tag), "fuyi_tpl_", "fuyi_keep_", 1)
+	conn, err := adm.Connx(ctx)
+	if err != nil {
+		t.Fatalf("testdb: connect: %v", err)
+	}
+	defer closeOr(t, "admin connection", conn)
+	if _, err := conn.ExecContext(ctx, lockTemplates); err != nil {
+		t.Fatalf("testdb: lock: %v", err)
+	}
+	var exists bool
+	err = conn.GetContext(ctx, &exists, queryDBExists, name)
+	if err == nil && !exists {
+		t0 := time.Now()
+		if err = build(ctx, conn, admin, name, seed); err == nil {
+			t.Logf("testdb: built database %s (%s) in %s; kept for the next run", name, tag, time.Since(t0).Round(time.Second))
+		}
+	} else if err == nil {
+		t.Logf("testdb: reusing database %s (%s)", name, tag)
+	}
+	if _, uerr := conn.ExecContext(ctx, unlockTemplates); uerr != nil {
+		err = errors.Join(err, uerr)
+	}
+	if err != nil {
+		t.Fatalf("testdb: kept database %s: %v", name, err)
+	}
+	db, err := database.OpenWith(ctx, withDB(admin, name), database.Options{MaxConns: 20})
+	if err != nil {
+		t.Fatalf("testdb: open: %v", err)
+	}
+	t.Cleanup(func() { closeOr(t, "kept pool", db) })
+	return db
+}
+
 func build(ctx context.Context, conn *sqlx.Conn, admin, tpl string, seed Seeder) (err error) {
 	tmp := tpl + "_building"
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, tmp)); err != nil {
