@@ -22,49 +22,57 @@ var phrases = []string{"行政处罚", "食品安全", "标签瑕疵", "送达�
 	"交通违法", "扣留车辆", "消防检查", "环境污染", "噪声扰民", "医疗纠纷", "教育收费", "价格违法", "商标侵权", "广告违法"}
 
 // BenchmarkPublicSearch measures GET /api/v1/public/decisions?q= over 100,000 published decisions (issue 6:
-// p95 < 50 ms) and over 10,000 for comparison.
+// p95 < 50 ms) and over 10,000 for comparison (sub-benchmarks published=n/search).
 func BenchmarkPublicSearch(b *testing.B) {
 	for _, n := range []int{10000, 100000} {
 		b.Run(fmt.Sprintf("published=%d", n), func(b *testing.B) {
-			a := testapp.New(b, date.MustParse("2026-11-22"))
-			seedPublications(b, a, n)
-			rng := rand.New(rand.NewSource(1))
-			var lat []time.Duration
-			byKind := map[int][]time.Duration{}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				p := phrases[rng.Intn(len(phrases))]
-				q := url.Values{"q": {p}}
-				switch i % 5 {
-				case 4:
-					q.Set("q", "稀有词语") // in 0.01% of the documents
-				case 1:
-					q.Set("q", string([]rune(p)[:1])) // one character
-				case 2:
-					q.Set("year", "2025")
-				case 3:
-					q.Set("agency", "3")
-				}
-				t0 := time.Now()
-				r := a.Do("GET", "/api/v1/public/decisions?"+q.Encode(), "", nil)
-				lat = append(lat, time.Since(t0))
-				byKind[i%5] = append(byKind[i%5], time.Since(t0))
-				if r.Status != 200 {
-					b.Fatalf("%d %s", r.Status, r.Body)
-				}
-			}
-			b.StopTimer()
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
-			for k, name := range []string{"phrase", "one-char", "phrase+year", "phrase+agency", "rare"} {
-				l := byKind[k]
-				sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
-				if len(l) > 0 {
-					b.ReportMetric(float64(l[len(l)*95/100].Microseconds())/1000, name+"-p95-ms")
-				}
-			}
+			// the data is seeded once: this level has a sub-benchmark, so go test calls it once, whereas it
+			// calls the leaf twice (N=1, then N=-benchtime)
+			parent := testapp.New(b, date.MustParse("2026-11-22"))
+			parent.RequireAppRole()
+			seedPublications(b, parent, n)
+			b.Run("search", func(b *testing.B) { publicSearch(b, parent.For(b)) })
 		})
+	}
+}
+
+// publicSearch is b.N public searches of the query mix, reporting p50-ms and p95-ms, overall and per kind.
+func publicSearch(b *testing.B, a *testapp.App) {
+	rng := rand.New(rand.NewSource(1))
+	var lat []time.Duration
+	byKind := map[int][]time.Duration{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := phrases[rng.Intn(len(phrases))]
+		q := url.Values{"q": {p}}
+		switch i % 5 {
+		case 4:
+			q.Set("q", "稀有词语") // in 0.01% of the documents
+		case 1:
+			q.Set("q", string([]rune(p)[:1])) // one character
+		case 2:
+			q.Set("year", "2025")
+		case 3:
+			q.Set("agency", "3")
+		}
+		t0 := time.Now()
+		r := a.Do("GET", "/api/v1/public/decisions?"+q.Encode(), "", nil)
+		lat = append(lat, time.Since(t0))
+		byKind[i%5] = append(byKind[i%5], time.Since(t0))
+		if r.Status != 200 {
+			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+	for k, name := range []string{"phrase", "one-char", "phrase+year", "phrase+agency", "rare"} {
+		l := byKind[k]
+		sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+		if len(l) > 0 {
+			b.ReportMetric(float64(l[len(l)*95/100].Microseconds())/1000, name+"-p95-ms")
+		}
 	}
 }
 
