@@ -35,10 +35,19 @@ TEST_DATABASE_URL="$admin0" go test -count=1 -v -run TestStatementsPerRegistrati
 echo "== abuse: public search under 200 clients, 1,000 idle connections declaring 2 MB"
 TEST_DATABASE_URL="$admin0" go test -count=1 -v -run 'TestPublicSearchAbuse|TestSlowClientsDeclaringLargeBodies' -timeout 20m ./internal/faults | grep -E 'p95|RSS|^(ok|FAIL|---)' | tee "$out/abuse.txt"
 echo "== Go benchmarks (this takes several minutes: 1,000,000-case datasets are generated)"
+# As the application role fuyi of scripts/pg.sh (no superuser, no BYPASSRLS), so that row-level security is
+# paid as in production; the benchmarks on PostgreSQL (alerts, searches, case list, report) fail under a role
+# that bypasses it (testapp.RequireAppRole).
 admin="${DATABASE_URL/dbname=fuyi/dbname=postgres}"
 export TEST_DATABASE_URL="$admin"
 go test -run XXX -bench RenderDecision -benchtime 50x ./internal/pdf | tee "$out/pdf.txt"
+# sub-benchmarks open=…/history=…/next-day; each size is seeded once (about 45 s for the 1M history)
 go test -run XXX -bench AlertRun -benchtime 5x -timeout 30m ./notices | tee "$out/alerts.txt"
+# sub-benchmarks published=10000/search and published=100000/search (each seeded once)
 go test -run XXX -bench PublicSearch -benchtime 500x -timeout 30m ./cases | tee "$out/search.txt"
+# 1M cases generated once (~2.5 min), then 16 sub-benchmarks cases=1000000/{chief,officer}/{first,due,
+# search/{name,regno,caseno,docno,respondent}}, chief/page500, chief/keyset, each with p50-ms and p95-ms; a
+# sub-benchmark stops sampling after BENCH_LEAF_SECONDS (30 s) with at least 5 requests (see samples)
 BENCH_CASES=1000000 go test -run XXX -bench CaseList -benchtime 200x -timeout 60m ./cases | tee "$out/caselist.txt"
+# sub-benchmarks cases=100000/compute and cases=1000000/compute (each size generated once)
 go test -run XXX -bench MonthlyReport -benchtime 30x -timeout 30m ./reports | tee "$out/report.txt"

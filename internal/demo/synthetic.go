@@ -20,7 +20,7 @@ import (
 // hearings (≈30%), lawsuits after the decision (≈4%) with court sessions, and 意见书 (≈2%). What the staff search
 // finds a case by looks as in production: the 登记号 as intake numbers it (window code or FYJG, year, the
 // registration sequence), the 案号, the contested act's 文号 (the respondent's 代字, year, number), applicants'
-// names from common surnames and given names (each name shared by some tens of cases at 1,000,000), company
+// names from common surnames and given names (at 1,000,000 each shared by tens to hundreds of cases), company
 // names; the cases still open have their open decision deadline (for the list's due-date sort and the alerts).
 const synthBatch = `
 WITH params AS (SELECT $1::date AS today, $2::int AS base, $3::int AS n, $4::bigint AS chief, $5::bigint AS officer, $6::int AS span),
