@@ -1,6 +1,7 @@
 package testapp
 
 import (
+	"context"
 	"fmt"
 
 	"fuyi/internal/database"
@@ -59,9 +60,10 @@ func (a *App) RequireRowSecurity() {
 	testdb.RequireRowSecurity(a.T, a.DB)
 }
 
-// RequireAppRole ends a benchmark whose database role bypasses row-level security (a superuser, or BYPASSRLS):
-// its figures would leave out the cost of the organ policies that the application pays. scripts/pg.sh (make
-// bench) connects as the application role fuyi. It returns the role's name.
+// RequireAppRole ends a benchmark that would not measure what production pays: a database role that bypasses
+// row-level security (a superuser, or BYPASSRLS) leaves out the organ policies, and a database without the
+// LEAKPROOF marks (database.LeakproofSQL: scripts/pg.sh, `fuyi db-leakproof`) cannot search an index under
+// them. scripts/pg.sh (make bench) gives the application role fuyi and the marks. It returns the role's name.
 func (a *App) RequireAppRole() string {
 	a.T.Helper()
 	var role struct {
@@ -73,6 +75,13 @@ func (a *App) RequireAppRole() string {
 	}
 	if role.Bypass {
 		a.T.Fatalf("the database role %s bypasses row-level security (superuser or BYPASSRLS): measure as the application role of scripts/pg.sh (make bench)", role.Name)
+	}
+	missing, err := database.LeakproofMissing(context.Background(), a.DB)
+	if err != nil {
+		a.T.Fatalf("leakproof marks: %v", err)
+	}
+	if len(missing) > 0 {
+		a.T.Fatalf("%s (start the cluster with the current scripts/pg.sh, or run fuyi db-leakproof)", database.LeakproofWarning(missing))
 	}
 	return role.Name
 }
