@@ -36,8 +36,8 @@ echo "== abuse: public search under 200 clients, 1,000 idle connections declarin
 TEST_DATABASE_URL="$admin0" go test -count=1 -v -run 'TestPublicSearchAbuse|TestSlowClientsDeclaringLargeBodies' -timeout 20m ./internal/faults | grep -E 'p95|RSS|^(ok|FAIL|---)' | tee "$out/abuse.txt"
 echo "== Go benchmarks (this takes several minutes: 1,000,000-case datasets are generated)"
 # As the application role fuyi of scripts/pg.sh (no superuser, no BYPASSRLS), so that row-level security is
-# paid as in production; the benchmarks on PostgreSQL (alerts, searches, case list, report) fail under a role
-# that bypasses it (testapp.RequireAppRole).
+# paid as in production (with pg.sh's LEAKPROOF marks); the benchmarks on PostgreSQL (alerts, searches, case
+# list, report) fail under a role that bypasses it, or without the marks (testapp.RequireAppRole).
 admin="${DATABASE_URL/dbname=fuyi/dbname=postgres}"
 export TEST_DATABASE_URL="$admin"
 go test -run XXX -bench RenderDecision -benchtime 50x ./internal/pdf | tee "$out/pdf.txt"
