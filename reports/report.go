@@ -159,8 +159,19 @@ type counter struct {
 // queries, each driven by an index on the period's dates (or the open-interval GiST index), so that the
 // cost follows the period and not the history.
 const (
-	qReceived = `SELECT a.category, '' AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
-		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1`
+	// what was received in the period, by category (the table's rows), matter, respondent level, applicant and
+	// window: one index-only scan of the period, grouped five ways (k: c, m, l, a, w), each kind in its order
+	// (level and applicant by label, window by count)
+	qReceivedBy = `SELECT k, label, n FROM (
+		SELECT CASE WHEN GROUPING(category) = 0 THEN 'c' WHEN GROUPING(matter) = 0 THEN 'm' WHEN GROUPING(level) = 0 THEN 'l'
+				WHEN GROUPING(applicant) = 0 THEN 'a' ELSE 'w' END AS k,
+			coalesce(category, matter, level, applicant, win) AS label, count(*) AS n
+		FROM (SELECT a.category, c.matter, a.level, CASE WHEN c.applicant_org THEN '法人或其他组织' ELSE '公民' END AS applicant,
+				coalesce(w.name, CASE WHEN c.transferred_from IS NOT NULL THEN '其他复议机关转送' ELSE '复议机构直接收件' END) AS win
+			FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id LEFT JOIN windows w ON w.id = c.window_id
+			WHERE c.received_on BETWEEN $1 AND $2) x
+		GROUP BY GROUPING SETS ((category), (matter), (level), (applicant), (win))) g
+		ORDER BY k, CASE WHEN k = 'w' THEN -n ELSE 0 END, CASE WHEN k = 'a' THEN label END DESC, label`
 	qAccepted = `SELECT a.category, CASE WHEN c.procedure = 'simplified' THEN 's' ELSE 'o' END AS k, count(*) AS n
 		FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id WHERE c.accepted_on BETWEEN $1 AND $2 GROUP BY 1, 2`
 	qRejected = `SELECT a.category, c.reject_kind AS k, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
@@ -185,13 +196,6 @@ const (
 		UNION ALL
 		SELECT a.category, 'r' AS k, count(*) AS n FROM opinion_letters l JOIN cases c ON c.id = l.case_id JOIN agencies a ON a.id = c.respondent_agency_id
 		WHERE l.reported_on BETWEEN $1 AND $2 GROUP BY 1`
-	qByMatter = `SELECT matter AS label, count(*) AS n FROM cases WHERE received_on BETWEEN $1 AND $2 GROUP BY 1`
-	qByLevel  = `SELECT a.level AS label, count(*) AS n FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id
-		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`
-	qByApplicant = `SELECT CASE WHEN c.applicant_org THEN '法人或其他组织' ELSE '公民' END AS label, count(*) AS n
-		FROM cases c WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1 DESC`
-	qByWindow = `SELECT coalesce(w.name, CASE WHEN c.transferred_from IS NOT NULL THEN '其他复议机关转送' ELSE '复议机构直接收件' END) AS label, count(*) AS n FROM cases c LEFT JOIN windows w ON w.id = c.window_id
-		WHERE c.received_on BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 2 DESC, 1`
 	qConcludedFacts = `SELECT count(*) FILTER (WHERE c.hearing_held) AS heard, avg(c.concluded_on - c.accepted_on)::float8 AS avg_days
 		FROM cases c WHERE c.concluded_on BETWEEN $1 AND $2`
 	qPerformance = `SELECT count(*) FILTER (WHERE met_on IS NOT NULL AND met_on <= due_on) AS num, count(*) AS den
@@ -241,7 +245,6 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 		args []any
 		add  func(x *Row, k string, n int)
 	}{
-		{qReceived, []any{p.From, p.To}, func(x *Row, _ string, n int) { x.Received += n }},
 		{qAccepted, []any{p.From, p.To}, func(x *Row, k string, n int) {
 			x.Accepted += n
 			if k == "s" {
@@ -313,10 +316,12 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 	}
 	var lit *lawsuits.Stats
 	var ic []counter
-	g.Go(func() (err error) { r.ByMatter, err = ordered(ctx, db, qByMatter, cases.Matters, p); return })
-	g.Go(func() error { return sqlx.SelectContext(ctx, db, &r.ByLevel, qByLevel, p.From, p.To) })
-	g.Go(func() error { return sqlx.SelectContext(ctx, db, &r.ByApplicant, qByApplicant, p.From, p.To) })
-	g.Go(func() error { return sqlx.SelectContext(ctx, db, &r.ByWindow, qByWindow, p.From, p.To) })
+	var received []struct {
+		Kind  string `db:"k"`
+		Label string `db:"label"`
+		N     int    `db:"n"`
+	}
+	g.Go(func() error { return sqlx.SelectContext(ctx, db, &received, qReceivedBy, p.From, p.To) })
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &facts, qConcludedFacts, p.From, p.To) })
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &perf, qPerformance, p.From, p.To) })
 	g.Go(func() error { return sqlx.GetContext(ctx, db, &overdue, qOverdue, p.From, p.To) })
@@ -338,6 +343,25 @@ func Compute(ctx context.Context, db *sqlx.DB, p Period, withContext bool) (*Rep
 		for _, c := range results[i] {
 			s.add(row(c.Category), c.Key, c.N)
 		}
+	}
+	matters := map[string]int{}
+	for _, c := range received {
+		switch c.Kind {
+		case "c":
+			row(c.Label).Received += c.N
+		case "m":
+			matters[c.Label] = c.N
+		case "l":
+			r.ByLevel = append(r.ByLevel, Count{Label: c.Label, N: c.N})
+		case "a":
+			r.ByApplicant = append(r.ByApplicant, Count{Label: c.Label, N: c.N})
+		case "w":
+			r.ByWindow = append(r.ByWindow, Count{Label: c.Label, N: c.N})
+		}
+	}
+	r.ByMatter = make([]Count, len(cases.Matters)) // every matter, in the fixed order
+	for i, m := range cases.Matters {
+		r.ByMatter[i] = Count{Label: m, N: matters[m]}
 	}
 	total := Row{Label: "合计", ByOutcome: map[string]int{}}
 	for _, c := range Categories {
@@ -416,23 +440,6 @@ func openOn(x date.Date) string {
 		return qOpenOnRecent
 	}
 	return qOpenOnInterval
-}
-
-// ordered counts by a label in a fixed list order (missing labels as 0).
-func ordered(ctx context.Context, db *sqlx.DB, q string, labels []string, p Period) ([]Count, error) {
-	var cs []Count
-	if err := sqlx.SelectContext(ctx, db, &cs, q, p.From, p.To); err != nil {
-		return nil, err
-	}
-	m := map[string]int{}
-	for _, c := range cs {
-		m[c.Label] = c.N
-	}
-	out := make([]Count, len(labels))
-	for i, l := range labels {
-		out[i] = Count{Label: l, N: m[l]}
-	}
-	return out, nil
 }
 
 // balance checks 上期结转 + 受理 = 审结 + 未审结 and 审结 = Σ by outcome on every row, saying where it fails.

@@ -5,17 +5,13 @@ package reports
 func Statements() []string {
 	return []string{
 		queryPublishedPeriods,
-		qReceived,
+		qReceivedBy,
 		qAccepted,
 		qRejected,
 		qConcluded,
 		qOpenOnRecent,
 		qOpenOnInterval,
 		qOpinions,
-		qByMatter,
-		qByLevel,
-		qByApplicant,
-		qByWindow,
 		qConcludedFacts,
 		qPerformance,
 		qOverdue,
