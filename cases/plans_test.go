@@ -84,3 +84,42 @@ func TestSameActKeyIsTheColumnsRule(t *testing.T) {
 		}
 	}
 }
+
+// An officer's search selects the few cases of the officer first and checks the term on them only: neither
+// the count nor the page of the list searches the term's postings in cases_search (as many as the cases of
+// the organ that match it, a third of them for a respondent's name) to filter them by the team afterwards.
+// (It holds with row-level security and without: no RequireRowSecurity.)
+func TestOfficerSearchReadsTheVisibleCasesFirst(t *testing.T) {
+	db := testdb.New(t, "", nil)
+	ctx := database.WithOrgan(context.Background(), 1)
+	officer := &auth.User{ID: 1, Role: auth.RoleOfficer}
+	f := Filter{Query: "南京市公安局栖霞分局", After: "2026-01-05_7"}
+	w, args := f.where(officer)
+	if !strings.Contains(w, "c.id = ANY(ARRAY(SELECT") {
+		t.Errorf("the officer's search does not select the officer's cases first: %s", w)
+	}
+	pageArgs := append([]any{}, args...)
+	order, after, err := f.order(&pageArgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, q := range map[string]struct {
+		sql  string
+		args []any
+	}{
+		"count": {fmt.Sprintf(countPage, w, CountCap+1), args},
+		"page":  {fmt.Sprintf(listColumns+` WHERE %s AND %s ORDER BY %s LIMIT 21 OFFSET 0`, w, after, order), pageArgs},
+	} {
+		scans := testdb.IndexScans(t, ctx, db, q.sql, q.args...)
+		if _, ok := indexCond(scans, "cases_search"); ok {
+			t.Errorf("the officer's search (%s) searches cases_search for the term: %+v", name, scans)
+		}
+		byID := false
+		for _, s := range scans {
+			byID = byID || strings.HasPrefix(s.Index, "cases_") && strings.Contains(s.Cond, "id = ANY (")
+		}
+		if !byID {
+			t.Errorf("the officer's search (%s) does not read the officer's cases by id: %+v", name, scans)
+		}
+	}
+}
