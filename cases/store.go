@@ -145,6 +145,8 @@ type Filter struct {
 	After        string    // keyset cursor (Page.Next of the page before); with the received sorts only
 	Limit        int
 	Offset       int
+
+	common bool // the search matches at least probeAbove cases (ListPage counts them first): rows probes
 }
 
 // Sorts of the case list.
@@ -234,10 +236,21 @@ func (f Filter) where(u *auth.User) (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		// the bigram index (cases_search); a text without letters, digits or Han characters finds nothing
-		where = append(where, "c.search @@ search_query("+arg(q)+")")
+		// (last, for rows' probe)
+		where = append(where, fmt.Sprintf(searchCond, arg(q)))
 	}
 	return strings.Join(where, " AND "), args
 }
+
+const searchCond = "c.search @@ search_query(%s)"
+
+// probeWindow is how many of the newest cases (in the sort's order) a search that matches at least probeAbove
+// cases reads first: a common term (a respondent's name) fills its page from them, whereas cases_search gives
+// all its matches, to be read and sorted (a rarer term's are few: the probe would mostly be wasted).
+const (
+	probeWindow = 2000
+	probeAbove  = 1000
+)
 
 const listColumns = `SELECT c.id, c.registration_no, c.case_no, c.status, c.received_on, c.act_title, c.act_doc_no, c.late_note, c.complex,
 		a.name AS agency_name, coalesce(wi.code, '') AS window_code,
@@ -319,6 +332,7 @@ func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, er
 	if total > CountCap {
 		p.Total, p.More = CountCap, true
 	}
+	f.common = total >= probeAbove
 	items, more, err := s.rows(ctx, f, w, args)
 	if err != nil {
 		return nil, err
@@ -337,12 +351,15 @@ func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]Lis
 	if err != nil {
 		return nil, false, err
 	}
-	if after != "" {
-		w += " AND " + after
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
+	}
+	if items, ok, err := s.probe(ctx, f, w, args, order, after, limit); err != nil || ok {
+		return items, ok, err
+	}
+	if after != "" {
+		w += " AND " + after
 	}
 	q := fmt.Sprintf(listColumns+` WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit+1, f.Offset)
 	var items []ListItem
@@ -357,6 +374,38 @@ func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]Lis
 		items = []ListItem{}
 	}
 	return items, more, nil
+}
+
+// probe reads a common search's page (limit+1 rows) from the probeWindow newest cases of the user in the
+// page's order (after its cursor): ok when their matches fill it, for then no older match can belong on it
+// (the order is total: received_on, id). Otherwise the caller searches cases_search. Only for a search alone
+// (no other filter, the received sorts, a near page): w is where's, ending with its searchCond.
+func (s *Store) probe(ctx context.Context, f Filter, w string, args []any, order, after string, limit int) ([]ListItem, bool, error) {
+	if !f.common || strings.TrimSpace(f.Query) == "" || len(f.Status) > 0 || f.ReviewQueue || f.OnlyDue || f.Overdue || f.Understaffed ||
+		f.Window > 0 || f.AgencyID > 0 || f.OfficerID > 0 || !f.ReceivedFrom.IsZero() || !f.ReceivedTo.IsZero() ||
+		f.ByDue || f.Sort == SortDue || f.Offset+limit >= probeWindow/10 {
+		return nil, false, nil
+	}
+	prefix, _, _ := strings.Cut(searchCond, "%s")
+	k := strings.LastIndex(w, " AND "+prefix)
+	if k < 0 {
+		return nil, false, nil
+	}
+	base, search := w[:k], w[k+len(" AND "):]
+	if after != "" {
+		base += " AND " + after
+	}
+	from := fmt.Sprintf("FROM (SELECT * FROM cases c WHERE %s ORDER BY %s LIMIT %d) c JOIN", base, order, probeWindow)
+	q := fmt.Sprintf(strings.Replace(listColumns, "FROM cases c JOIN", from, 1)+` WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
+		search, order, limit+1, f.Offset)
+	var items []ListItem
+	if err := sqlx.SelectContext(ctx, s.db, &items, q, args...); err != nil {
+		return nil, false, fmt.Errorf("cases: list (newest): %w", err)
+	}
+	if len(items) <= limit {
+		return nil, false, nil
+	}
+	return items[:limit], true, nil
 }
 
 const queryParties = `SELECT id, case_id, role, position, kind, name, id_type, id_number, credit_code, legal_rep, legal_rep_title, phone,
