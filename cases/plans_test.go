@@ -123,3 +123,54 @@ func TestOfficerSearchReadsTheVisibleCasesFirst(t *testing.T) {
 		}
 	}
 }
+
+// A whole 登记号, 案号 or 文号 is found by text equality (LEAKPROOF) on the btree indexes of registration_no,
+// case_no and act_key, never through cases_search, whose posting lists of its words ('sfs01', '2026', the
+// Han pairs of 栖政复) hold nearly every case: neither the count nor the page of the list reads cases_search.
+func TestStaffSearchOfAWholeNumberSearchesItsColumns(t *testing.T) {
+	db := testdb.New(t, "", nil)
+	testdb.RequireRowSecurity(t, db)
+	ctx := database.WithOrgan(context.Background(), 1)
+	chief := &auth.User{Role: auth.RoleChief}
+	for q, want := range map[string]string{
+		"SFS01-2026-000123": "SFS01-2026-000123", " sfs01-2026-000123 ": "SFS01-2026-000123",
+		"栖政复〔2025〕12号": "栖政复〔2025〕12号", "栖政复[2025]12号": "栖政复〔2025〕12号", "栖政复（2025）12号": "栖政复〔2025〕12号",
+		"宁公栖行罚决字(2025)7号": "宁公栖行罚决字〔2025〕7号",
+	} {
+		f := Filter{Query: q}
+		w, args := f.where(chief)
+		if !strings.Contains(w, "c.registration_no = ") || args[len(args)-1] != want {
+			t.Errorf("%q: not searched as the number %q: %s %v", q, want, w, args)
+			continue
+		}
+		pageArgs := append([]any{}, args...)
+		order, _, err := f.order(&pageArgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, sql := range map[string]string{
+			"count": fmt.Sprintf(countPage, w, CountCap+1),
+			"page":  fmt.Sprintf(listColumns+` WHERE %s ORDER BY %s LIMIT 21 OFFSET 0`, w, order),
+		} {
+			scans := testdb.IndexScans(t, ctx, db, sql, pageArgs...)
+			if _, ok := indexCond(scans, "cases_search"); ok {
+				t.Errorf("%q (%s) searches cases_search: %+v", q, name, scans)
+			}
+			for _, col := range []string{"registration_no =", "case_no =", "act_key ="} {
+				found := false
+				for _, s := range scans {
+					found = found || strings.Contains(s.Cond, col)
+				}
+				if !found {
+					t.Errorf("%q (%s) does not search the index of %s: %+v", q, name, col, scans)
+				}
+			}
+		}
+	}
+	// partial numbers and other texts stay word searches
+	for _, q := range []string{"SFS01-2026", "SFS01-2026-0001", "栖政复〔2025〕", "栖政复", "南京市公安局栖霞分局", "000123"} {
+		if w, _ := (Filter{Query: q}).where(chief); !strings.Contains(w, "search @@") {
+			t.Errorf("%q is searched as a number: %s", q, w)
+		}
+	}
+}

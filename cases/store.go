@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -145,8 +146,6 @@ type Filter struct {
 	After        string    // keyset cursor (Page.Next of the page before); with the received sorts only
 	Limit        int
 	Offset       int
-
-	common bool // the search matches at least probeAbove cases (ListPage counts them first): rows probes
 }
 
 // Sorts of the case list.
@@ -235,22 +234,52 @@ func (f Filter) where(u *auth.User) (string, []any) {
 		where = append(where, "c.received_on <= "+arg(f.ReceivedTo))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		// the bigram index (cases_search); a text without letters, digits or Han characters finds nothing
-		// (last, for rows' probe)
-		where = append(where, fmt.Sprintf(searchCond, arg(q)))
+		if no, ok := identifier(q); ok {
+			// a whole 登记号, 案号 or 文号: that number exactly, through the btree indexes of the three columns
+			where = append(where, fmt.Sprintf(identifierCond, arg(no)))
+		} else {
+			// the bigram index (cases_search); a text without letters, digits or Han characters finds nothing
+			// (last, for rows' probe)
+			where = append(where, fmt.Sprintf(searchCond, arg(q)))
+		}
 	}
 	return strings.Join(where, " AND "), args
 }
 
 const searchCond = "c.search @@ search_query(%s)"
 
-// probeWindow is how many of the newest cases (in the sort's order) a search that matches at least probeAbove
-// cases reads first: a common term (a respondent's name) fills its page from them, whereas cases_search gives
-// all its matches, to be read and sorted (a rarer term's are few: the probe would mostly be wasted).
-const (
-	probeWindow = 2000
-	probeAbove  = 1000
+// identifierCond finds a whole 登记号 (registration_no, unique), 案号 (case_no, unique) or 文号 (act_key,
+// cases_act_series) by text equality, which is LEAKPROOF: under row-level security the three btree indexes
+// are searched, never the posting lists of the number's words in cases_search ('sfs01', '2026': nearly every case).
+// (act_doc_no <> "" in SQL quotes: the predicate of cases_act_series; a number is never the key of an empty 文号)
+const identifierCond = "(c.registration_no = %[1]s OR c.case_no = %[1]s OR c.act_key = %[1]s AND c.act_doc_no <> '')"
+
+var (
+	// registrationNo is a whole 登记号: a window code (or the organ's prefix), the year, a serial of 6 digits or more
+	registrationNo = regexp.MustCompile(`^[A-Z0-9]{2,16}-[0-9]{4}-[0-9]{6,}$`)
+	// bracketedNo is a whole 案号 or 文号: 栖政复〔2025〕12号 (brackets as typed are read as 〔〕)
+	bracketedNo = regexp.MustCompile(`^\p{Han}[\p{Han}A-Za-z0-9]*〔[0-9]{4}〕[0-9]+号$`)
 )
+
+// identifier is the number a search text is, when it is a whole 登记号, 案号 or 文号 (normalised: upper case,
+// brackets as the organ writes them, no spaces). Such a text finds exactly the cases carrying that number as
+// their 登记号, 案号 or 文号: what a clerk typing a whole number means. (The word search found more: each
+// number's words as prefixes anywhere in a case, e.g. FYJG-2025-000001 accepted as 栖政复〔2026〕… for
+// FYJG-2026-000001, or 栖政复〔2025〕120号 for 栖政复〔2025〕12号.)
+func identifier(q string) (string, bool) {
+	if no := strings.ToUpper(q); registrationNo.MatchString(no) {
+		return no, true
+	}
+	if no := CaseNumberReplacer.Replace(q); bracketedNo.MatchString(no) {
+		return no, true
+	}
+	return "", false
+}
+
+// probeWindow is how many of the newest cases (in the sort's order) a search reads first: a common term (a
+// respondent's name) fills its page from them, whereas cases_search gives all its matches, to be read, sorted
+// and counted (a whole 登记号, 案号 or 文号 is not probed: identifierCond finds it by its btree index).
+const probeWindow = 2000
 
 const listColumns = `SELECT c.id, c.registration_no, c.case_no, c.status, c.received_on, c.act_title, c.act_doc_no, c.late_note, c.complex,
 		a.name AS agency_name, coalesce(wi.code, '') AS window_code,
@@ -310,7 +339,8 @@ func (s *Store) List(ctx context.Context, u *auth.User, f Filter) ([]ListItem, i
 // Page is a page of the case list.
 type Page struct {
 	Items []ListItem `json:"items"`
-	// Total counts the matching cases up to CountCap; beyond, it is CountCap and More is true.
+	// Total counts the matching cases up to CountCap; beyond, it is CountCap and More is true. A common search
+	// term is not counted: Total is then the lower bound its page showed (More true).
 	Total int  `json:"total"`
 	More  bool `json:"total_is_lower_bound"`
 	// Next is the keyset cursor of the following page (?after=), "" on the last page or with the due sort.
@@ -322,24 +352,45 @@ const countPage = `SELECT count(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT %d
 
 // ListPage returns a page of the cases the user may see with the count capped at CountCap: its cost does not
 // grow with the number of cases.
+//
+// A search alone is first read from the user's probeWindow newest cases (probe): when their matches fill the
+// page, the term is common and is not counted (counting it would read its whole posting list in cases_search,
+// a third of the organ's cases for a respondent's name): Total is then the lower bound the probe saw (the
+// matches up to the page's and one more), More true. Otherwise it is counted and listed as any filter.
 func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
 	w, args := f.where(u)
-	var total int
-	if err := sqlx.GetContext(ctx, s.db, &total, fmt.Sprintf(countPage, w, CountCap+1), args...); err != nil {
-		return nil, fmt.Errorf("cases: count: %w", err)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
 	}
-	p := &Page{Total: total}
-	if total > CountCap {
-		p.Total, p.More = CountCap, true
-	}
-	f.common = total >= probeAbove
-	items, more, err := s.rows(ctx, f, w, args)
+	pargs := append([]any{}, args...)
+	order, after, err := f.order(&pargs)
 	if err != nil {
 		return nil, err
 	}
-	p.Items = items
-	if more && len(items) > 0 && f.Sort != SortDue && !f.ReviewQueue && !f.ByDue {
-		last := items[len(items)-1]
+	items, ok, err := s.probe(ctx, f, w, pargs, order, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	var p *Page
+	more := ok
+	if ok {
+		p = &Page{Items: items, Total: f.Offset + limit + 1, More: true}
+	} else {
+		var total int
+		if err := sqlx.GetContext(ctx, s.db, &total, fmt.Sprintf(countPage, w, CountCap+1), args...); err != nil {
+			return nil, fmt.Errorf("cases: count: %w", err)
+		}
+		p = &Page{Total: total}
+		if total > CountCap {
+			p.Total, p.More = CountCap, true
+		}
+		if p.Items, more, err = s.rows(ctx, f, w, args); err != nil {
+			return nil, err
+		}
+	}
+	if more && len(p.Items) > 0 && f.Sort != SortDue && !f.ReviewQueue && !f.ByDue {
+		last := p.Items[len(p.Items)-1]
 		p.Next = fmt.Sprintf("%s_%d", last.ReceivedOn, last.ID)
 	}
 	return p, nil
@@ -354,9 +405,6 @@ func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]Lis
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
-	}
-	if items, ok, err := s.probe(ctx, f, w, args, order, after, limit); err != nil || ok {
-		return items, ok, err
 	}
 	if after != "" {
 		w += " AND " + after
@@ -376,12 +424,12 @@ func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]Lis
 	return items, more, nil
 }
 
-// probe reads a common search's page (limit+1 rows) from the probeWindow newest cases of the user in the
+// probe reads a search's page (limit+1 rows) from the probeWindow newest cases of the user in the
 // page's order (after its cursor): ok when their matches fill it, for then no older match can belong on it
 // (the order is total: received_on, id). Otherwise the caller searches cases_search. Only for a search alone
 // (no other filter, the received sorts, a near page): w is where's, ending with its searchCond.
 func (s *Store) probe(ctx context.Context, f Filter, w string, args []any, order, after string, limit int) ([]ListItem, bool, error) {
-	if !f.common || strings.TrimSpace(f.Query) == "" || len(f.Status) > 0 || f.ReviewQueue || f.OnlyDue || f.Overdue || f.Understaffed ||
+	if strings.TrimSpace(f.Query) == "" || len(f.Status) > 0 || f.ReviewQueue || f.OnlyDue || f.Overdue || f.Understaffed ||
 		f.Window > 0 || f.AgencyID > 0 || f.OfficerID > 0 || !f.ReceivedFrom.IsZero() || !f.ReceivedTo.IsZero() ||
 		f.ByDue || f.Sort == SortDue || f.Offset+limit >= probeWindow/10 {
 		return nil, false, nil

@@ -122,8 +122,8 @@ var API = []apidoc.Op{
 		Body:        cases.Application{}, Enums: with(applicationEnums(""), "channel", cases.Channels),
 		Example: exampleApplication, Status: fiber.StatusCreated, Answer: cases.View{}, Idempotent: true},
 	{Method: fiber.MethodGet, Path: "/api/v1/cases", Summary: "调用者可见的案件",
-		Description: "检索经索引：登记号、案号、被申请行政行为文号与名称、被申请人、当事人姓名（名称）及证件号码、统一社会信用代码。" +
-			"总数最多计到10000件（total_is_lower_bound 为 true 表示更多）；按页码可翻到第10000件，next 为下一页游标（after=），可翻到最后。" +
+		Description: "检索经索引：登记号、案号、被申请行政行为文号与名称、被申请人、当事人姓名（名称）及证件号码、统一社会信用代码；完整的登记号、案号或文号只查出该号的案件。" +
+			"总数最多计到10000件；常见检索词（最近的案件已足一页）不计总数；total_is_lower_bound 为 true 时 total 是下限（至少 total 件）。按页码可翻到第 total 件，next 为下一页游标（after=），可翻到最后。" +
 			"format=csv 或 xlsx 导出筛选结果（最多50000行）。",
 		Params: []apidoc.Param{{Name: "q", Description: "登记号、案号、文号、当事人姓名或证件号码、被申请人"},
 			{Name: "status", Description: "状态，可用逗号分隔多个", Enum: ptr(statusEnum())},
