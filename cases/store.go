@@ -276,10 +276,16 @@ func identifier(q string) (string, bool) {
 	return "", false
 }
 
-// probeWindow is how many of the newest cases (in the sort's order) a search reads first: a common term (a
-// respondent's name) fills its page from them, whereas cases_search gives all its matches, to be read, sorted
-// and counted (a whole 登记号, 案号 or 文号 is not probed: identifierCond finds it by its btree index).
-const probeWindow = 2000
+// probeWindow is how many of the newest cases (in the sort's order) a search that matches at least probeAbove
+// cases reads: a common term (a respondent's name) fills its page from them, whereas cases_search gives all
+// its matches, to be read and sorted. Every search first reads the firstProbe newest cases (cheap for a rare
+// term, which fails it): a term that fills its page from them is not counted either (a whole 登记号, 案号 or
+// 文号 is not probed: identifierCond finds it by its btree index).
+const (
+	probeWindow = 2000
+	probeAbove  = 1000
+	firstProbe  = 200
+)
 
 const listColumns = `SELECT c.id, c.registration_no, c.case_no, c.status, c.received_on, c.act_title, c.act_doc_no, c.late_note, c.complex,
 		a.name AS agency_name, coalesce(wi.code, '') AS window_code,
@@ -353,10 +359,11 @@ const countPage = `SELECT count(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT %d
 // ListPage returns a page of the cases the user may see with the count capped at CountCap: its cost does not
 // grow with the number of cases.
 //
-// A search alone is first read from the user's probeWindow newest cases (probe): when their matches fill the
+// A search alone is first read from the user's firstProbe newest cases (probe): when their matches fill the
 // page, the term is common and is not counted (counting it would read its whole posting list in cases_search,
 // a third of the organ's cases for a respondent's name): Total is then the lower bound the probe saw (the
-// matches up to the page's and one more), More true. Otherwise it is counted and listed as any filter.
+// matches up to the page's and one more), More true. Otherwise it is counted, and a term matching at least
+// probeAbove cases is read from the probeWindow newest cases, then, when they do not fill the page, as any filter.
 func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, error) {
 	w, args := f.where(u)
 	limit := f.Limit
@@ -368,7 +375,7 @@ func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, er
 	if err != nil {
 		return nil, err
 	}
-	items, ok, err := s.probe(ctx, f, w, pargs, order, after, limit)
+	items, ok, err := s.probe(ctx, f, w, pargs, order, after, limit, firstProbe)
 	if err != nil {
 		return nil, err
 	}
@@ -385,8 +392,16 @@ func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, er
 		if total > CountCap {
 			p.Total, p.More = CountCap, true
 		}
-		if p.Items, more, err = s.rows(ctx, f, w, args); err != nil {
-			return nil, err
+		// a term matching at least probeAbove cases: its page from the probeWindow newest (as counted: exact Total)
+		if total >= probeAbove {
+			if p.Items, more, err = s.probe(ctx, f, w, pargs, order, after, limit, probeWindow); err != nil {
+				return nil, err
+			}
+		}
+		if !more {
+			if p.Items, more, err = s.rows(ctx, f, w, args); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if more && len(p.Items) > 0 && f.Sort != SortDue && !f.ReviewQueue && !f.ByDue {
@@ -424,11 +439,11 @@ func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]Lis
 	return items, more, nil
 }
 
-// probe reads a search's page (limit+1 rows) from the probeWindow newest cases of the user in the
+// probe reads a search's page (limit+1 rows) from the window newest cases of the user in the
 // page's order (after its cursor): ok when their matches fill it, for then no older match can belong on it
 // (the order is total: received_on, id). Otherwise the caller searches cases_search. Only for a search alone
 // (no other filter, the received sorts, a near page): w is where's, ending with its searchCond.
-func (s *Store) probe(ctx context.Context, f Filter, w string, args []any, order, after string, limit int) ([]ListItem, bool, error) {
+func (s *Store) probe(ctx context.Context, f Filter, w string, args []any, order, after string, limit, window int) ([]ListItem, bool, error) {
 	if strings.TrimSpace(f.Query) == "" || len(f.Status) > 0 || f.ReviewQueue || f.OnlyDue || f.Overdue || f.Understaffed ||
 		f.Window > 0 || f.AgencyID > 0 || f.OfficerID > 0 || !f.ReceivedFrom.IsZero() || !f.ReceivedTo.IsZero() ||
 		f.ByDue || f.Sort == SortDue || f.Offset+limit >= probeWindow/10 {
@@ -443,7 +458,7 @@ func (s *Store) probe(ctx context.Context, f Filter, w string, args []any, order
 	if after != "" {
 		base += " AND " + after
 	}
-	from := fmt.Sprintf("FROM (SELECT * FROM cases c WHERE %s ORDER BY %s LIMIT %d) c JOIN", base, order, probeWindow)
+	from := fmt.Sprintf("FROM (SELECT * FROM cases c WHERE %s ORDER BY %s LIMIT %d) c JOIN", base, order, window)
 	q := fmt.Sprintf(strings.Replace(listColumns, "FROM cases c JOIN", from, 1)+` WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
 		search, order, limit+1, f.Offset)
 	var items []ListItem
