@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lib/pq"
 	"github.com/xuri/excelize/v2"
 
 	"fuyi/internal/testapp"
@@ -168,5 +169,90 @@ func TestCaseListSearchFiltersAndPages(t *testing.T) {
 	if page.Status != 200 || !strings.Contains(string(page.Body), "欧阳明月") || strings.Contains(string(page.Body), "司马长风") ||
 		!strings.Contains(string(page.Body), `value="明月"`) || !strings.Contains(string(page.Body), "/cases/export?format=csv&q=%E6%98%8E%E6%9C%88") {
 		t.Errorf("/cases page: %d\n%s", page.Status, page.Body)
+	}
+}
+
+// The due sort (nearest open deadline first, cases without one last, then by id) pages by its keyset cursor
+// (next = due_id, none_id past the cases with an open deadline) and by number in exactly the order of the
+// whole list, and the stored due_key that orders it follows every change of the deadlines (issue 13).
+func TestCaseListDueSortPages(t *testing.T) {
+	a := testapp.New(t, today)
+	tok := a.Login("chief1")
+	var ids []int64
+	for _, d := range []string{"2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09"} {
+		ids = append(ids, a.Register("window1", d))
+	}
+	if r := a.Accept(ids[1], "2026-11-10", "ordinary"); r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Body)
+	}
+	// no open deadline for two cases, a tie of due dates for two others, a second open deadline nearer than the first
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE deadlines SET status = 'cancelled' WHERE case_id = ANY($1)`, []any{pq.Array([]int64{ids[0], ids[3]})}},
+		{`UPDATE deadlines SET due_on = '2026-12-20' WHERE case_id = ANY($1) AND status = 'open'`, []any{pq.Array([]int64{ids[2], ids[4]})}},
+		{`INSERT INTO deadlines (case_id, kind, ref, due_on, basis, status) VALUES ($1, 'reply', 'x', '2026-11-20', '测试', 'open')`, []any{ids[5]}},
+	} {
+		if _, err := a.DB.Exec(q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// the order as the open deadlines give it
+	var want []int64
+	if err := a.DB.Select(&want, `SELECT c.id FROM cases c ORDER BY (SELECT min(d.due_on) FROM deadlines d
+		WHERE d.case_id = c.id AND d.status = 'open') NULLS LAST, c.id`); err != nil {
+		t.Fatal(err)
+	}
+	var stale int
+	if err := a.DB.Get(&stale, `SELECT count(*) FROM cases c WHERE c.due_key <> (SELECT coalesce(min(d.due_on), 'infinity')
+		FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open')`); err != nil || stale != 0 {
+		t.Fatalf("%d cases with a stale due_key (%v)", stale, err)
+	}
+	list := func(q string) listPage {
+		t.Helper()
+		r := a.Do("GET", "/api/v1/cases?"+q, tok, nil)
+		if r.Status != 200 {
+			t.Fatalf("list %s: %d %s", q, r.Status, r.Body)
+		}
+		var p listPage
+		r.JSON(t, &p)
+		return p
+	}
+	got := func(p listPage) (out []int64) {
+		for _, it := range p.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	if all := got(list("sort=due&per_page=100")); fmt.Sprint(all) != fmt.Sprint(want) {
+		t.Fatalf("sort=due gave %v, want %v", all, want)
+	}
+	for _, per := range []int{1, 2, 4} {
+		var walked []int64
+		q := fmt.Sprintf("sort=due&per_page=%d", per)
+		for i := 0; i < 10; i++ {
+			p := list(q)
+			walked = append(walked, got(p)...)
+			if p.Next == "" {
+				break
+			}
+			q = fmt.Sprintf("sort=due&per_page=%d&after=%s", per, url.QueryEscape(p.Next))
+		}
+		if fmt.Sprint(walked) != fmt.Sprint(want) {
+			t.Errorf("sort=due by the cursor, %d a page: %v, want %v", per, walked, want)
+		}
+		var numbered []int64
+		for pg := 1; pg <= (len(want)+per-1)/per; pg++ {
+			numbered = append(numbered, got(list(fmt.Sprintf("sort=due&per_page=%d&page=%d", per, pg)))...)
+		}
+		if fmt.Sprint(numbered) != fmt.Sprint(want) {
+			t.Errorf("sort=due by page number, %d a page: %v, want %v", per, numbered, want)
+		}
+	}
+	for _, bad := range []string{"sort=due&after=2026-12-20", "sort=due&after=never_5", "sort=due&after=none_0"} {
+		if r := a.Do("GET", "/api/v1/cases?"+bad, tok, nil); r.Status != 400 || !strings.Contains(string(r.Body), "查询参数 after") {
+			t.Errorf("%s: %d %s", bad, r.Status, r.Body)
+		}
 	}
 }

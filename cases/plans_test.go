@@ -174,3 +174,32 @@ func TestStaffSearchOfAWholeNumberSearchesItsColumns(t *testing.T) {
 		}
 	}
 }
+
+// The due sort (sort=due, the review queue, the home page's lists) walks cases_due_key in its order: the
+// first page, a page after a keyset cursor (due_id, or none_id past the cases with an open deadline) and a
+// page by offset read the index, not every visible case's deadlines followed by a sort of them all (issue 13).
+// A statement that orders by anything but the index's key, or a cursor condition that is not its range,
+// breaks this. Planned as the application role (row-level security applies) bound to an organ.
+func TestDueSortWalksItsIndex(t *testing.T) {
+	db := testdb.New(t, "", nil)
+	testdb.RequireRowSecurity(t, db)
+	ctx := database.WithOrgan(context.Background(), 1)
+	chief := &auth.User{Role: auth.RoleChief}
+	for _, f := range []Filter{{Sort: SortDue}, {ByDue: true}, {Sort: SortDue, Offset: CountCap - 20},
+		{Sort: SortDue, After: "2026-12-01_5"}, {Sort: SortDue, After: "none_5"}} {
+		w, args := f.where(chief)
+		q, args, _, err := f.statement(w, args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cond, ok := indexCond(testdb.IndexScans(t, ctx, db, q, args...), "cases_due_key")
+		if !ok {
+			t.Errorf("%+v: the due sort does not walk cases_due_key:\n%s", f, q)
+		} else if f.After != "" && !strings.Contains(cond, "due_key") {
+			t.Errorf("%+v: the cursor is not the range of cases_due_key (index condition %q)", f, cond)
+		}
+	}
+	if _, _, _, err := (Filter{Sort: SortDue, After: "2026-12-01"}).statement("true", nil); err != ErrBadCursor {
+		t.Errorf("a due cursor without an id: %v, want ErrBadCursor", err)
+	}
+}

@@ -143,7 +143,7 @@ type Filter struct {
 	OnlyDue      bool      // only cases with an open deadline
 	Understaffed bool      // open cases whose team is below the minimum
 	Sort         string    // "" or "received": newest received first; "received_asc"; "due": nearest deadline first
-	After        string    // keyset cursor (Page.Next of the page before); with the received sorts only
+	After        string    // keyset cursor (Page.Next of the page before): date_id (received sorts) or due_id (due sort)
 	Limit        int
 	Offset       int
 }
@@ -287,20 +287,36 @@ const (
 	firstProbe  = 200
 )
 
+// listColumns are the columns of a page of the case list, read for the cases of the page only: listPage is
+// the statement, whose inner query (ids, on alias c) finds the page by the filter, its order and offset, so
+// that the applicants, the respondent and the next deadline's kind are not computed for the rows an offset
+// skips. next_due is the stored nearest open deadline (cases.due_key, 0038_case_due_key.sql), which the due
+// sort orders by.
 const listColumns = `SELECT c.id, c.registration_no, c.case_no, c.status, c.received_on, c.act_title, c.act_doc_no, c.late_note, c.complex,
 		a.name AS agency_name, coalesce(wi.code, '') AS window_code,
 		coalesce((SELECT string_agg(p.name, '、' ORDER BY p.position) FROM case_parties p
 			WHERE p.case_id = c.id AND p.role = 'applicant'), '') AS applicants,
-		nd.kind AS next_kind, nd.due_on AS next_due
+		nd.kind AS next_kind, nullif(c.due_key, 'infinity') AS next_due
 	FROM cases c JOIN agencies a ON a.id = c.respondent_agency_id LEFT JOIN windows wi ON wi.id = c.window_id
-	LEFT JOIN LATERAL (SELECT d.kind, d.due_on FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open'
-		ORDER BY d.due_on LIMIT 1) nd ON true`
+	LEFT JOIN LATERAL (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open'
+		ORDER BY d.due_on, d.id LIMIT 1) nd ON true`
+
+// listPage is the list statement: the condition, the order (twice) and the limit and offset completed by rows.
+const listPage = listColumns + ` WHERE c.id IN (SELECT c.id FROM cases c WHERE %[1]s ORDER BY %[2]s LIMIT %[3]d OFFSET %[4]d)
+	ORDER BY %[2]s`
 
 // listExample is the list statement as completed for a search (for the statement test).
-const listExample = listColumns + ` WHERE c.search @@ search_query($1) AND (c.received_on, c.id) < ($2, $3)
-	ORDER BY c.received_on DESC, c.id DESC LIMIT 21 OFFSET 0`
+var listExample = fmt.Sprintf(listPage, `c.search @@ search_query($1) AND (c.received_on, c.id) < ($2, $3)`,
+	"c.received_on DESC, c.id DESC", 21, 0)
 
-// order is the ORDER BY of the filter and the keyset condition of its cursor (received sorts only).
+// dueKey is the due sort's key: the nearest open deadline, 'infinity' (last) for none (index cases_due_key).
+const dueKey = "c.due_key"
+
+// dueNone is the date part of a due sort cursor after a case without an open deadline.
+const dueNone = "none"
+
+// order is the ORDER BY of the filter and the keyset condition of its cursor: after=date_id with the received
+// sorts, after=due_id with the due sort (due is none after the cases with an open deadline).
 func (f Filter) order(args *[]any) (string, string, error) {
 	arg := func(v any) string { *args = append(*args, v); return fmt.Sprintf("$%d", len(*args)) }
 	sort := f.Sort
@@ -310,10 +326,23 @@ func (f Filter) order(args *[]any) (string, string, error) {
 	var order, op string
 	switch sort {
 	case SortDue:
-		if f.After != "" {
+		order = dueKey + ", c.id"
+		if f.After == "" {
+			return order, "", nil
+		}
+		day, id, ok := strings.Cut(f.After, "_")
+		n, nerr := strconv.ParseInt(id, 10, 64)
+		if !ok || nerr != nil || n <= 0 {
 			return "", "", ErrBadCursor
 		}
-		return "next_due NULLS LAST, c.id", "", nil
+		if day == dueNone {
+			day = "infinity"
+		} else if _, err := date.Parse(day); err != nil {
+			return "", "", ErrBadCursor
+		}
+		// the parameters take their types from the key (a cast of a parameter in the condition would not be
+		// LEAKPROOF: no index condition under row-level security)
+		return order, fmt.Sprintf("(%s, c.id) > (%s, %s)", dueKey, arg(day), arg(n)), nil
 	case SortReceivedAsc:
 		order, op = "c.received_on, c.id", ">"
 	default:
@@ -349,7 +378,8 @@ type Page struct {
 	// term is not counted: Total is then the lower bound its page showed (More true).
 	Total int  `json:"total"`
 	More  bool `json:"total_is_lower_bound"`
-	// Next is the keyset cursor of the following page (?after=), "" on the last page or with the due sort.
+	// Next is the keyset cursor of the following page (?after=), "" on the last page: date_id with the received
+	// sorts, due_id with the due sort (due is "none" past the cases with an open deadline).
 	Next string `json:"next,omitempty"`
 }
 
@@ -404,11 +434,46 @@ func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, er
 			}
 		}
 	}
-	if more && len(p.Items) > 0 && f.Sort != SortDue && !f.ReviewQueue && !f.ByDue {
+	if more && len(p.Items) > 0 {
 		last := p.Items[len(p.Items)-1]
-		p.Next = fmt.Sprintf("%s_%d", last.ReceivedOn, last.ID)
+		switch {
+		case f.Sort == SortDue || f.ReviewQueue || f.ByDue:
+			due := dueNone
+			if !last.NextDue.IsZero() {
+				due = last.NextDue.String()
+			}
+			p.Next = fmt.Sprintf("%s_%d", due, last.ID)
+		default:
+			p.Next = fmt.Sprintf("%s_%d", last.ReceivedOn, last.ID)
+		}
 	}
 	return p, nil
+}
+
+// statement is the list statement of the filter's page (limit+1 rows) under condition w, with its arguments.
+func (f Filter) statement(w string, args []any) (string, []any, int, error) {
+	order, after, err := f.order(&args)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	limit := f.limit()
+	return pageStatement(w, order, after, limit, f.Offset), args, limit, nil
+}
+
+// limit is the page size of the filter (20 by default).
+func (f Filter) limit() int {
+	if f.Limit <= 0 {
+		return 20
+	}
+	return f.Limit
+}
+
+// pageStatement completes listPage: condition w and the keyset condition after, order, limit+1 rows from offset.
+func pageStatement(w, order, after string, limit, offset int) string {
+	if after != "" {
+		w += " AND " + after
+	}
+	return fmt.Sprintf(listPage, w, order, limit+1, offset)
 }
 
 // rows reads one page (limit+1 rows, to know whether another follows).
@@ -417,14 +482,8 @@ func (s *Store) rows(ctx context.Context, f Filter, w string, args []any) ([]Lis
 	if err != nil {
 		return nil, false, err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	if after != "" {
-		w += " AND " + after
-	}
-	q := fmt.Sprintf(listColumns+` WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit+1, f.Offset)
+	limit := f.limit()
+	q := pageStatement(w, order, after, limit, f.Offset)
 	var items []ListItem
 	if err := sqlx.SelectContext(ctx, s.db, &items, q, args...); err != nil {
 		return nil, false, fmt.Errorf("cases: list: %w", err)

@@ -123,7 +123,7 @@ var API = []apidoc.Op{
 		Example: exampleApplication, Status: fiber.StatusCreated, Answer: cases.View{}, Idempotent: true},
 	{Method: fiber.MethodGet, Path: "/api/v1/cases", Summary: "调用者可见的案件",
 		Description: "检索经索引：登记号、案号、被申请行政行为文号与名称、被申请人、当事人姓名（名称）及证件号码、统一社会信用代码；完整的登记号、案号或文号只查出该号的案件。" +
-			"总数最多计到10000件；常见检索词（最近的案件已足一页）不计总数；total_is_lower_bound 为 true 时 total 是下限（至少 total 件）。按页码可翻到第 total 件，next 为下一页游标（after=），可翻到最后。" +
+			"总数最多计到10000件；常见检索词（最近的案件已足一页）不计总数；total_is_lower_bound 为 true 时 total 是下限（至少 total 件）。按页码可翻到第 total 件，next 为下一页游标（after=），各种排序均可翻到最后。" +
 			"format=csv 或 xlsx 导出筛选结果（最多50000行）。",
 		Params: []apidoc.Param{{Name: "q", Description: "登记号、案号、文号、当事人姓名或证件号码、被申请人"},
 			{Name: "status", Description: "状态，可用逗号分隔多个", Enum: ptr(statusEnum())},
@@ -135,7 +135,7 @@ var API = []apidoc.Op{
 			{Name: "sort", Description: "排序", Enum: ptr(apperr.NewEnum("排序", cases.SortReceived, "收到日期，新在前",
 				cases.SortReceivedAsc, "收到日期，旧在前", cases.SortDue, "期限最近在前"))},
 			{Name: "queue", Description: "review：待审查", Enum: ptr(apperr.NewEnum("队列", "review", "待受理审查"))},
-			{Name: "after", Description: "下一页游标（上一页答复中的 next）"},
+			{Name: "after", Description: "下一页游标（上一页答复中的 next）：按收到日期排序为“日期_编号”，按期限排序为“期限届满日_编号”（无进行中期限的案件为“none_编号”）"},
 			{Name: "format", Description: "导出格式", Enum: ptr(apperr.NewEnum("导出格式", "csv", "CSV", "xlsx", "Excel"))},
 			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
 		Answer: cases.Page{}, Also: apidoc.File{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
