@@ -64,3 +64,9 @@ FROM (SELECT case_id, min(due_on) AS due_on FROM deadlines WHERE status = 'open'
 WHERE c.id = m.case_id;
 
 CREATE INDEX cases_due_key ON cases (due_key, id) INCLUDE (organ_id);
+
+-- A page by number walks its order's index over the pages before it (up to the count cap): the policy reads
+-- organ_id, which cases_received_id did not hold, so the walk of the received sort (the default) visited the
+-- heap of every skipped case (about 20-40 ms at offset 9,980 of 100,000 cases, against 2 ms index-only).
+DROP INDEX cases_received_id;
+CREATE INDEX cases_received_id ON cases (received_on DESC, id DESC) INCLUDE (organ_id);
