@@ -390,7 +390,7 @@ const countPage = `SELECT count(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT %d
 // grow with the number of cases.
 //
 // A search alone is first read from the user's firstProbe newest cases (probe): when their matches fill the
-// page, the term is common and is not counted (counting it would read its whole posting list in cases_search,
+// page (or, from what they matched, the probeWindow newest would, and do), the term is common and is not counted (counting it would read its whole posting list in cases_search,
 // a third of the organ's cases for a respondent's name): Total is then the lower bound the probe saw (the
 // matches up to the page's and one more), More true. Otherwise it is counted, and a term matching at least
 // probeAbove cases is read from the probeWindow newest cases, then, when they do not fill the page, as any filter.
@@ -409,6 +409,13 @@ func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, er
 	if err != nil {
 		return nil, err
 	}
+	// a term frequent enough among them to fill its page from the probeWindow newest: read them, uncounted too
+	wide := !ok && len(items)*(probeWindow/firstProbe) > f.Offset+limit
+	if wide {
+		if items, ok, err = s.probe(ctx, f, w, pargs, order, after, limit, probeWindow); err != nil {
+			return nil, err
+		}
+	}
 	var p *Page
 	more := ok
 	if ok {
@@ -423,7 +430,7 @@ func (s *Store) ListPage(ctx context.Context, u *auth.User, f Filter) (*Page, er
 			p.Total, p.More = CountCap, true
 		}
 		// a term matching at least probeAbove cases: its page from the probeWindow newest (as counted: exact Total)
-		if total >= probeAbove {
+		if total >= probeAbove && !wide {
 			if p.Items, more, err = s.probe(ctx, f, w, pargs, order, after, limit, probeWindow); err != nil {
 				return nil, err
 			}
@@ -525,7 +532,7 @@ func (s *Store) probe(ctx context.Context, f Filter, w string, args []any, order
 		return nil, false, fmt.Errorf("cases: list (newest): %w", err)
 	}
 	if len(items) <= limit {
-		return nil, false, nil
+		return items, false, nil // the window's matches (ListPage weighs them), not the page
 	}
 	return items[:limit], true, nil
 }
