@@ -3,7 +3,6 @@ package testdb
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"testing"
 
@@ -37,26 +36,7 @@ func RequireRowSecurity(t testing.TB, db sqlx.Queryer) {
 // db-leakproof` was never run.
 func FromTemplate0(t testing.TB) *sqlx.DB {
 	t.Helper()
-	ctx := context.Background()
-	admin := URL(t)
-	adm, err := sqlx.Open("postgres", admin)
-	if err != nil {
-		t.Fatalf("testdb: %v", err)
-	}
-	defer closeOr(t, "admin pool", adm)
-	name := "fuyi_z_" + randHex()
-	if _, err := adm.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE template0`, name)); err != nil {
-		t.Fatalf("testdb: create: %v", err)
-	}
-	db, err := database.Open(ctx, withDB(admin, name), 20)
-	if err != nil {
-		t.Fatalf("testdb: open: %v", err)
-	}
-	t.Cleanup(func() {
-		closeOr(t, "test pool", db)
-		drop(t, admin, name)
-	})
-	return db
+	return emptyDB(t, "fuyi_z_", "template0")
 }
 
 // IndexScan is an index a plan reads, with its condition ("" when the index is walked without one, for its

@@ -254,6 +254,13 @@ func randHex() string {
 // Empty returns a new database with nothing in it (for migration tests), dropped after the test.
 func Empty(t testing.TB) *sqlx.DB {
 	t.Helper()
+	return emptyDB(t, "fuyi_e_", "")
+}
+
+// emptyDB creates a database named prefix+random (from template, "" for the server's default template1),
+// opens the product's pool on it and drops it after the test.
+func emptyDB(t testing.TB, prefix, template string) *sqlx.DB {
+	t.Helper()
 	ctx := context.Background()
 	admin := URL(t)
 	adm, err := sqlx.Open("postgres", admin)
@@ -261,8 +268,12 @@ func Empty(t testing.TB) *sqlx.DB {
 		t.Fatalf("testdb: %v", err)
 	}
 	defer closeOr(t, "admin pool", adm)
-	name := "fuyi_e_" + randHex()
-	if _, err := adm.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
+	name := prefix + randHex()
+	create := `CREATE DATABASE ` + name
+	if template != "" {
+		create += ` TEMPLATE ` + template
+	}
+	if _, err := adm.ExecContext(ctx, create); err != nil {
 		t.Fatalf("testdb: create: %v", err)
 	}
 	db, err := database.Open(ctx, withDB(admin, name), 20)
